@@ -1,0 +1,32 @@
+/*
+ * xl.h: what the xl command families share: the command table entry and
+ * the global options.
+ */
+#ifndef XL_H
+#define XL_H
+
+#include <stdbool.h>
+
+struct cmd_spec {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+    const char *usage;
+    const char *options;
+};
+
+/* xl_cmdtable.c */
+extern const struct cmd_spec cmd_table[];
+extern const int cmd_table_size;
+const struct cmd_spec *cmdtable_lookup(const char *name);
+
+/* Global options (xl -v, -N, -f, -t, -T). */
+extern int xl_verbosity;
+extern bool xl_dryrun;
+extern bool xl_force;
+
+/* xl_help.c */
+int main_help(int argc, char **argv);
+void help(const char *command);
+
+#endif /* XL_H */

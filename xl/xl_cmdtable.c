@@ -1,0 +1,21 @@
+/*
+ * xl_cmdtable.c: the one table of xl commands.  A command is a row here and
+ * a main_<name>() in its family's xl_<family>.c.
+ */
+#include <string.h>
+
+#include "xl.h"
+
+const struct cmd_spec cmd_table[] = {
+    {"help", main_help, "Print this help.", "[command]", "command  show the usage of this command"},
+};
+
+const int cmd_table_size = sizeof(cmd_table) / sizeof(cmd_table[0]);
+
+const struct cmd_spec *cmdtable_lookup(const char *name)
+{
+    for (int i = 0; i < cmd_table_size; i++)
+        if (!strcmp(cmd_table[i].name, name))
+            return &cmd_table[i];
+    return NULL;
+}

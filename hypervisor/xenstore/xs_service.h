@@ -6,10 +6,10 @@
  * one connection per introduced guest domain over its xenstore ring page
  * (struct xenstore_domain_interface).  It runs its own thread.
  *
- * Every function here is thread-safe.  Callbacks (notify, map_ring,
- * unmap_ring) are called on the service thread; they must not block on a
- * lock held by a thread that is calling into this API.  notify is called
- * with no service lock held; map_ring/unmap_ring likewise.
+ * Every function here is thread-safe.  Callbacks are called with no
+ * service lock held: notify_guest and map_ring on the service thread,
+ * unmap_ring on the service thread or in xs_service_release_domain /
+ * xs_service_stop_destroy.  Callbacks must not call into this API.
  *
  * Errors are negative errno values.
  */

@@ -1,0 +1,166 @@
+/*
+ * xs_view.c: reading and changing the tree, directly or through a
+ * transaction.  A transaction keeps an overlay of the nodes it has seen
+ * (with the generation each had), written or deleted; commit checks that
+ * every node it saw still has that generation (else EAGAIN) and applies
+ * its writes.  Node generations change on every change to a node's value,
+ * permissions or list of children, so reading a directory, then another
+ * client adding a child, makes the commit fail.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xs_internal.h"
+
+#define TXN_BUCKETS 64
+
+struct xs_txn *xs_txn_new(uint32_t id)
+{
+    struct xs_txn *t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    if (xs_table_init(&t->overlay, TXN_BUCKETS)) {
+        free(t);
+        return NULL;
+    }
+    t->id = id;
+    return t;
+}
+
+void xs_txn_free(struct xs_txn *t)
+{
+    if (!t)
+        return;
+    xs_table_destroy(&t->overlay);
+    xs_evlist_free(&t->events);
+    free(t);
+}
+
+/* The overlay entry of path, made (as "seen") if missing. */
+static struct xs_node *txn_entry(struct xs_view *v, const char *path)
+{
+    struct xs_node *e = xs_table_get(&v->txn->overlay, path);
+    if (e)
+        return e;
+    const struct xs_node *m = xs_table_get(&v->st->tree, path);
+    e = xs_node_new(path, NULL, 0, NULL);
+    if (!e)
+        return NULL;
+    e->state = XS_NODE_SEEN;
+    e->base_gen = m ? m->gen : 0;
+    xs_table_put(&v->txn->overlay, e);
+    return e;
+}
+
+const struct xs_node *xs_view_get(struct xs_view *v, const char *path)
+{
+    if (!v->txn)
+        return xs_table_get(&v->st->tree, path);
+    struct xs_node *e = txn_entry(v, path);
+    if (!e)
+        return NULL;
+    switch (e->state) {
+    case XS_NODE_LIVE:
+        return e;
+    case XS_NODE_GONE:
+        return NULL;
+    default:
+        return xs_table_get(&v->st->tree, path);
+    }
+}
+
+struct xs_node *xs_view_modify(struct xs_view *v, const char *path)
+{
+    if (!v->txn) {
+        struct xs_node *n = xs_table_get(&v->st->tree, path);
+        if (n)
+            n->gen = ++v->st->gen;
+        return n;
+    }
+    struct xs_node *e = txn_entry(v, path);
+    if (!e || e->state == XS_NODE_GONE)
+        return NULL;
+    if (e->state == XS_NODE_LIVE)
+        return e;
+    const struct xs_node *m = xs_table_get(&v->st->tree, path);
+    if (!m)
+        return NULL;
+    struct xs_node *copy = xs_node_dup(m);
+    if (!copy)
+        return NULL;
+    copy->state = XS_NODE_LIVE;
+    copy->base_gen = e->base_gen;
+    xs_table_put(&v->txn->overlay, copy); /* frees e */
+    return copy;
+}
+
+int xs_view_put(struct xs_view *v, struct xs_node *n)
+{
+    if (!v->txn) {
+        n->state = XS_NODE_LIVE;
+        xs_store_put(v->st, n);
+        return 0;
+    }
+    struct xs_node *e = txn_entry(v, n->path);
+    if (!e) {
+        xs_node_free(n);
+        return -ENOMEM;
+    }
+    n->state = XS_NODE_LIVE;
+    n->base_gen = e->base_gen;
+    xs_table_put(&v->txn->overlay, n);
+    return 0;
+}
+
+int xs_view_del(struct xs_view *v, const char *path)
+{
+    if (!v->txn) {
+        xs_store_del(v->st, path);
+        return 0;
+    }
+    struct xs_node *e = txn_entry(v, path);
+    if (!e)
+        return -ENOMEM;
+    e->state = XS_NODE_GONE;
+    return 0;
+}
+
+struct commit_check {
+    struct xs_store *st;
+    int rc;
+};
+
+static void check_entry(struct xs_node *e, void *arg)
+{
+    struct commit_check *cc = arg;
+    const struct xs_node *m = xs_table_get(&cc->st->tree, e->path);
+    if ((m ? m->gen : 0) != e->base_gen)
+        cc->rc = -EAGAIN;
+}
+
+static void apply_entry(struct xs_node *e, void *arg)
+{
+    struct commit_check *cc = arg;
+    if (e->state == XS_NODE_GONE) {
+        xs_store_del(cc->st, e->path);
+    } else if (e->state == XS_NODE_LIVE) {
+        struct xs_node *n = xs_node_dup(e);
+        if (!n) {
+            cc->rc = -ENOMEM;
+            return;
+        }
+        xs_store_put(cc->st, n);
+    }
+}
+
+int xs_txn_commit(struct xs_store *st, struct xs_txn *t)
+{
+    struct commit_check cc = {st, 0};
+    xs_table_each(&t->overlay, check_entry, &cc);
+    if (cc.rc)
+        return cc.rc;
+    xs_table_each(&t->overlay, apply_entry, &cc);
+    xs_evlist_fire(st, &t->events);
+    return cc.rc;
+}

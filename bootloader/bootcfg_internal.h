@@ -1,0 +1,75 @@
+/*
+ * bootcfg_internal.h: what the three configuration parsers share: the
+ * parse state (reader, include depth, byte budget, error), the growing
+ * string, menu building and path normalisation.  Implemented in bootcfg.c.
+ */
+#ifndef BOOTCFG_INTERNAL_H
+#define BOOTCFG_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bootcfg.h"
+
+struct bootcfg_state {
+    const struct bootcfg_reader *reader;
+    struct bootcfg *out;
+    size_t total;   /* bytes of configuration read so far, includes too */
+    unsigned depth; /* current include depth */
+    char *err;
+    size_t errlen;
+};
+
+/* A growing NUL-terminated string capped at BOOTCFG_MAX_STR. */
+struct sbuf {
+    char *s;
+    size_t len, cap;
+    bool overflow;
+};
+
+void sbuf_init(struct sbuf *b);
+void sbuf_free(struct sbuf *b);
+void sbuf_putc(struct sbuf *b, char c);
+void sbuf_puts(struct sbuf *b, const char *s);
+/* Takes the string (never NULL: "" when empty); B is empty afterwards. */
+char *sbuf_take(struct sbuf *b);
+
+/* Records a "FILE:LINE: message" error once (the first wins); returns ERR. */
+int bootcfg_error(struct bootcfg_state *st, int err, const char *file, unsigned line,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/*
+ * Appends an entry, taking ownership of the strings (any may be NULL;
+ * args NULL means "").  Returns its index, or -E2BIG past
+ * BOOTCFG_MAX_ENTRIES (the strings are freed either way on error).
+ */
+int bootcfg_add_entry(struct bootcfg_state *st, char *title, char *kernel, char *initrd,
+                      char *args);
+
+/*
+ * Reads an included file through the reader, enforcing depth and the byte
+ * budget.  Returns 0 or a negative errno (error recorded naming FROM:LINE).
+ */
+int bootcfg_read_include(struct bootcfg_state *st, const char *from, unsigned line,
+                         const char *path, char **data, size_t *len);
+
+/*
+ * An absolute, normalised path for P: a GRUB device prefix "(hd0,1)" is
+ * dropped; a relative P is taken relative to directory DIR (NULL: "/");
+ * "." and ".." components are resolved ("/.." stays "/").  malloc'd.
+ */
+char *bootcfg_path(const char *dir, const char *p);
+
+/* The directory part of absolute PATH, malloc'd ("/" for "/x"). */
+char *bootcfg_dirname(const char *path);
+
+bool bootcfg_isspace(char c);
+char *bootcfg_strndup(const char *s, size_t n);
+
+int bootcfg_parse_grub2(struct bootcfg_state *st, const char *path, const char *text, size_t len);
+int bootcfg_parse_grub_legacy(struct bootcfg_state *st, const char *path, const char *text,
+                              size_t len);
+int bootcfg_parse_extlinux(struct bootcfg_state *st, const char *path, const char *text,
+                           size_t len);
+
+#endif

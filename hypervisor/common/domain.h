@@ -1,0 +1,132 @@
+/*
+ * domain.h: domains and vCPUs as xenhv holds them, and the lock that
+ * serialises every change to them.  Domain 0 is the toolstack's own
+ * domain: privileged, no memory, no vCPUs.
+ *
+ * Guest type is a kind (PV or HVM) plus the emulation flags chosen at
+ * createdomain; PVH is an HVM domain without the emulated platform.  Code
+ * tests features through the has_*() predicates below, never "is PVH".
+ */
+#ifndef XENHV_DOMAIN_H
+#define XENHV_DOMAIN_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "public/domctl.h"
+#include "public/hvm/params.h"
+#include "public/xen.h"
+
+#include "evtchn.h"
+#include "gnttab.h"
+#include "guest_ram.h"
+
+#define DOMAIN_MAX_VCPUS 128
+
+/* Serialises hypercalls and every domain-state change: the control
+ * thread and (later) vCPU threads take it around a hypercall.  Never held
+ * while calling into the xenstore service. */
+extern pthread_mutex_t hv_lock;
+
+struct vcpu {
+    struct domain *domain;
+    unsigned id;
+    bool online;     /* has a context, may run once unpaused */
+    bool ctxt_valid; /* ctxt was set by setvcpucontext */
+    struct vcpu_guest_context ctxt;
+    void *backend; /* the CPU backend's state for this vCPU */
+};
+
+struct domain {
+    domid_t domid;
+    bool is_hvm;
+    bool is_privileged;
+    bool dying;
+    uint32_t cdf_flags;       /* XEN_DOMCTL_CDF_* */
+    uint32_t emulation_flags; /* XEN_X86_EMU_* */
+    uint32_t misc_flags;
+    uint32_t ssidref;
+    xen_domain_handle_t handle;
+    unsigned pause_count; /* toolstack pauses; created paused */
+    bool shutdown;
+    unsigned shutdown_reason;
+    unsigned max_vcpus;
+    struct vcpu **vcpus;
+    struct guest_ram ram;
+    void *shared_info; /* the daemon's mapping of the shared-info frame */
+    uint64_t shared_info_mfn;
+    int64_t time_offset_seconds;
+    unsigned address_size; /* PV: 64 (or 32, refused for now) */
+    uint64_t hvm_params[HVM_NR_PARAMS];
+    uint8_t *hvm_context; /* the last sethvmcontext blob */
+    uint32_t hvm_context_len;
+    struct evtchn_table evtchn;
+    struct gnttab gnttab;
+    uint64_t cpu_time_ns;
+    /* Called (under hv_lock) when an event is raised for vCPU v: the CPU
+     * backend sets it to wake the vCPU's thread. */
+    void (*kick)(struct domain *d, unsigned vcpu);
+    void *backend;
+};
+
+/* Feature predicates (DESIGN "Domain types"). */
+static inline bool has_hvm_container(const struct domain *d)
+{
+    return d->is_hvm;
+}
+#define EMU_PREDICATE(name, flag)                                                                  \
+    static inline bool has_##name(const struct domain *d)                                          \
+    {                                                                                              \
+        return d->emulation_flags & (flag);                                                        \
+    }
+EMU_PREDICATE(vlapic, XEN_X86_EMU_LAPIC)
+EMU_PREDICATE(vhpet, XEN_X86_EMU_HPET)
+EMU_PREDICATE(vpm, XEN_X86_EMU_PM)
+EMU_PREDICATE(vrtc, XEN_X86_EMU_RTC)
+EMU_PREDICATE(vioapic, XEN_X86_EMU_IOAPIC)
+EMU_PREDICATE(vpic, XEN_X86_EMU_PIC)
+EMU_PREDICATE(vvga, XEN_X86_EMU_VGA)
+EMU_PREDICATE(viommu, XEN_X86_EMU_IOMMU)
+EMU_PREDICATE(emulated_pit, XEN_X86_EMU_PIT)
+EMU_PREDICATE(pirq, XEN_X86_EMU_USE_PIRQ)
+EMU_PREDICATE(vpci, XEN_X86_EMU_VPCI)
+#undef EMU_PREDICATE
+/* Device model / ioreq servers exist where the emulated platform does. */
+static inline bool has_ioreq_servers(const struct domain *d)
+{
+    return d->is_hvm && has_vpic(d);
+}
+/* 32-bit hypercalls: PV and full HVM, not PVH. */
+static inline bool allows_32bit_hypercalls(const struct domain *d)
+{
+    return !d->is_hvm || has_vpic(d);
+}
+
+/* Is this combination of createdomain flags one xenhv accepts? */
+bool domain_config_ok(const struct xen_domctl_createdomain *cfg);
+
+/* Create dom0 (at start-up). */
+int domain_create_dom0(void);
+/* Create a domain from a createdomain request; *domid 0 = allocate. */
+int domain_create(domid_t *domid, const struct xen_domctl_createdomain *cfg);
+/* Take d out of the table (under hv_lock); the caller then calls
+ * domain_free() without hv_lock (after telling the xenstore service). */
+int domain_unlink(struct domain *d);
+void domain_free(struct domain *d);
+
+struct domain *domain_lookup(domid_t domid); /* NULL if none */
+/* The next existing domain with id >= first, or NULL. */
+struct domain *domain_next(domid_t first);
+unsigned domain_count(void);
+
+int domain_set_max_vcpus(struct domain *d, unsigned max);
+void domain_pause(struct domain *d);
+int domain_unpause(struct domain *d);
+void domain_fill_info(const struct domain *d, struct xen_domctl_getdomaininfo *info);
+
+/* For the daemon's shutdown: unlink every domain but dom0, in order. */
+struct domain *domain_unlink_any(void);
+
+#endif

@@ -1,0 +1,271 @@
+/*
+ * domctl.c: HYPERVISOR_domctl, the toolstack's domain operations: one row
+ * per command.  Only a privileged caller (the toolstack) reaches here.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain.h"
+#include "hypercall.h"
+#include "log.h"
+
+/* The xenhv side of destroy: the xenstore glue releases the domain. */
+extern void xenhv_domain_destroyed(struct domain *d);
+
+#define HVM_CONTEXT_MAX (1u << 20)
+
+struct domctl_row {
+    const char *name;
+    bool needs_domain; /* op->domain must name an existing domain */
+    bool copy_back;    /* the struct goes back to the caller */
+    long (*fn)(struct hc_caller *c, struct domain *d, struct xen_domctl *op);
+};
+
+static long dc_createdomain(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    domid_t domid = op->domain;
+    int rc = domain_create(&domid, &op->u.createdomain);
+
+    if (rc)
+        return rc;
+    op->domain = domid;
+    return 0;
+}
+
+static long dc_destroydomain(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    int rc = domain_unlink(d);
+
+    if (rc)
+        return rc;
+    xenhv_domain_destroyed(d); /* drops hv_lock around the xenstore call */
+    return 0;
+}
+
+static long dc_pausedomain(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    if (d->is_privileged)
+        return -EINVAL;
+    domain_pause(d);
+    return 0;
+}
+
+static long dc_unpausedomain(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    if (d->is_privileged)
+        return -EINVAL;
+    return domain_unpause(d);
+}
+
+static long dc_getdomaininfo(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    /* As on Xen: the first domain with id >= op->domain. */
+    struct domain *next = op->domain < DOMID_FIRST_RESERVED ? domain_next(op->domain) : NULL;
+
+    if (!next)
+        return -ESRCH;
+    domain_fill_info(next, &op->u.getdomaininfo);
+    op->domain = next->domid;
+    return 0;
+}
+
+static long dc_max_mem(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    uint64_t kb = op->u.max_mem.max_memkb;
+
+    if (kb / 4 > GUEST_RAM_FRAMES)
+        return -EINVAL;
+    d->ram.max_pages = kb >> (GUEST_PAGE_SHIFT - 10);
+    return 0;
+}
+
+static long dc_max_vcpus(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    return domain_set_max_vcpus(d, op->u.max_vcpus.max);
+}
+
+static struct vcpu *domctl_vcpu(struct domain *d, uint32_t id)
+{
+    return id < d->max_vcpus ? d->vcpus[id] : NULL;
+}
+
+static long dc_setvcpucontext(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    struct vcpu *v = domctl_vcpu(d, op->u.vcpucontext.vcpu);
+    struct vcpu_guest_context *ctxt;
+    int rc;
+
+    if (!v)
+        return -EINVAL;
+    if (!d->pause_count)
+        return -EBUSY; /* only while paused, as Xen */
+    if (!op->u.vcpucontext.ctxt.q) {
+        v->online = false; /* a NULL context resets the vCPU */
+        v->ctxt_valid = false;
+        return 0;
+    }
+    ctxt = malloc(sizeof(*ctxt));
+    if (!ctxt)
+        return -ENOMEM;
+    rc = c->copy_from(c, op->u.vcpucontext.ctxt.q, ctxt, sizeof(*ctxt));
+    if (!rc) {
+        v->ctxt = *ctxt;
+        v->ctxt_valid = true;
+        v->online = true;
+    }
+    free(ctxt);
+    return rc;
+}
+
+static long dc_getvcpucontext(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    struct vcpu *v = domctl_vcpu(d, op->u.vcpucontext.vcpu);
+
+    if (!v)
+        return -EINVAL;
+    if (!op->u.vcpucontext.ctxt.q)
+        return -EINVAL;
+    if (!v->ctxt_valid)
+        return -ENODATA;
+    return c->copy_to(c, op->u.vcpucontext.ctxt.q, &v->ctxt, sizeof(v->ctxt));
+}
+
+static long dc_getvcpuinfo(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    struct vcpu *v = domctl_vcpu(d, op->u.getvcpuinfo.vcpu);
+
+    if (!v)
+        return -EINVAL;
+    op->u.getvcpuinfo.online = v->online;
+    op->u.getvcpuinfo.blocked = 0;
+    op->u.getvcpuinfo.running = 0;
+    op->u.getvcpuinfo.cpu_time = 0;
+    op->u.getvcpuinfo.cpu = 0;
+    return 0;
+}
+
+static long dc_setdomainhandle(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    memcpy(d->handle, op->u.setdomainhandle.handle, sizeof(d->handle));
+    return 0;
+}
+
+static long dc_settimeoffset(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    d->time_offset_seconds = op->u.settimeoffset.time_offset_seconds;
+    return 0;
+}
+
+static long dc_set_address_size(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    if (d->is_hvm)
+        return -EINVAL;
+    if (op->u.address_size.size == 64) {
+        d->address_size = 64;
+        return 0;
+    }
+    return op->u.address_size.size == 32 ? -EOPNOTSUPP : -EINVAL;
+}
+
+static long dc_get_address_size(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    op->u.address_size.size = d->is_hvm ? 64 : d->address_size;
+    return 0;
+}
+
+static long dc_gethvmcontext(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    struct xen_domctl_hvmcontext *h = &op->u.hvmcontext;
+
+    if (!d->is_hvm)
+        return -EINVAL;
+    if (!h->buffer.q) {
+        h->size = d->hvm_context_len; /* size query */
+        return 0;
+    }
+    if (h->size < d->hvm_context_len)
+        return -ENOSPC;
+    h->size = d->hvm_context_len;
+    return d->hvm_context_len ? c->copy_to(c, h->buffer.q, d->hvm_context, d->hvm_context_len) : 0;
+}
+
+static long dc_sethvmcontext(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    struct xen_domctl_hvmcontext *h = &op->u.hvmcontext;
+    uint8_t *blob;
+    int rc;
+
+    if (!d->is_hvm)
+        return -EINVAL;
+    if (!d->pause_count)
+        return -EBUSY;
+    if (h->size == 0 || h->size > HVM_CONTEXT_MAX)
+        return -EINVAL;
+    blob = malloc(h->size);
+    if (!blob)
+        return -ENOMEM;
+    rc = c->copy_from(c, h->buffer.q, blob, h->size);
+    if (rc) {
+        free(blob);
+        return rc;
+    }
+    /* Kept as the CPU backend's input; it parses the records when it
+     * builds the vCPUs. */
+    free(d->hvm_context);
+    d->hvm_context = blob;
+    d->hvm_context_len = h->size;
+    return 0;
+}
+
+static const struct domctl_row domctl_table[] = {
+    [XEN_DOMCTL_createdomain] = {"createdomain", false, true, dc_createdomain},
+    [XEN_DOMCTL_destroydomain] = {"destroydomain", true, false, dc_destroydomain},
+    [XEN_DOMCTL_pausedomain] = {"pausedomain", true, false, dc_pausedomain},
+    [XEN_DOMCTL_unpausedomain] = {"unpausedomain", true, false, dc_unpausedomain},
+    [XEN_DOMCTL_getdomaininfo] = {"getdomaininfo", false, true, dc_getdomaininfo},
+    [XEN_DOMCTL_max_mem] = {"max_mem", true, false, dc_max_mem},
+    [XEN_DOMCTL_setvcpucontext] = {"setvcpucontext", true, false, dc_setvcpucontext},
+    [XEN_DOMCTL_getvcpucontext] = {"getvcpucontext", true, false, dc_getvcpucontext},
+    [XEN_DOMCTL_getvcpuinfo] = {"getvcpuinfo", true, true, dc_getvcpuinfo},
+    [XEN_DOMCTL_max_vcpus] = {"max_vcpus", true, false, dc_max_vcpus},
+    [XEN_DOMCTL_setdomainhandle] = {"setdomainhandle", true, false, dc_setdomainhandle},
+    [XEN_DOMCTL_settimeoffset] = {"settimeoffset", true, false, dc_settimeoffset},
+    [XEN_DOMCTL_gethvmcontext] = {"gethvmcontext", true, true, dc_gethvmcontext},
+    [XEN_DOMCTL_sethvmcontext] = {"sethvmcontext", true, false, dc_sethvmcontext},
+    [XEN_DOMCTL_set_address_size] = {"set_address_size", true, false, dc_set_address_size},
+    [XEN_DOMCTL_get_address_size] = {"get_address_size", true, true, dc_get_address_size},
+};
+
+long do_domctl(struct hc_caller *c, const uint64_t args[5])
+{
+    struct xen_domctl op;
+    const struct domctl_row *row;
+    struct domain *d = NULL;
+    long rc;
+
+    if (!c->d->is_privileged)
+        return -EPERM;
+    rc = c->copy_from(c, args[0], &op, sizeof(op));
+    if (rc)
+        return rc;
+    if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
+        return -EACCES;
+    if (op.cmd >= sizeof(domctl_table) / sizeof(domctl_table[0]) || !domctl_table[op.cmd].fn)
+        return -EOPNOTSUPP;
+    row = &domctl_table[op.cmd];
+    if (row->needs_domain) {
+        d = hc_domain(c, op.domain);
+        if (!d)
+            return -ESRCH;
+    }
+    rc = row->fn(c, d, &op);
+    if (rc >= 0 && row->copy_back) {
+        int crc = c->copy_to(c, args[0], &op, sizeof(op));
+        if (crc)
+            rc = crc;
+    }
+    return rc;
+}

@@ -1,0 +1,318 @@
+/*
+ * evtchn.c: event channels (see evtchn.h) and HYPERVISOR_event_channel_op.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain.h"
+#include "evtchn.h"
+#include "hypercall.h"
+
+#define BITS_PER_XEN_ULONG (sizeof(xen_ulong_t) * 8)
+
+int evtchn_init(struct domain *d, unsigned max_port)
+{
+    d->evtchn = (struct evtchn_table){.max_port = max_port};
+    return 0;
+}
+
+static struct evtchn *port_get(struct domain *d, evtchn_port_t port)
+{
+    if (port >= d->evtchn.nr_ports)
+        return NULL;
+    return &d->evtchn.ports[port];
+}
+
+/* A free port (never 0, which Xen reserves), growing the table. */
+static int port_alloc(struct domain *d, evtchn_port_t *out)
+{
+    struct evtchn_table *t = &d->evtchn;
+    unsigned n;
+
+    for (unsigned p = 1; p < t->nr_ports; p++) {
+        if (t->ports[p].state == EVTCHNSTAT_closed) {
+            *out = p;
+            return 0;
+        }
+    }
+    if (t->nr_ports > t->max_port)
+        return -ENOSPC;
+    n = t->nr_ports ? t->nr_ports * 2 : 64;
+    if (n > t->max_port + 1)
+        n = t->max_port + 1;
+    if (n <= t->nr_ports)
+        return -ENOSPC;
+    struct evtchn *ports = realloc(t->ports, n * sizeof(*ports));
+    if (!ports)
+        return -ENOMEM;
+    memset(ports + t->nr_ports, 0, (n - t->nr_ports) * sizeof(*ports));
+    t->ports = ports;
+    *out = t->nr_ports ? t->nr_ports : 1;
+    t->nr_ports = n;
+    return 0;
+}
+
+static void port_reset(struct evtchn *ch)
+{
+    *ch = (struct evtchn){.state = EVTCHNSTAT_closed};
+}
+
+void evtchn_fini(struct domain *d)
+{
+    for (evtchn_port_t p = 1; p < d->evtchn.nr_ports; p++)
+        evtchn_close(d, p);
+    free(d->evtchn.ports);
+    d->evtchn.ports = NULL;
+    d->evtchn.nr_ports = 0;
+}
+
+int evtchn_alloc_unbound(struct domain *d, domid_t remote_dom, evtchn_port_t *port)
+{
+    int rc = port_alloc(d, port);
+
+    if (rc)
+        return rc;
+    port_reset(&d->evtchn.ports[*port]);
+    d->evtchn.ports[*port].state = EVTCHNSTAT_unbound;
+    d->evtchn.ports[*port].remote_dom = remote_dom;
+    return 0;
+}
+
+int evtchn_bind_interdomain(struct domain *d, domid_t remote_dom, evtchn_port_t remote_port,
+                            evtchn_port_t *local_port)
+{
+    struct domain *rd = domain_lookup(remote_dom);
+    struct evtchn *rch, *lch;
+    int rc;
+
+    if (!rd || rd->dying)
+        return -ESRCH;
+    rch = port_get(rd, remote_port);
+    if (!rch || rch->state != EVTCHNSTAT_unbound || rch->remote_dom != d->domid)
+        return -EINVAL;
+    rc = port_alloc(d, local_port);
+    if (rc)
+        return rc;
+    rch = port_get(rd, remote_port); /* d == rd: the table may have moved */
+    lch = &d->evtchn.ports[*local_port];
+    port_reset(lch);
+    lch->state = EVTCHNSTAT_interdomain;
+    lch->remote_dom = rd->domid;
+    lch->remote_port = remote_port;
+    rch->state = EVTCHNSTAT_interdomain;
+    rch->remote_dom = d->domid;
+    rch->remote_port = *local_port;
+    /* As on Xen: the remote end may have missed an event while unbound. */
+    evtchn_set_pending(d, *local_port);
+    return 0;
+}
+
+int evtchn_close(struct domain *d, evtchn_port_t port)
+{
+    struct evtchn *ch = port_get(d, port);
+
+    if (!ch || port == 0)
+        return -EINVAL;
+    if (ch->state == EVTCHNSTAT_interdomain) {
+        struct domain *rd = domain_lookup(ch->remote_dom);
+        struct evtchn *rch = rd ? port_get(rd, ch->remote_port) : NULL;
+        if (rch && rch->state == EVTCHNSTAT_interdomain && rch->remote_dom == d->domid &&
+            rch->remote_port == port) {
+            rch->state = EVTCHNSTAT_unbound;
+            rch->remote_port = 0;
+        }
+    }
+    port_reset(ch);
+    return 0;
+}
+
+void evtchn_set_pending(struct domain *d, evtchn_port_t port)
+{
+    struct evtchn *ch = port_get(d, port);
+    struct shared_info *si = d->shared_info;
+
+    if (!ch)
+        return;
+    if (ch->handler) {
+        ch->handler(ch->opaque, d, port);
+        return;
+    }
+    if (!si) {
+        ch->pending = true;
+        return;
+    }
+    xen_ulong_t bit = (xen_ulong_t)1 << (port % BITS_PER_XEN_ULONG);
+    unsigned word = port / BITS_PER_XEN_ULONG;
+    if (__atomic_fetch_or(&si->evtchn_pending[word], bit, __ATOMIC_SEQ_CST) & bit)
+        return;
+    if (__atomic_load_n(&si->evtchn_mask[word], __ATOMIC_SEQ_CST) & bit)
+        return;
+    unsigned vcpu = ch->vcpu < XEN_LEGACY_MAX_VCPUS ? ch->vcpu : 0;
+    struct vcpu_info *vi = &si->vcpu_info[vcpu];
+    __atomic_fetch_or(&vi->evtchn_pending_sel, (xen_ulong_t)1 << word, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+    if (d->kick)
+        d->kick(d, vcpu);
+}
+
+int evtchn_send(struct domain *d, evtchn_port_t port)
+{
+    struct evtchn *ch = port_get(d, port);
+
+    if (!ch || port == 0)
+        return -EINVAL;
+    switch (ch->state) {
+    case EVTCHNSTAT_interdomain: {
+        struct domain *rd = domain_lookup(ch->remote_dom);
+        if (rd)
+            evtchn_set_pending(rd, ch->remote_port);
+        return 0;
+    }
+    case EVTCHNSTAT_ipi:
+        evtchn_set_pending(d, port);
+        return 0;
+    case EVTCHNSTAT_unbound:
+        return 0; /* dropped, as on Xen */
+    default:
+        return -EINVAL;
+    }
+}
+
+int evtchn_status(struct domain *d, evtchn_port_t port, struct evtchn_status *st)
+{
+    struct evtchn *ch = port_get(d, port);
+
+    if (port > d->evtchn.max_port)
+        return -EINVAL;
+    st->status = ch ? ch->state : EVTCHNSTAT_closed;
+    st->vcpu = ch ? ch->vcpu : 0;
+    memset(&st->u, 0, sizeof(st->u));
+    if (!ch)
+        return 0;
+    switch (ch->state) {
+    case EVTCHNSTAT_unbound:
+        st->u.unbound.dom = ch->remote_dom;
+        break;
+    case EVTCHNSTAT_interdomain:
+        st->u.interdomain.dom = ch->remote_dom;
+        st->u.interdomain.port = ch->remote_port;
+        break;
+    case EVTCHNSTAT_virq:
+        st->u.virq = ch->virq;
+        break;
+    }
+    return 0;
+}
+
+int evtchn_set_handler(struct domain *d, evtchn_port_t port, evtchn_handler_fn *fn, void *opaque)
+{
+    struct evtchn *ch = port_get(d, port);
+
+    if (!ch || ch->state == EVTCHNSTAT_closed)
+        return -EINVAL;
+    ch->handler = fn;
+    ch->opaque = opaque;
+    return 0;
+}
+
+bool evtchn_test_and_clear(struct domain *d, evtchn_port_t port)
+{
+    struct evtchn *ch = port_get(d, port);
+    bool was = ch && ch->pending;
+
+    if (ch)
+        ch->pending = false;
+    return was;
+}
+
+/* The hypercall: one row per sub-op. */
+struct evtchn_op_row {
+    const char *name;
+    size_t size;
+    unsigned callers;
+    int (*fn)(struct hc_caller *c, void *arg);
+};
+
+static int op_alloc_unbound(struct hc_caller *c, void *arg)
+{
+    struct evtchn_alloc_unbound *a = arg;
+    struct domain *d = hc_domain(c, a->dom);
+    domid_t remote = a->remote_dom == DOMID_SELF ? c->d->domid : a->remote_dom;
+
+    if (!d)
+        return -ESRCH;
+    if (hc_may_control(c, d))
+        return -EPERM;
+    if (remote >= DOMID_FIRST_RESERVED)
+        return -EINVAL;
+    return evtchn_alloc_unbound(d, remote, &a->port);
+}
+
+static int op_bind_interdomain(struct hc_caller *c, void *arg)
+{
+    struct evtchn_bind_interdomain *a = arg;
+    domid_t remote = a->remote_dom == DOMID_SELF ? c->d->domid : a->remote_dom;
+
+    return evtchn_bind_interdomain(c->d, remote, a->remote_port, &a->local_port);
+}
+
+static int op_send(struct hc_caller *c, void *arg)
+{
+    return evtchn_send(c->d, ((struct evtchn_send *)arg)->port);
+}
+
+static int op_close(struct hc_caller *c, void *arg)
+{
+    return evtchn_close(c->d, ((struct evtchn_close *)arg)->port);
+}
+
+static int op_status(struct hc_caller *c, void *arg)
+{
+    struct evtchn_status *a = arg;
+    struct domain *d = hc_domain(c, a->dom);
+
+    if (!d)
+        return -ESRCH;
+    if (hc_may_control(c, d))
+        return -EPERM;
+    return evtchn_status(d, a->port, a);
+}
+
+static const struct evtchn_op_row evtchn_ops[] = {
+    [EVTCHNOP_bind_interdomain] = {"bind_interdomain", sizeof(struct evtchn_bind_interdomain),
+                                   CALLERS_TOOLSTACK, op_bind_interdomain},
+    [EVTCHNOP_close] = {"close", sizeof(struct evtchn_close), CALLERS_TOOLSTACK, op_close},
+    [EVTCHNOP_send] = {"send", sizeof(struct evtchn_send), CALLERS_TOOLSTACK, op_send},
+    [EVTCHNOP_status] = {"status", sizeof(struct evtchn_status), CALLERS_TOOLSTACK, op_status},
+    [EVTCHNOP_alloc_unbound] = {"alloc_unbound", sizeof(struct evtchn_alloc_unbound),
+                                CALLERS_TOOLSTACK, op_alloc_unbound},
+};
+
+long do_event_channel_op(struct hc_caller *c, const uint64_t args[5])
+{
+    union {
+        struct evtchn_alloc_unbound alloc_unbound;
+        struct evtchn_bind_interdomain bind_interdomain;
+        struct evtchn_status status;
+        uint8_t raw[64];
+    } buf;
+    const struct evtchn_op_row *row;
+    int rc;
+
+    if (args[0] >= sizeof(evtchn_ops) / sizeof(evtchn_ops[0]))
+        return -ENOSYS;
+    row = &evtchn_ops[args[0]];
+    if (!row->fn || !(row->callers & (1u << c->kind)))
+        return -ENOSYS;
+    memset(&buf, 0, sizeof(buf));
+    rc = c->copy_from(c, args[1], &buf, row->size);
+    if (rc)
+        return rc;
+    rc = row->fn(c, &buf);
+    if (!rc)
+        rc = c->copy_to(c, args[1], &buf, row->size);
+    return rc;
+}

@@ -1,0 +1,63 @@
+/*
+ * evtchn.h: event channels, per domain (2-level ABI: up to 4096 ports).
+ * A port is closed, unbound (waiting for remote_dom), interdomain, virq
+ * or ipi.  Sending on an interdomain port marks the remote port pending
+ * in the remote domain's shared info and kicks its vCPU, or calls the
+ * handler a daemon-internal consumer (xenstore, console) set on it.
+ */
+#ifndef XENHV_EVTCHN_H
+#define XENHV_EVTCHN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "public/event_channel.h"
+
+#define EVTCHN_2L_NR_PORTS 4096
+
+struct domain;
+struct hc_caller;
+typedef void evtchn_handler_fn(void *opaque, struct domain *d, evtchn_port_t port);
+
+struct evtchn {
+    uint8_t state; /* EVTCHNSTAT_* */
+    bool pending;  /* for domains without a shared-info page (dom0) */
+    domid_t remote_dom;
+    evtchn_port_t remote_port;
+    uint32_t vcpu;
+    uint32_t virq;
+    evtchn_handler_fn *handler;
+    void *opaque;
+};
+
+struct evtchn_table {
+    struct evtchn *ports;
+    unsigned nr_ports; /* allocated entries */
+    unsigned max_port; /* highest port this domain may use */
+};
+
+int evtchn_init(struct domain *d, unsigned max_port);
+/* Close every port (unbinding the remote ends) and free the table. */
+void evtchn_fini(struct domain *d);
+
+/* The operations, on behalf of a privileged caller or the domain itself.
+ * Return 0 or -errno. */
+int evtchn_alloc_unbound(struct domain *d, domid_t remote_dom, evtchn_port_t *port);
+int evtchn_bind_interdomain(struct domain *d, domid_t remote_dom, evtchn_port_t remote_port,
+                            evtchn_port_t *local_port);
+int evtchn_close(struct domain *d, evtchn_port_t port);
+int evtchn_send(struct domain *d, evtchn_port_t port);
+int evtchn_status(struct domain *d, evtchn_port_t port, struct evtchn_status *st);
+
+/* Raise port in d (the receiving side). */
+void evtchn_set_pending(struct domain *d, evtchn_port_t port);
+
+/* Let a daemon-internal consumer receive events sent to d's port. */
+int evtchn_set_handler(struct domain *d, evtchn_port_t port, evtchn_handler_fn *fn, void *opaque);
+
+/* Is port pending (and clear it)?  For consumers polling dom0 ports. */
+bool evtchn_test_and_clear(struct domain *d, evtchn_port_t port);
+
+long do_event_channel_op(struct hc_caller *c, const uint64_t args[5]);
+
+#endif

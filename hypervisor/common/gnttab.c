@@ -1,0 +1,163 @@
+/*
+ * gnttab.c: grant table set-up (see gnttab.h) and the toolstack's
+ * HYPERVISOR_grant_table_op sub-ops: setup_table, query_size, get_version,
+ * set_version.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "domain.h"
+#include "gnttab.h"
+#include "hypercall.h"
+
+#define DEFAULT_MAX_GRANT_FRAMES 32
+#define INITIAL_GRANT_FRAMES     1
+
+int gnttab_init(struct domain *d, int max_frames, unsigned max_version)
+{
+    struct gnttab *gt = &d->gnttab;
+
+    memset(gt, 0, sizeof(*gt));
+    if (max_frames < 0 || max_frames > GUEST_MAX_GRANT_FRAMES)
+        return -EINVAL;
+    gt->max_frames = max_frames ? (unsigned)max_frames : DEFAULT_MAX_GRANT_FRAMES;
+    gt->max_version = max_version ? max_version : 1;
+    gt->version = 1;
+    return gnttab_grow(d, INITIAL_GRANT_FRAMES);
+}
+
+int gnttab_grow(struct domain *d, unsigned nr)
+{
+    struct gnttab *gt = &d->gnttab;
+
+    if (nr > gt->max_frames)
+        return -EINVAL;
+    while (gt->nr_frames < nr) {
+        int rc = guest_ram_special(&d->ram, GUEST_SPECIAL_GRANT_FIRST + gt->nr_frames,
+                                   &gt->frames[gt->nr_frames]);
+        if (rc)
+            return rc;
+        gt->nr_frames++;
+    }
+    return 0;
+}
+
+/* Sub-ops take an array of count structures; these handle one. */
+struct gnttab_op_row {
+    const char *name;
+    size_t size;
+    unsigned callers;
+    int (*fn)(struct hc_caller *c, void *arg, uint64_t arg_addr);
+};
+
+static int op_setup_table(struct hc_caller *c, void *arg, uint64_t addr)
+{
+    struct gnttab_setup_table *op = arg;
+    struct domain *d = hc_domain(c, op->dom);
+    int rc;
+
+    op->status = GNTST_okay;
+    if (!d) {
+        op->status = GNTST_bad_domain;
+        return 0;
+    }
+    if (hc_may_control(c, d)) {
+        op->status = GNTST_permission_denied;
+        return 0;
+    }
+    if (op->nr_frames > d->gnttab.max_frames || gnttab_grow(d, op->nr_frames)) {
+        op->status = GNTST_general_error;
+        return 0;
+    }
+    for (unsigned i = 0; i < op->nr_frames; i++) {
+        xen_pfn_t f = d->gnttab.frames[i];
+        rc = c->copy_to(c, (uint64_t)(uintptr_t)op->frame_list.p + i * sizeof(f), &f, sizeof(f));
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int op_query_size(struct hc_caller *c, void *arg, uint64_t addr)
+{
+    struct gnttab_query_size *op = arg;
+    struct domain *d = hc_domain(c, op->dom);
+
+    if (!d || hc_may_control(c, d)) {
+        op->status = d ? GNTST_permission_denied : GNTST_bad_domain;
+        return 0;
+    }
+    op->nr_frames = d->gnttab.nr_frames;
+    op->max_nr_frames = d->gnttab.max_frames;
+    op->status = GNTST_okay;
+    return 0;
+}
+
+static int op_get_version(struct hc_caller *c, void *arg, uint64_t addr)
+{
+    struct gnttab_get_version *op = arg;
+    struct domain *d = hc_domain(c, op->dom);
+
+    if (!d)
+        return -ESRCH;
+    if (hc_may_control(c, d))
+        return -EPERM;
+    op->version = d->gnttab.version;
+    return 0;
+}
+
+static int op_set_version(struct hc_caller *c, void *arg, uint64_t addr)
+{
+    struct gnttab_set_version *op = arg;
+    struct gnttab *gt = &c->d->gnttab;
+
+    if (op->version != 1 && op->version != 2)
+        return -EINVAL;
+    if (op->version > gt->max_version)
+        return -EACCES;
+    gt->version = op->version;
+    return 0;
+}
+
+static const struct gnttab_op_row gnttab_ops[] = {
+    [GNTTABOP_setup_table] = {"setup_table", sizeof(struct gnttab_setup_table), CALLERS_TOOLSTACK,
+                              op_setup_table},
+    [GNTTABOP_query_size] = {"query_size", sizeof(struct gnttab_query_size), CALLERS_TOOLSTACK,
+                             op_query_size},
+    [GNTTABOP_set_version] = {"set_version", sizeof(struct gnttab_set_version), 0, op_set_version},
+    [GNTTABOP_get_version] = {"get_version", sizeof(struct gnttab_get_version), CALLERS_TOOLSTACK,
+                              op_get_version},
+};
+
+#define GNTTAB_MAX_COUNT 512
+
+long do_grant_table_op(struct hc_caller *c, const uint64_t args[5])
+{
+    const struct gnttab_op_row *row;
+    uint64_t count = args[2];
+    uint8_t buf[64];
+
+    if (args[0] >= sizeof(gnttab_ops) / sizeof(gnttab_ops[0]))
+        return -ENOSYS;
+    row = &gnttab_ops[args[0]];
+    if (!row->fn || !(row->callers & (1u << c->kind)))
+        return -ENOSYS;
+    if (count > GNTTAB_MAX_COUNT)
+        return -EINVAL;
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t addr = args[1] + i * row->size;
+        int rc;
+
+        memset(buf, 0, sizeof(buf));
+        rc = c->copy_from(c, addr, buf, row->size);
+        if (!rc)
+            rc = row->fn(c, buf, addr);
+        if (!rc)
+            rc = c->copy_to(c, addr, buf, row->size);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}

@@ -1,0 +1,78 @@
+/*
+ * hvm_op.c: HYPERVISOR_hvm_op: HVM parameters (set_param, get_param);
+ * one row per sub-op.  Parameters exist for HVM (and PVH) domains only.
+ */
+#include "config.h"
+
+#include <errno.h>
+
+#include "domain.h"
+#include "hypercall.h"
+#include "public/hvm/hvm_op.h"
+#include "public/hvm/params.h"
+
+struct hvm_op_row {
+    const char *name;
+    unsigned callers;
+    long (*fn)(struct hc_caller *c, struct xen_hvm_param *p);
+    bool copy_back;
+};
+
+static struct domain *param_domain(struct hc_caller *c, struct xen_hvm_param *p, long *err)
+{
+    struct domain *d = hc_domain(c, p->domid);
+
+    *err = !d ? -ESRCH : hc_may_control(c, d);
+    if (!*err && !d->is_hvm)
+        *err = -EINVAL;
+    if (!*err && p->index >= HVM_NR_PARAMS)
+        *err = -EINVAL;
+    return *err ? NULL : d;
+}
+
+static long hvm_set_param(struct hc_caller *c, struct xen_hvm_param *p)
+{
+    long err;
+    struct domain *d = param_domain(c, p, &err);
+
+    if (!d)
+        return err;
+    d->hvm_params[p->index] = p->value;
+    return 0;
+}
+
+static long hvm_get_param(struct hc_caller *c, struct xen_hvm_param *p)
+{
+    long err;
+    struct domain *d = param_domain(c, p, &err);
+
+    if (!d)
+        return err;
+    p->value = d->hvm_params[p->index];
+    return 0;
+}
+
+static const struct hvm_op_row hvm_op_table[] = {
+    [HVMOP_set_param] = {"set_param", CALLERS_TOOLSTACK, hvm_set_param, false},
+    [HVMOP_get_param] = {"get_param", CALLERS_TOOLSTACK, hvm_get_param, true},
+};
+
+long do_hvm_op(struct hc_caller *c, const uint64_t args[5])
+{
+    const struct hvm_op_row *row;
+    struct xen_hvm_param p;
+    long rc;
+
+    if (args[0] >= sizeof(hvm_op_table) / sizeof(hvm_op_table[0]))
+        return -ENOSYS;
+    row = &hvm_op_table[args[0]];
+    if (!row->fn || !(row->callers & (1u << c->kind)))
+        return -ENOSYS;
+    rc = c->copy_from(c, args[1], &p, sizeof(p));
+    if (rc)
+        return rc;
+    rc = row->fn(c, &p);
+    if (!rc && row->copy_back)
+        rc = c->copy_to(c, args[1], &p, sizeof(p));
+    return rc;
+}

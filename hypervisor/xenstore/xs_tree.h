@@ -34,7 +34,8 @@ struct xs_perms {
  * store's own tree). */
 enum xs_node_state {
     XS_NODE_LIVE = 0, /* a value the transaction wrote */
-    XS_NODE_SEEN,     /* read only: base_gen recorded, no local copy */
+    XS_NODE_SEEN,     /* read only: a copy as first seen */
+    XS_NODE_ABSENT,   /* read only: did not exist when first looked for */
     XS_NODE_GONE,     /* deleted by the transaction */
 };
 

@@ -37,17 +37,19 @@ void xs_txn_free(struct xs_txn *t)
     free(t);
 }
 
-/* The overlay entry of path, made (as "seen") if missing. */
+/* The overlay entry of path, made (a copy of the node as it is now, or
+ * an "absent" mark) if missing: later reads in the transaction see the
+ * same thing even if the tree changes meanwhile. */
 static struct xs_node *txn_entry(struct xs_view *v, const char *path)
 {
     struct xs_node *e = xs_table_get(&v->txn->overlay, path);
     if (e)
         return e;
     const struct xs_node *m = xs_table_get(&v->st->tree, path);
-    e = xs_node_new(path, NULL, 0, NULL);
+    e = m ? xs_node_dup(m) : xs_node_new(path, NULL, 0, NULL);
     if (!e)
         return NULL;
-    e->state = XS_NODE_SEEN;
+    e->state = m ? XS_NODE_SEEN : XS_NODE_ABSENT;
     e->base_gen = m ? m->gen : 0;
     xs_table_put(&v->txn->overlay, e);
     return e;
@@ -58,16 +60,9 @@ const struct xs_node *xs_view_get(struct xs_view *v, const char *path)
     if (!v->txn)
         return xs_table_get(&v->st->tree, path);
     struct xs_node *e = txn_entry(v, path);
-    if (!e)
+    if (!e || e->state == XS_NODE_GONE || e->state == XS_NODE_ABSENT)
         return NULL;
-    switch (e->state) {
-    case XS_NODE_LIVE:
-        return e;
-    case XS_NODE_GONE:
-        return NULL;
-    default:
-        return xs_table_get(&v->st->tree, path);
-    }
+    return e;
 }
 
 struct xs_node *xs_view_modify(struct xs_view *v, const char *path)
@@ -79,20 +74,10 @@ struct xs_node *xs_view_modify(struct xs_view *v, const char *path)
         return n;
     }
     struct xs_node *e = txn_entry(v, path);
-    if (!e || e->state == XS_NODE_GONE)
+    if (!e || e->state == XS_NODE_GONE || e->state == XS_NODE_ABSENT)
         return NULL;
-    if (e->state == XS_NODE_LIVE)
-        return e;
-    const struct xs_node *m = xs_table_get(&v->st->tree, path);
-    if (!m)
-        return NULL;
-    struct xs_node *copy = xs_node_dup(m);
-    if (!copy)
-        return NULL;
-    copy->state = XS_NODE_LIVE;
-    copy->base_gen = e->base_gen;
-    xs_table_put(&v->txn->overlay, copy); /* frees e */
-    return copy;
+    e->state = XS_NODE_LIVE;
+    return e;
 }
 
 int xs_view_put(struct xs_view *v, struct xs_node *n)

@@ -1,0 +1,49 @@
+/*
+ * result.c: the result protocol.  The last console line is
+ * "RESULT: PASS <name>" or "RESULT: FAIL <name>: <why>", then the guest
+ * shuts down: poweroff on pass, crash on fail.  Without Xen (QEMU) the
+ * guest leaves through isa-debug-exit if present, else a triple fault.
+ */
+#include "guest.h"
+
+void __noreturn cpu_halt_forever(void)
+{
+    for (;;)
+        __asm__ __volatile__("cli; hlt");
+}
+
+void __noreturn guest_shutdown(unsigned int reason)
+{
+    struct sched_shutdown sd = {.reason = reason};
+
+    if (boot.on_xen) {
+        sched_op(SCHEDOP_shutdown, &sd);
+        console_io_write("SCHEDOP_shutdown returned\n");
+        for (;;)
+            sched_op(SCHEDOP_block, NULL);
+    }
+    if (!env_is_pv()) {
+        /* QEMU: -device isa-debug-exit,iobase=0xf4 exits with (v << 1) | 1. */
+        outb(0xf4, reason == SHUTDOWN_poweroff ? 0 : 1);
+        triple_fault();
+    }
+    cpu_halt_forever();
+}
+
+void __noreturn guest_pass(void)
+{
+    gprintf("RESULT: PASS %s\n", guest_name);
+    guest_shutdown(SHUTDOWN_poweroff);
+}
+
+void __noreturn guest_fail(const char *fmt, ...)
+{
+    char why[300];
+    va_list ap;
+
+    va_start(ap, fmt);
+    gvsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    gprintf("RESULT: FAIL %s: %s\n", guest_name, why);
+    guest_shutdown(SHUTDOWN_crash);
+}

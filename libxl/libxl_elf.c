@@ -297,8 +297,8 @@ static int check_sections(const uint8_t *img, size_t size, const struct ehdr *eh
     return 0;
 }
 
-static int scan_sht_notes(const uint8_t *img, const struct ehdr *eh, libxl__elf_notes *notes,
-                          bool *found_xen, libxl__elf_err *err)
+static int scan_sht_notes(const uint8_t *img, size_t size, const struct ehdr *eh,
+                          libxl__elf_notes *notes, bool *found_xen, libxl__elf_err *err)
 {
     for (unsigned i = 0; i < eh->shnum; i++) {
         struct shdr sh;
@@ -308,6 +308,11 @@ static int scan_sht_notes(const uint8_t *img, const struct ehdr *eh, libxl__elf_
         read_shdr(img, eh, i, &sh);
         if (sh.type != SHT_NOTE)
             continue;
+        if (!range_ok(sh.offset, sh.size, size))
+            return libxl__elf_fail(err,
+                                   "section %u (SHT_NOTE): sh_offset+sh_size beyond end of image "
+                                   "(0x%llx + 0x%llx > 0x%zx)",
+                                   i, X(sh.offset), X(sh.size), size);
         snprintf(where, sizeof(where), "section %u", i);
         rc = libxl__elf_notes_parse(img + sh.offset, sh.size, sh.addralign == 8 ? 8 : 4, where,
                                     notes, found_xen, err);
@@ -318,8 +323,8 @@ static int scan_sht_notes(const uint8_t *img, const struct ehdr *eh, libxl__elf_
 }
 
 /* The __xen_guest section, if the image names its sections and has one. */
-static int scan_xen_guest(const uint8_t *img, const struct ehdr *eh, libxl__elf_notes *notes,
-                          bool *found, libxl__elf_err *err)
+static int scan_xen_guest(const uint8_t *img, size_t size, const struct ehdr *eh,
+                          libxl__elf_notes *notes, bool *found, libxl__elf_err *err)
 {
     static const char name[] = "__xen_guest";
     struct shdr strtab;
@@ -330,6 +335,11 @@ static int scan_xen_guest(const uint8_t *img, const struct ehdr *eh, libxl__elf_
     if (strtab.type != SHT_STRTAB)
         return libxl__elf_fail(err, "section %u (e_shstrndx): sh_type %u is not SHT_STRTAB",
                                eh->shstrndx, strtab.type);
+    if (!range_ok(strtab.offset, strtab.size, size))
+        return libxl__elf_fail(err,
+                               "section %u (e_shstrndx): sh_offset+sh_size beyond end of image "
+                               "(0x%llx + 0x%llx > 0x%zx)",
+                               eh->shstrndx, X(strtab.offset), X(strtab.size), size);
     for (unsigned i = 0; i < eh->shnum; i++) {
         struct shdr sh;
         read_shdr(img, eh, i, &sh);
@@ -339,8 +349,13 @@ static int scan_xen_guest(const uint8_t *img, const struct ehdr *eh, libxl__elf_
         if (strtab.size - sh.name < sizeof(name) ||
             memcmp(img + strtab.offset + sh.name, name, sizeof(name)))
             continue;
-        if (sh.type == SHT_NOBITS)
+        if (sh.type == SHT_NOBITS || sh.type == SHT_NULL)
             return libxl__elf_fail(err, "section %u (__xen_guest): has no contents", i);
+        if (!range_ok(sh.offset, sh.size, size)) /* checked already; kept next to the use */
+            return libxl__elf_fail(err,
+                                   "section %u (__xen_guest): sh_offset+sh_size beyond end of "
+                                   "image (0x%llx + 0x%llx > 0x%zx)",
+                                   i, X(sh.offset), X(sh.size), size);
         *found = true;
         return libxl__elf_xen_guest_parse(img + sh.offset, sh.size, notes, err);
     }
@@ -360,14 +375,14 @@ static int find_notes(const uint8_t *img, size_t size, const struct ehdr *eh,
         notes->source = LIBXL__ELF_NOTES_PT_NOTE;
         return 0;
     }
-    rc = scan_sht_notes(img, eh, notes, &found, err);
+    rc = scan_sht_notes(img, size, eh, notes, &found, err);
     if (rc)
         return rc;
     if (found) {
         notes->source = LIBXL__ELF_NOTES_SHT_NOTE;
         return 0;
     }
-    rc = scan_xen_guest(img, eh, notes, &found, err);
+    rc = scan_xen_guest(img, size, eh, notes, &found, err);
     if (rc)
         return rc;
     if (found)
@@ -474,7 +489,7 @@ int libxl__elf_parse(const void *image, size_t size, libxl__elf_mode mode, libxl
                      libxl__elf_err *err)
 {
     const uint8_t *img = image;
-    struct ehdr eh;
+    struct ehdr eh = {0};
     int rc;
 
     memset(info, 0, sizeof(*info));

@@ -164,7 +164,7 @@ static int note_apply(unsigned type, const uint8_t *d, uint64_t len, const char 
     const struct note_type *t = &note_types[type];
     char *field = (char *)n + t->field;
     char str[256];
-    uint64_t v;
+    uint64_t v = 0;
     int rc = 0;
 
     switch (t->kind) {

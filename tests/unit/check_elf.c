@@ -603,6 +603,12 @@ static void m_xen_guest_nobits(struct img *i)
 {
     sh64(i, 1)->sh_type = SHT_NOBITS;
 }
+/* Found by fuzz_elf: a __xen_guest section of type SHT_NULL pointing anywhere. */
+static void m_xen_guest_null_beyond(struct img *i)
+{
+    sh64(i, 1)->sh_type = SHT_NULL;
+    sh64(i, 1)->sh_offset = 0x10000000000ull;
+}
 static void m_shstrtab_type(struct img *i)
 {
     sh64(i, 2)->sh_type = SHT_PROGBITS;
@@ -753,6 +759,8 @@ static const struct hostile hostile[] = {
      "section 1: sh_name 0x10000 beyond string table"},
     {"__xen_guest NOBITS", sp_xen_guest_sh_nobits, m_xen_guest_nobits, LIBXL__ELF_MODE_PV,
      "(__xen_guest): has no contents"},
+    {"__xen_guest SHT_NULL beyond file", sp_xen_guest_sh_nobits, m_xen_guest_null_beyond,
+     LIBXL__ELF_MODE_PV, "(__xen_guest): has no contents"},
     {"shstrtab not STRTAB", sp_xen_guest_sh_nobits, m_shstrtab_type, LIBXL__ELF_MODE_PV,
      "is not SHT_STRTAB"},
     {"__xen_guest bad number", sp_xen_guest_bad_number, NULL, LIBXL__ELF_MODE_PV,

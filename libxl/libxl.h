@@ -4,6 +4,17 @@
 #ifndef LIBXL_H
 #define LIBXL_H
 
+/*
+ * The configuration and runtime types, generated from idl/libxl_types.idl
+ * (libxl 4.17's names and JSON): libxl_domain_config, libxl_dominfo, ...
+ * with _init/_dispose/_copy/_to_json/_from_json, enums with
+ * _to_string/_from_string, ERROR_* codes, and LIBXL_HAVE_* macros.
+ * Their JSON at the yajl level is in _libxl_types_json.h.
+ */
+#include "libxl_builtin.h"
+#include "_libxl_types.h"
+#include "_libxl_types_features.h"
+
 /* The version of this library, "MAJOR.MINOR.MICRO". */
 const char *libxl_version_string(void);
 

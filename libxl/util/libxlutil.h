@@ -73,8 +73,12 @@ int xlu_cfg_settings(const XLU_Config *cfg, const XLU_SettingInfo **infos_r);
  * which the caller has initialised. */
 int xlu_disk_parse(XLU_Config *cfg, int nspecs, const char *const *specs, libxl_device_disk *disk);
 int xlu_pci_parse_bdf(XLU_Config *cfg, libxl_device_pci *pci, const char *str);
+/* `BDF[@VSLOT][,key=value...]' or `key=value,...': 0 or ERROR_*. */
+int xlu_pci_parse_spec_string(XLU_Config *cfg, libxl_device_pci *pci, const char *str);
+int xlu_rdm_parse(XLU_Config *cfg, libxl_rdm_reserve *rdm, const char *str);
 int xlu_vif_parse_rate(XLU_Config *cfg, const char *rate, libxl_device_nic *nic);
-/* "0-3,^2,node:1"-style lists into a bitmap of nr bits. */
+/* "0-3,^2,node:0,all"-style lists: sets/clears bits of an allocated
+ * bitmap (bits beyond its size are ignored). */
 int xlu_cpu_parse_list(XLU_Config *cfg, const char *str, libxl_bitmap *map);
 
 #endif /* LIBXLUTIL_H */

@@ -224,6 +224,40 @@ int xlu_cfg_get_list(const XLU_Config *cfg, const char *n, XLU_ConfigList **list
     return 0;
 }
 
+int xlu_cfg_get_defbool(const XLU_Config *cfg, const char *n, libxl_defbool *b, int dont_warn)
+{
+    long l;
+    int e = xlu_cfg_get_long(cfg, n, &l, dont_warn);
+    if (e)
+        return e;
+    libxl_defbool_set(b, l != 0);
+    return 0;
+}
+
+int xlu_cfg_get_list_as_string_list(const XLU_Config *cfg, const char *n, libxl_string_list *sl,
+                                    int dont_warn)
+{
+    XLU_ConfigList *list;
+    int nr;
+    int e = xlu_cfg_get_list(cfg, n, &list, &nr, dont_warn);
+    if (e)
+        return e;
+    char **out = calloc((size_t)nr + 1, sizeof(*out));
+    if (!out)
+        return ENOMEM;
+    for (int i = 0; i < nr; i++) {
+        const char *s = xlu_cfg_get_listitem(list, i);
+        out[i] = s ? strdup(s) : NULL;
+        if (s && !out[i]) {
+            libxl_string_list_dispose(&out);
+            return ENOMEM;
+        }
+    }
+    libxl_string_list_dispose(sl);
+    *sl = out;
+    return 0;
+}
+
 const char *xlu_cfg_get_listitem(const XLU_ConfigList *list, int entry)
 {
     if (entry < 0 || entry >= list->nvalues)

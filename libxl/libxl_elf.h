@@ -28,6 +28,8 @@
 #define LIBXL__ELF_MAX_SEGS 32
 /* The loadable extent of a kernel (lowest to highest address) is at most this. */
 #define LIBXL__ELF_MAX_EXTENT (UINT64_C(1) << 30)
+/* At most this many notes (of any owner) in all note segments or sections. */
+#define LIBXL__ELF_MAX_NOTES 4096
 /* Default limit for decompressed kernels and ramdisks. */
 #define LIBXL__INFLATE_DEFAULT_LIMIT ((size_t)1 << 30)
 
@@ -83,6 +85,7 @@ typedef struct libxl__elf_notes {
     uint32_t features_required;
     libxl__elf_pae pae;
     bool bsd_symtab;
+    unsigned nr_parsed; /* notes of any owner walked, for LIBXL__ELF_MAX_NOTES */
 } libxl__elf_notes;
 
 #define LIBXL__ELF_HAS_NOTE(notes, type) (((notes)->found >> (type)) & 1u)

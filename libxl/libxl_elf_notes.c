@@ -261,6 +261,8 @@ int libxl__elf_notes_parse(const uint8_t *p, uint64_t len, uint64_t align, const
                                    "%s: note at offset 0x%llx: descsz 0x%x beyond end of notes "
                                    "(0x%llx > 0x%llx)",
                                    where, X(off), descsz, X(desc_off + descsz), X(len));
+        if (++notes->nr_parsed > LIBXL__ELF_MAX_NOTES)
+            return libxl__elf_fail(err, "%s: more than %u notes", where, LIBXL__ELF_MAX_NOTES);
         if (namesz == 4 && !memcmp(name, "Xen", 4)) {
             *found_xen = true;
             if (type <= XEN_ELFNOTE_MAX) {

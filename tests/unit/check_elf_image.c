@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include "check_elf_image.h"
+#include "public/elfnote.h"
 
 #define ALIGN_UP(v, a) (((v) + (a)-1) / (a) * (a))
 
@@ -66,6 +67,53 @@ void img_spec_pvh64(struct img_spec *spec)
     img_spec_pv64(spec);
     spec->entry = 0x1000100; /* unused for PVH */
     img_note_num(spec, 18 /* PHYS32_ENTRY */, 0x1000040, 4);
+}
+
+void img_spec_pv64_notes(struct img_spec *s)
+{
+    img_spec_pv64(s);
+    img_note_str(s, XEN_ELFNOTE_GUEST_OS, "linux");
+    img_note_str(s, XEN_ELFNOTE_GUEST_VERSION, "2.6");
+    img_note_str(s, XEN_ELFNOTE_XEN_VERSION, "xen-3.0");
+    img_note_str(s, XEN_ELFNOTE_LOADER, "generic");
+    img_note_num(s, XEN_ELFNOTE_VIRT_BASE, IMG_PV_VIRT_BASE, 8);
+    img_note_num(s, XEN_ELFNOTE_PADDR_OFFSET, 0, 8);
+    img_note_num(s, XEN_ELFNOTE_ENTRY, 0xffffffff81000200ull, 8);
+    img_note_num(s, XEN_ELFNOTE_HYPERCALL_PAGE, 0xffffffff81001000ull, 8);
+    img_note_str(s, XEN_ELFNOTE_FEATURES, "!writable_page_tables|pae_pgdir_above_4gb");
+    img_note_num(s, XEN_ELFNOTE_SUPPORTED_FEATURES, 1u << 8, 4);
+    img_note_str(s, XEN_ELFNOTE_PAE_MODE, "yes");
+    img_note_num(s, XEN_ELFNOTE_HV_START_LOW, 0xffff800000000000ull, 8);
+    img_note_num(s, XEN_ELFNOTE_INIT_P2M, 0xffffea0000000000ull, 8);
+    img_note_num(s, XEN_ELFNOTE_MOD_START_PFN, 1, 4);
+    img_note_num(s, XEN_ELFNOTE_SUSPEND_CANCEL, 1, 4);
+    img_note_str(s, XEN_ELFNOTE_BSD_SYMTAB, "yes");
+    {
+        static const uint64_t l1[2] = {0x8000000000000001ull, 0x1};
+        struct img_note *n = &s->notes[s->nnotes++];
+        *n = (struct img_note){XEN_ELFNOTE_L1_MFN_VALID, sizeof(l1), l1, NULL};
+    }
+    /* A note of another owner with the same type must be ignored. */
+    {
+        static const uint32_t junk = 0xdeadbeef;
+        struct img_note *n = &s->notes[s->nnotes++];
+        *n = (struct img_note){XEN_ELFNOTE_ENTRY, 4, &junk, "GNU"};
+    }
+}
+
+Elf64_Ehdr *img_eh64(struct img *img)
+{
+    return (Elf64_Ehdr *)img->data;
+}
+
+Elf64_Phdr *img_ph64(struct img *img, unsigned i)
+{
+    return (Elf64_Phdr *)(img->data + img->phoff + i * sizeof(Elf64_Phdr));
+}
+
+Elf64_Shdr *img_sh64(struct img *img, unsigned i)
+{
+    return (Elf64_Shdr *)(img->data + img->shoff + i * sizeof(Elf64_Shdr));
 }
 
 /* The notes blob: each note 4-byte aligned, name "Xen" unless given. */

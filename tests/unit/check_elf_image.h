@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <elf.h>
 
 #define IMG_MAX_SEGS  8
 #define IMG_MAX_NOTES 24
@@ -60,9 +61,21 @@ void img_free(struct img *img);
 void img_note_str(struct img_spec *spec, uint32_t type, const char *s);
 void img_note_num(struct img_spec *spec, uint32_t type, uint64_t v, unsigned size);
 
-/* A PV-style ELF64 Linux-like image and a minimal PVH one. */
+/* A PV-style ELF64 Linux-like image (segments only, or with the notes of a
+ * Linux PV kernel) and a minimal PVH one (PHYS32_ENTRY 0x1000040). */
+#define IMG_PV_VIRT_BASE 0xffffffff80000000ull
 void img_spec_pv64(struct img_spec *spec);
+void img_spec_pv64_notes(struct img_spec *spec);
 void img_spec_pvh64(struct img_spec *spec);
+
+/* The ELF64 headers of a built image (at 8-aligned offsets). */
+Elf64_Ehdr *img_eh64(struct img *img);
+Elf64_Phdr *img_ph64(struct img *img, unsigned i);
+Elf64_Shdr *img_sh64(struct img *img, unsigned i);
+
+/* The hostile-image test case (check_elf_hostile.c). */
+#include <check.h>
+TCase *check_elf_hostile_tcase(void);
 
 /* gzip data (malloc'd result). */
 void img_gzip(const void *data, size_t size, uint8_t **out, size_t *out_size);

@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +17,14 @@
 #include <unistd.h>
 
 #include <et/com_err.h>
+#include <ext2fs/ext2_err.h>
 #include <ext2fs/ext2fs.h>
 
 #include "extfs.h"
 
 #define EXTFS_CHUNK (64u * 1024u)
+
+static bool error_table_ready;
 
 struct extfs {
     ext2_filsys fs;
@@ -30,15 +35,29 @@ int extfs_open(int fd, uint64_t offset, struct extfs **out, char *err, size_t er
     char name[32], opts[48];
     struct extfs *x;
     errcode_t e;
+    int dfd;
 
     *out = NULL;
+    if (!error_table_ready) {
+        initialize_ext2_error_table();
+        error_table_ready = true;
+    }
     x = calloc(1, sizeof(*x));
     if (!x)
         return -ENOMEM;
-    snprintf(name, sizeof(name), "%d", fd);
+    /* The io channel closes the descriptor it is given, even on failure. */
+    dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (dfd < 0) {
+        snprintf(err, errlen, "dup: %s", strerror(errno));
+        free(x);
+        return -errno;
+    }
+    snprintf(name, sizeof(name), "%d", dfd);
     snprintf(opts, sizeof(opts), "offset=%" PRIu64, offset);
     e = ext2fs_open2(name, opts, EXT2_FLAG_64BITS, 0, 0, unixfd_io_manager, &x->fs);
     if (e) {
+        if (fcntl(dfd, F_GETFD) >= 0)
+            close(dfd); /* not taken over by a channel */
         snprintf(err, errlen, "not an ext2/3/4 filesystem: %s", error_message(e));
         free(x);
         return -EINVAL;

@@ -1,28 +1,30 @@
 #!/bin/sh
 # xenstore_clients.sh: Debian's stock xenstore clients (xenstore-utils)
-# against our xenstore service, found through XENSTORED_PATH: reads,
-# writes, listings, removal, permissions, watches, transactions under
-# concurrent writers, domain introduction, and bad clients that must not
-# take the service down.
+# against xenhv's xenstore service (xenhv --foreground, its socket found
+# through XENSTORED_PATH): reads, writes, listings, removal, permissions,
+# watches, transactions under concurrent writers, domain introduction and
+# release, and bad clients that must not take the service down.
 . "$top_srcdir/tests/integration/lib.sh"
 
-SERVER=$top_builddir/tests/tools/xs_test_server
+XENHV=$top_builddir/hypervisor/xenhv
 WIRE=$top_builddir/tests/tools/xs_wire_client
-XENSTORED_PATH=$scratch/socket
-export XENSTORED_PATH
+PROBE=$top_builddir/tests/tools/xenhv_probe
+XENHV_RUNDIR=$scratch/run
+XENSTORED_PATH=$XENHV_RUNDIR/xenstored
+export XENHV_RUNDIR XENSTORED_PATH
 
 if ! command -v xenstore-read > /dev/null 2>&1; then
     echo "1..0 # SKIP xenstore-utils is not installed"
     exit 0
 fi
 
-"$SERVER" "$XENSTORED_PATH" > "$scratch/server.out" 2>&1 &
+"$XENHV" --foreground > "$scratch/xenhv.out" 2>&1 &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null; rm -rf "$scratch"' EXIT
 i=0
-while [ ! -S "$XENSTORED_PATH" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+while [ ! -S "$XENSTORED_PATH" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 [ -S "$XENSTORED_PATH" ]
-check "the service listens on its socket"
+check "xenhv serves xenstore on its socket"
 [ "$(stat -c %a "$XENSTORED_PATH")" = 600 ]
 check "the socket is private to its owner (0600)"
 
@@ -109,30 +111,46 @@ else
     tap_n=$((tap_n + 1)); echo "ok $tap_n - # SKIP test-xenstore is not installed"
 fi
 
-# Domains: introduce fires @introduceDomain, release fires @releaseDomain.
-timeout 10 xenstore-watch -n 3 @introduceDomain > "$scratch/intro" 2>&1 &
-intro_pid=$!
-timeout 10 xenstore-watch -n 2 @releaseDomain > "$scratch/release" 2>&1 &
-release_pid=$!
-i=0
-while { [ ! -s "$scratch/intro" ] || [ ! -s "$scratch/release" ]; } && [ $i -lt 100 ]; do
-    sleep 0.05; i=$((i + 1)); done
-[ "$("$WIRE" "$XENSTORED_PATH" introduce 3 4660 5)" = OK ]
-check "a domain can be introduced"
-[ "$("$WIRE" "$XENSTORED_PATH" is-introduced 3)" = T ] &&
-    [ "$("$WIRE" "$XENSTORED_PATH" is-introduced 4)" = F ]
-check "is_domain_introduced tells introduced domains from others"
+# Domains.  An unknown domain cannot be introduced (there is no ring to
+# map); a real one (created through the control socket, with a populated
+# ring frame and an unbound event channel for dom0) can, which fires
+# @introduceDomain; destroying it releases it and fires @releaseDomain.
+[ "$("$WIRE" "$XENSTORED_PATH" introduce 3 4660 5)" = "ERROR EINVAL" ]
+check "introducing a domain that does not exist is EINVAL"
+[ "$("$WIRE" "$XENSTORED_PATH" is-introduced 3)" = F ]
+check "is_domain_introduced says F for it"
 [ "$("$WIRE" "$XENSTORED_PATH" get-domain-path 3)" = /local/domain/3 ]
-check "get_domain_path names the domain's home"
-"$WIRE" "$XENSTORED_PATH" introduce 4 4661 6 > /dev/null
-"$WIRE" "$XENSTORED_PATH" release 3 > /dev/null
-wait $intro_pid $release_pid
-[ "$(cat "$scratch/intro")" = "$(printf '@introduceDomain\n@introduceDomain\n@introduceDomain')" ]
-check "@introduceDomain fires initially and once per introduction"
-[ "$(cat "$scratch/release")" = "$(printf '@releaseDomain\n@releaseDomain')" ]
-check "@releaseDomain fires when a domain is released"
-[ "$("$WIRE" "$XENSTORED_PATH" release 3)" = "ERROR ENOENT" ]
-check "releasing a domain twice is ENOENT"
+check "get_domain_path names a domain's home"
+if [ -x "$PROBE" ]; then
+    timeout 10 xenstore-watch -n 2 @introduceDomain > "$scratch/intro" 2>&1 &
+    intro_pid=$!
+    timeout 10 xenstore-watch -n 2 @releaseDomain > "$scratch/release" 2>&1 &
+    release_pid=$!
+    i=0
+    while { [ ! -s "$scratch/intro" ] || [ ! -s "$scratch/release" ]; } && [ $i -lt 100 ]; do
+        sleep 0.05; i=$((i + 1)); done
+    domid=$("$PROBE" create pvh) && "$PROBE" maxmem "$domid" 4096 > /dev/null &&
+        "$PROBE" populate "$domid" 256 1 > /dev/null &&
+        port=$("$PROBE" evtchn "$domid" | sed -n 's/^guest port \([0-9]*\) .*/\1/p') &&
+        [ "$("$WIRE" "$XENSTORED_PATH" introduce "$domid" 256 "$port")" = OK ]
+    check "a real domain is introduced with its ring frame and event channel"
+    [ "$("$WIRE" "$XENSTORED_PATH" is-introduced "$domid")" = T ]
+    check "is_domain_introduced says T for it"
+    wait $intro_pid
+    [ "$(cat "$scratch/intro")" = "$(printf '@introduceDomain\n@introduceDomain')" ]
+    check "@introduceDomain fires initially and on introduction"
+    "$PROBE" destroy "$domid" > /dev/null
+    wait $release_pid
+    [ "$(cat "$scratch/release")" = "$(printf '@releaseDomain\n@releaseDomain')" ]
+    check "destroying the domain fires @releaseDomain"
+    [ "$("$WIRE" "$XENSTORED_PATH" is-introduced "$domid")" = F ] &&
+        [ "$("$WIRE" "$XENSTORED_PATH" release "$domid")" = "ERROR ENOENT" ]
+    check "a destroyed domain is no longer introduced"
+else
+    for n in 1 2 3 4 5; do
+        tap_n=$((tap_n + 1)); echo "ok $tap_n - # SKIP tests/tools/xenhv_probe is not built"
+    done
+fi
 
 # Bad clients: the service drops them and keeps serving.
 [ "$("$WIRE" "$XENSTORED_PATH" garbage)" = closed ]
@@ -143,11 +161,11 @@ check "a client announcing an oversized payload is disconnected"
 [ "$(xenstore-read /local/domain/0/name)" = Domain-0 ]
 check "the service still serves after bad and half-sent requests"
 kill -0 $server_pid
-check "the service process is still running"
+check "xenhv is still running"
 
 kill $server_pid
 wait $server_pid
 [ ! -e "$XENSTORED_PATH" ]
-check "stopping the service removes its socket"
+check "stopping xenhv removes the xenstore socket"
 
 done_testing

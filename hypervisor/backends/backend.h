@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 
+#include "hval.h"
+
 /* "unicorn X.Y.Z": the engine the emu backend was linked against. */
 const char *emu_engine_version(void);
 /* The engine is new enough to run paged guests correctly (2.1+). */

@@ -1,0 +1,404 @@
+/*
+ * emu_deliver.c: what the engine leaves to the backend: walking the
+ * guest's page tables, delivering events through the guest's IDT (real
+ * mode, 32-bit protected mode, long mode, with stack switches from the
+ * TSS), SYSCALL, and describing the exceptions the engine stops on.
+ * Guest tables are hostile: every access is checked, none is trusted.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "emu_internal.h"
+
+#define PTE_P    0x1ULL
+#define PTE_RW   0x2ULL
+#define PTE_PS   0x80ULL
+#define PTE_ADDR 0x000ffffffffff000ULL
+
+void emu_paging_read(struct hval_vcpu *v, struct emu_paging *pg)
+{
+    uc_x86_msr m = {.rid = 0xc0000080};
+
+    pg->cr0 = emu_reg(v, UC_X86_REG_CR0);
+    pg->cr3 = emu_reg(v, UC_X86_REG_CR3);
+    pg->cr4 = emu_reg(v, UC_X86_REG_CR4);
+    v->in_api++;
+    uc_reg_read(v->uc, UC_X86_REG_MSR, &m);
+    v->in_api--;
+    pg->efer = m.value;
+}
+
+static int emu_ld64(struct hval_vcpu *v, uint64_t gpa, uint64_t *val)
+{
+    void *p = emu_gpa_to_hva(v, gpa, 8);
+    if (!p)
+        return -EFAULT;
+    memcpy(val, p, 8);
+    return 0;
+}
+
+static int emu_ld32(struct hval_vcpu *v, uint64_t gpa, uint64_t *val)
+{
+    uint32_t x;
+    void *p = emu_gpa_to_hva(v, gpa, 4);
+    if (!p)
+        return -EFAULT;
+    memcpy(&x, p, 4);
+    *val = x;
+    return 0;
+}
+
+int emu_translate(struct hval_vcpu *v, const struct emu_paging *pg, uint64_t la, bool *writable,
+                  uint64_t *gpa)
+{
+    uint64_t e, table;
+    bool rw = true;
+
+    if (!(pg->cr0 & X86_CR0_PG)) {
+        *gpa = (pg->efer & X86_EFER_LMA) ? la : (la & 0xffffffff);
+        goto done;
+    }
+    if (pg->efer & X86_EFER_LMA) {
+        table = pg->cr3 & PTE_ADDR;
+        for (int level = 3; level >= 0; level--) {
+            unsigned shift = 12 + 9 * level;
+            if (emu_ld64(v, table + ((la >> shift) & 511) * 8, &e) < 0 || !(e & PTE_P))
+                return -EFAULT;
+            rw = rw && (e & PTE_RW);
+            if (level == 0 || ((level == 1 || level == 2) && (e & PTE_PS))) {
+                uint64_t mask = (1ULL << shift) - 1;
+                *gpa = ((e & PTE_ADDR) & ~mask) | (la & mask);
+                goto done;
+            }
+            table = e & PTE_ADDR;
+        }
+        return -EFAULT;
+    }
+    la &= 0xffffffff;
+    if (pg->cr4 & X86_CR4_PAE) {
+        if (emu_ld64(v, (pg->cr3 & 0xffffffe0) + ((la >> 30) & 3) * 8, &e) < 0 || !(e & PTE_P))
+            return -EFAULT;
+        table = e & PTE_ADDR;
+        for (int level = 1; level >= 0; level--) {
+            unsigned shift = 12 + 9 * level;
+            if (emu_ld64(v, table + ((la >> shift) & 511) * 8, &e) < 0 || !(e & PTE_P))
+                return -EFAULT;
+            rw = rw && (e & PTE_RW);
+            if (level == 0 || (e & PTE_PS)) {
+                uint64_t mask = (1ULL << shift) - 1;
+                *gpa = ((e & PTE_ADDR) & ~mask) | (la & mask);
+                goto done;
+            }
+            table = e & PTE_ADDR;
+        }
+        return -EFAULT;
+    }
+    if (emu_ld32(v, (pg->cr3 & 0xfffff000) + (la >> 22) * 4, &e) < 0 || !(e & PTE_P))
+        return -EFAULT;
+    rw = e & PTE_RW;
+    if ((e & PTE_PS) && (pg->cr4 & X86_CR4_PSE)) {
+        *gpa = (e & 0xffc00000) | (la & 0x3fffff);
+        goto done;
+    }
+    if (emu_ld32(v, (e & 0xfffff000) + ((la >> 12) & 1023) * 4, &e) < 0 || !(e & PTE_P))
+        return -EFAULT;
+    rw = rw && (e & PTE_RW);
+    *gpa = (e & 0xfffff000) | (la & 0xfff);
+done:
+    if (writable)
+        *writable = rw;
+    return 0;
+}
+
+static int emu_access_linear(struct hval_vcpu *v, uint64_t la, void *buf, size_t len, bool write)
+{
+    struct emu_paging pg;
+    uint8_t *b = buf;
+
+    emu_paging_read(v, &pg);
+    while (len) {
+        size_t chunk = EMU_PAGE_SIZE - (la & (EMU_PAGE_SIZE - 1));
+        uint64_t gpa;
+        uint8_t *p;
+        if (chunk > len)
+            chunk = len;
+        if (emu_translate(v, &pg, la, NULL, &gpa) < 0)
+            return -EFAULT;
+        p = emu_gpa_to_hva(v, gpa, chunk);
+        if (!p)
+            return -EFAULT;
+        if (write)
+            memcpy(p, b, chunk);
+        else
+            memcpy(b, p, chunk);
+        la += chunk;
+        b += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+int emu_read_linear(struct hval_vcpu *v, uint64_t la, void *buf, size_t len)
+{
+    return emu_access_linear(v, la, buf, len, false);
+}
+
+int emu_write_linear(struct hval_vcpu *v, uint64_t la, const void *buf, size_t len)
+{
+    return emu_access_linear(v, la, (void *)buf, len, true);
+}
+
+/* ---- event delivery ---- */
+
+static bool emu_vector_has_error_code(unsigned vec)
+{
+    return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21;
+}
+
+/* Read a code or stack segment's descriptor into a hidden-part segment. */
+static int emu_read_descriptor(struct hval_vcpu *v, const struct hval_state *st, uint16_t sel,
+                               struct hval_segment *seg)
+{
+    const struct hval_dtable *gdt = &st->gdtr;
+    uint64_t base = (sel & 4) ? st->ldtr.base : gdt->base;
+    uint32_t limit = (sel & 4) ? st->ldtr.limit : gdt->limit;
+    uint8_t d[8];
+
+    if ((sel & ~3) == 0 || (uint32_t)(sel & ~7) + 7 > limit)
+        return -EFAULT;
+    if (emu_read_linear(v, base + (sel & ~7), d, 8) < 0)
+        return -EFAULT;
+    if (!(d[5] & 0x80) || !(d[5] & 0x10))
+        return -EFAULT;
+    seg->selector = sel;
+    seg->base = d[2] | (d[3] << 8) | (d[4] << 16) | ((uint32_t)d[7] << 24);
+    seg->limit = d[0] | (d[1] << 8) | ((d[6] & 0xf) << 16);
+    seg->attr = d[5] | ((d[6] >> 4) << 8);
+    if (seg->attr & HVAL_SEG_G)
+        seg->limit = (seg->limit << 12) | 0xfff;
+    return 0;
+}
+
+static int emu_push(struct hval_vcpu *v, uint64_t ss_base, uint64_t *sp, uint64_t mask,
+                    uint64_t val, unsigned size)
+{
+    *sp = (*sp - size) & mask;
+    return emu_write_linear(v, (ss_base + *sp) & (mask | 0xffffffffULL), &val, size);
+}
+
+static int emu_deliver_real(struct hval_vcpu *v, struct hval_state *st, unsigned vec)
+{
+    uint8_t ivt[4];
+    uint64_t sp = st->gpr[HVAL_RSP] & 0xffff;
+    uint64_t ssb = st->seg[HVAL_SS].base;
+
+    if (vec * 4 + 3 > st->idtr.limit || emu_read_linear(v, st->idtr.base + vec * 4, ivt, 4) < 0)
+        return -EFAULT;
+    if (emu_push(v, ssb, &sp, 0xffff, st->rflags & 0xffff, 2) < 0 ||
+        emu_push(v, ssb, &sp, 0xffff, st->seg[HVAL_CS].selector, 2) < 0 ||
+        emu_push(v, ssb, &sp, 0xffff, st->rip & 0xffff, 2) < 0)
+        return -EFAULT;
+    st->gpr[HVAL_RSP] = (st->gpr[HVAL_RSP] & ~0xffffULL) | sp;
+    st->rflags &= ~(X86_RFLAGS_IF | X86_RFLAGS_TF | X86_RFLAGS_AC);
+    st->seg[HVAL_CS].selector = ivt[2] | (ivt[3] << 8);
+    st->seg[HVAL_CS].base = (uint64_t)st->seg[HVAL_CS].selector << 4;
+    st->rip = ivt[0] | (ivt[1] << 8);
+    return 0;
+}
+
+static int emu_deliver_pm(struct hval_vcpu *v, struct hval_state *st, unsigned vec, bool soft,
+                          bool has_ec, uint32_t ec)
+{
+    bool lm = st->efer & X86_EFER_LMA;
+    unsigned gsize = lm ? 16 : 8, cpl = st->seg[HVAL_CS].selector & 3, newcpl, ist = 0;
+    uint8_t g[16];
+    struct hval_segment cs, ss = st->seg[HVAL_SS];
+    uint64_t off, sp = st->gpr[HVAL_RSP], old_sp = sp, mask = lm ? ~0ULL : 0xffffffffULL;
+    uint16_t old_ss = st->seg[HVAL_SS].selector;
+    bool stack_switch;
+
+    if (vec * gsize + gsize - 1 > st->idtr.limit ||
+        emu_read_linear(v, st->idtr.base + vec * gsize, g, gsize) < 0)
+        return -EFAULT;
+    unsigned type = g[5] & 0xf, dpl = (g[5] >> 5) & 3;
+    if (!(g[5] & 0x80) || (type != 0xe && type != 0xf))
+        return -EFAULT;
+    if (soft && dpl < cpl)
+        return -EFAULT;
+    off = g[0] | (g[1] << 8) | ((uint64_t)g[6] << 16) | ((uint64_t)g[7] << 24);
+    if (lm) {
+        off |= ((uint64_t)g[8] | ((uint64_t)g[9] << 8) | ((uint64_t)g[10] << 16) |
+                ((uint64_t)g[11] << 24))
+               << 32;
+        ist = g[4] & 7;
+    }
+    if (emu_read_descriptor(v, st, g[2] | (g[3] << 8), &cs) < 0 || !(cs.attr & 0x8))
+        return -EFAULT;
+    newcpl = (cs.attr & 0x4) ? cpl : HVAL_SEG_DPL(cs.attr);
+    if (newcpl > cpl || (lm && !(cs.attr & HVAL_SEG_L)))
+        return -EFAULT;
+    stack_switch = newcpl < cpl;
+    if (lm) {
+        if (stack_switch || ist) {
+            uint64_t at = ist ? st->tr.base + 0x24 + 8 * (ist - 1) : st->tr.base + 4 + 8 * newcpl;
+            if (emu_read_linear(v, at, &sp, 8) < 0)
+                return -EFAULT;
+        }
+        if (stack_switch) {
+            memset(&ss, 0, sizeof(ss));
+            ss.selector = newcpl;
+        }
+        sp &= ~0xfULL;
+    } else if (stack_switch) {
+        uint32_t esp;
+        uint16_t sel;
+        if (emu_read_linear(v, st->tr.base + 4 + 8 * newcpl, &esp, 4) < 0 ||
+            emu_read_linear(v, st->tr.base + 8 + 8 * newcpl, &sel, 2) < 0 ||
+            emu_read_descriptor(v, st, sel, &ss) < 0)
+            return -EFAULT;
+        sp = esp;
+    }
+    unsigned w = lm ? 8 : 4;
+    if (lm || stack_switch) {
+        if (emu_push(v, ss.base, &sp, mask, old_ss, w) < 0 ||
+            emu_push(v, ss.base, &sp, mask, old_sp, w) < 0)
+            return -EFAULT;
+    }
+    if (emu_push(v, ss.base, &sp, mask, st->rflags, w) < 0 ||
+        emu_push(v, ss.base, &sp, mask, st->seg[HVAL_CS].selector, w) < 0 ||
+        emu_push(v, ss.base, &sp, mask, st->rip, w) < 0 ||
+        (has_ec && emu_push(v, ss.base, &sp, mask, ec, w) < 0))
+        return -EFAULT;
+    cs.selector = (cs.selector & ~3) | newcpl;
+    st->seg[HVAL_CS] = cs;
+    st->seg[HVAL_SS] = ss;
+    st->gpr[HVAL_RSP] = sp;
+    st->rip = off;
+    st->rflags &= ~(X86_RFLAGS_TF | X86_RFLAGS_NT | X86_RFLAGS_RF | X86_RFLAGS_VM);
+    if (type == 0xe)
+        st->rflags &= ~X86_RFLAGS_IF;
+    return 0;
+}
+
+static int emu_deliver(struct hval_vcpu *v, struct hval_state *st, unsigned vec, bool soft,
+                       bool has_ec, uint32_t ec)
+{
+    if (!(st->cr0 & X86_CR0_PE))
+        return emu_deliver_real(v, st, vec);
+    return emu_deliver_pm(v, st, vec, soft, has_ec, ec);
+}
+
+int emu_inject(struct hval_vcpu *v, const struct hval_event *ev)
+{
+    struct hval_state st;
+    bool soft = ev->kind == HVAL_EVENT_SOFTINT;
+    unsigned vec = ev->kind == HVAL_EVENT_NMI ? 2 : ev->vector;
+    bool has_ec = ev->kind == HVAL_EVENT_EXCEPTION && ev->has_error_code;
+    int rc;
+
+    if (ev->kind == HVAL_EVENT_EXCEPTION && ev->vector >= 32)
+        return -EINVAL;
+    rc = emu_get_state(v, &st);
+    if (rc < 0)
+        return rc;
+    if (ev->kind == HVAL_EVENT_EXTINT && !(st.rflags & X86_RFLAGS_IF))
+        return -EAGAIN;
+    if (ev->kind == HVAL_EVENT_EXCEPTION && ev->vector == 14)
+        st.cr2 = ev->cr2;
+    if (emu_deliver(v, &st, vec, soft, has_ec, ev->error_code) < 0) {
+        if (vec == 8 || emu_deliver(v, &st, 8, false, true, 0) < 0) {
+            v->triple_fault = true;
+            return 0;
+        }
+    }
+    return emu_set_state(v, &st);
+}
+
+/* ---- SYSCALL: the engine only reports it ---- */
+
+int emu_do_syscall(struct hval_vcpu *v, struct hval_exit *exit)
+{
+    struct hval_state st;
+    int rc = emu_get_state(v, &st);
+    uint16_t sel;
+
+    if (rc < 0)
+        return rc;
+    /* The engine left rip past the 2-byte instruction. */
+    if (!(st.efer & X86_EFER_SCE) || !(st.cr0 & X86_CR0_PE)) {
+        st.rip -= 2;
+        emu_set_regs(v, &(struct hval_regs){.rip = st.rip, .rflags = st.rflags});
+        emu_get_regs(v, &(struct hval_regs){0});
+        exit->kind = HVAL_EXIT_EXCEPTION;
+        exit->exception.vector = 6;
+        struct hval_regs r;
+        emu_get_regs(v, &r);
+        r.rip = st.rip;
+        return emu_set_regs(v, &r);
+    }
+    sel = (st.star >> 32) & 0xfffc;
+    st.seg[HVAL_CS] =
+        (struct hval_segment){0, 0xffffffff, sel, 0xb | HVAL_SEG_S | HVAL_SEG_P | HVAL_SEG_G};
+    st.seg[HVAL_SS] =
+        (struct hval_segment){0, 0xffffffff, (uint16_t)(sel + 8),
+                              0x3 | HVAL_SEG_S | HVAL_SEG_P | HVAL_SEG_DB | HVAL_SEG_G};
+    if (st.efer & X86_EFER_LMA) {
+        bool from64 = st.seg[HVAL_CS].attr & HVAL_SEG_L;
+        st.gpr[HVAL_RCX] = st.rip;
+        st.gpr[HVAL_R11] = st.rflags & ~X86_RFLAGS_RF;
+        st.seg[HVAL_CS].attr |= HVAL_SEG_L;
+        st.rip = from64 ? st.lstar : st.cstar;
+        st.rflags &= ~(st.sfmask | X86_RFLAGS_RF);
+    } else {
+        st.gpr[HVAL_RCX] = st.rip & 0xffffffff;
+        st.seg[HVAL_CS].attr |= HVAL_SEG_DB;
+        st.rip = st.star & 0xffffffff;
+        st.rflags &= ~(X86_RFLAGS_IF | X86_RFLAGS_VM | X86_RFLAGS_RF);
+    }
+    st.rflags |= 2;
+    return emu_set_state(v, &st);
+}
+
+/* ---- exceptions the engine stopped on ---- */
+
+void emu_describe_exception(struct hval_vcpu *v, uint32_t intno, struct hval_exit *exit)
+{
+    struct hval_state st;
+    uint8_t before[2] = {0};
+    bool soft = intno >= 32 || intno == 3 || intno == 4;
+
+    exit->kind = HVAL_EXIT_EXCEPTION;
+    exit->exception.vector = intno;
+    if (emu_get_state(v, &st) < 0)
+        return;
+    uint64_t la = st.seg[HVAL_CS].base + st.rip;
+    if (!(st.efer & X86_EFER_LMA))
+        la &= 0xffffffff;
+    /* An int n leaves rip after its two bytes; a fault leaves it on the insn. */
+    if (!soft && emu_read_linear(v, la - 2, before, 2) == 0 && before[0] == 0xcd &&
+        before[1] == intno)
+        soft = true;
+    exit->exception.software = soft;
+    if (soft)
+        return;
+    exit->exception.has_error_code = emu_vector_has_error_code(intno);
+    if (intno == 14) {
+        struct emu_paging pg = {st.cr0, st.cr3, st.cr4, st.efer};
+        uint64_t gpa;
+        bool writable = false;
+        uint32_t ec = 0;
+        exit->exception.cr2 = st.cr2;
+        if (emu_translate(v, &pg, st.cr2, &writable, &gpa) == 0) {
+            ec |= 1; /* present: a protection fault; a read could not fault */
+            if (!writable)
+                ec |= 2;
+        }
+        if ((st.seg[HVAL_CS].selector & 3) == 3)
+            ec |= 4;
+        if ((st.efer & X86_EFER_NXE) && (st.cr2 & EMU_PAGE_MASK) == (la & EMU_PAGE_MASK))
+            ec |= 0x10;
+        exit->exception.error_code = ec;
+    }
+}

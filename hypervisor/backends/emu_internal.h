@@ -1,0 +1,105 @@
+/*
+ * emu_internal.h: the emu backend's vCPU (one unicorn engine per vCPU)
+ * and what its files share.  Nothing outside backends/emu_*.c sees this.
+ */
+#ifndef XENHV_EMU_INTERNAL_H
+#define XENHV_EMU_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <unicorn/unicorn.h>
+
+#include "hval.h"
+
+#define EMU_PAGE_SIZE 4096ULL
+#define EMU_PAGE_MASK (~(EMU_PAGE_SIZE - 1))
+
+#define X86_CR0_PE    0x1ULL
+#define X86_CR0_PG    0x80000000ULL
+#define X86_CR4_PSE   0x10ULL
+#define X86_CR4_PAE   0x20ULL
+#define X86_EFER_SCE  0x1ULL
+#define X86_EFER_LME  0x100ULL
+#define X86_EFER_LMA  0x400ULL
+#define X86_EFER_NXE  0x800ULL
+#define X86_RFLAGS_TF 0x100ULL
+#define X86_RFLAGS_IF 0x200ULL
+#define X86_RFLAGS_NT 0x4000ULL
+#define X86_RFLAGS_RF 0x10000ULL
+#define X86_RFLAGS_VM 0x20000ULL
+#define X86_RFLAGS_AC 0x40000ULL
+
+struct emu_ram {
+    uint64_t gpa, size;
+    uint8_t *hva;
+};
+
+/* A guest-physical page outside RAM, mapped as MMIO on its first access. */
+struct emu_mmio_page {
+    struct hval_vcpu *vcpu;
+    uint64_t gpa;
+};
+
+/* What a hook saw, for run() to report once the engine has stopped. */
+enum emu_event { EMU_EV_NONE, EMU_EV_EXIT, EMU_EV_SYSCALL, EMU_EV_INTR, EMU_EV_INVALID };
+
+struct hval_vcpu {
+    uc_engine *uc;
+    hval_exit_handler handler;
+    void *opaque;
+
+    struct emu_ram *ram;
+    size_t nr_ram, cap_ram;
+    struct emu_mmio_page **mmio;
+    size_t nr_mmio, cap_mmio;
+
+    uc_context *ctx;
+    size_t segs_off; /* offset of the segment caches in a saved context */
+
+    enum emu_event ev;
+    struct hval_exit ev_exit;
+    uint32_t ev_intno;
+
+    bool triple_fault;
+    uint64_t cr8; /* task priority: kept here, the engine has no TPR */
+    int in_api;   /* our own MSR accesses bypass the MSR exit */
+    atomic_int kick;
+
+    /* Self-modifying code (emu_smc.c). */
+    uint64_t smc_last_cr3;
+    uint64_t smc_flushes;
+};
+
+/* emu_vcpu.c */
+enum hval_answer emu_call_handler(struct hval_vcpu *v, struct hval_exit *exit);
+bool emu_ram_overlaps(const struct hval_vcpu *v, uint64_t gpa, uint64_t size);
+void *emu_gpa_to_hva(const struct hval_vcpu *v, uint64_t gpa, uint64_t len);
+int emu_mmio_unmap_range(struct hval_vcpu *v, uint64_t gpa, uint64_t size);
+
+/* emu_state.c */
+int emu_state_probe(struct hval_vcpu *v);
+int emu_get_state(struct hval_vcpu *v, struct hval_state *st);
+int emu_set_state(struct hval_vcpu *v, const struct hval_state *st);
+int emu_get_regs(struct hval_vcpu *v, struct hval_regs *regs);
+int emu_set_regs(struct hval_vcpu *v, const struct hval_regs *regs);
+uint64_t emu_reg(struct hval_vcpu *v, int regid);
+
+/* emu_deliver.c */
+struct emu_paging {
+    uint64_t cr0, cr3, cr4, efer;
+};
+void emu_paging_read(struct hval_vcpu *v, struct emu_paging *pg);
+int emu_translate(struct hval_vcpu *v, const struct emu_paging *pg, uint64_t la, bool *writable,
+                  uint64_t *gpa);
+int emu_read_linear(struct hval_vcpu *v, uint64_t la, void *buf, size_t len);
+int emu_write_linear(struct hval_vcpu *v, uint64_t la, const void *buf, size_t len);
+int emu_inject(struct hval_vcpu *v, const struct hval_event *ev);
+int emu_do_syscall(struct hval_vcpu *v, struct hval_exit *exit);
+void emu_describe_exception(struct hval_vcpu *v, uint32_t intno, struct hval_exit *exit);
+
+/* emu_smc.c */
+void emu_smc_before_run(struct hval_vcpu *v);
+int emu_code_written(struct hval_vcpu *v, uint64_t gpa, uint64_t len);
+
+#endif /* XENHV_EMU_INTERNAL_H */

@@ -1,0 +1,507 @@
+/*
+ * emu_vcpu.c: the emu backend's vCPU life cycle, guest-physical memory
+ * (RAM mapped from host memory, everything else MMIO that exits), the
+ * engine hooks and the run loop.  No hook sits on the hot path: only
+ * instructions that exit on hardware too (in/out, cpuid, rdmsr/wrmsr,
+ * syscall, invalid opcodes, exceptions) and accesses outside RAM reach C.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu_internal.h"
+
+/* MSRs the CPU model owns; every other rdmsr/wrmsr exits. */
+static const uint32_t emu_native_msrs[] = {
+    0x10,       /* TSC */
+    0x174,      /* SYSENTER_CS */
+    0x175,      /* SYSENTER_ESP */
+    0x176,      /* SYSENTER_EIP */
+    0x277,      /* PAT */
+    0xc0000080, /* EFER */
+    0xc0000081, /* STAR */
+    0xc0000082, /* LSTAR */
+    0xc0000083, /* CSTAR */
+    0xc0000084, /* SFMASK */
+    0xc0000100, /* FS_BASE */
+    0xc0000101, /* GS_BASE */
+    0xc0000102, /* KERNEL_GS_BASE */
+};
+
+enum hval_answer emu_call_handler(struct hval_vcpu *v, struct hval_exit *exit)
+{
+    if (!v->handler)
+        return HVAL_DEFAULT;
+    return v->handler(v, exit, v->opaque);
+}
+
+/* A synchronous exit answered; HVAL_STOP ends the run with it. */
+static enum hval_answer emu_sync_exit(struct hval_vcpu *v, struct hval_exit *exit)
+{
+    enum hval_answer a = emu_call_handler(v, exit);
+
+    if (a == HVAL_STOP && v->ev == EMU_EV_NONE) {
+        v->ev = EMU_EV_EXIT;
+        v->ev_exit = *exit;
+        uc_emu_stop(v->uc);
+    }
+    return a;
+}
+
+bool emu_ram_overlaps(const struct hval_vcpu *v, uint64_t gpa, uint64_t size)
+{
+    for (size_t i = 0; i < v->nr_ram; i++)
+        if (gpa < v->ram[i].gpa + v->ram[i].size && v->ram[i].gpa < gpa + size)
+            return true;
+    return false;
+}
+
+void *emu_gpa_to_hva(const struct hval_vcpu *v, uint64_t gpa, uint64_t len)
+{
+    for (size_t i = 0; i < v->nr_ram; i++) {
+        const struct emu_ram *r = &v->ram[i];
+        if (gpa >= r->gpa && gpa - r->gpa < r->size && len <= r->size - (gpa - r->gpa))
+            return r->hva + (gpa - r->gpa);
+    }
+    return NULL;
+}
+
+/* ---- MMIO: pages outside RAM, mapped on first touch ---- */
+
+static uint64_t emu_mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
+{
+    struct emu_mmio_page *p = user;
+    struct hval_exit e = {.kind = HVAL_EXIT_MMIO};
+
+    e.mmio.gpa = p->gpa + offset;
+    e.mmio.size = size;
+    e.mmio.data = ~0ULL;
+    if (emu_sync_exit(p->vcpu, &e) == HVAL_DEFAULT)
+        return size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+    return e.mmio.data;
+}
+
+static void emu_mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value,
+                           void *user)
+{
+    struct emu_mmio_page *p = user;
+    struct hval_exit e = {.kind = HVAL_EXIT_MMIO};
+
+    e.mmio.gpa = p->gpa + offset;
+    e.mmio.size = size;
+    e.mmio.write = true;
+    e.mmio.data = value;
+    emu_sync_exit(p->vcpu, &e);
+}
+
+static int emu_mmio_map_page(struct hval_vcpu *v, uint64_t gpa)
+{
+    struct emu_mmio_page *p;
+
+    if (v->nr_mmio == v->cap_mmio) {
+        size_t cap = v->cap_mmio ? v->cap_mmio * 2 : 16;
+        struct emu_mmio_page **n = realloc(v->mmio, cap * sizeof(*n));
+        if (!n)
+            return -ENOMEM;
+        v->mmio = n;
+        v->cap_mmio = cap;
+    }
+    p = calloc(1, sizeof(*p));
+    if (!p)
+        return -ENOMEM;
+    p->vcpu = v;
+    p->gpa = gpa;
+    if (uc_mmio_map(v->uc, gpa, EMU_PAGE_SIZE, emu_mmio_read, p, emu_mmio_write, p) != UC_ERR_OK) {
+        free(p);
+        return -EIO;
+    }
+    v->mmio[v->nr_mmio++] = p;
+    return 0;
+}
+
+int emu_mmio_unmap_range(struct hval_vcpu *v, uint64_t gpa, uint64_t size)
+{
+    for (size_t i = 0; i < v->nr_mmio;) {
+        struct emu_mmio_page *p = v->mmio[i];
+        if (p->gpa >= gpa && p->gpa - gpa < size) {
+            uc_mem_unmap(v->uc, p->gpa, EMU_PAGE_SIZE);
+            free(p);
+            v->mmio[i] = v->mmio[--v->nr_mmio];
+        } else {
+            i++;
+        }
+    }
+    return 0;
+}
+
+static bool emu_hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+                              int64_t value, void *user)
+{
+    struct hval_vcpu *v = user;
+    uint64_t page = addr & EMU_PAGE_MASK;
+
+    if (type == UC_MEM_FETCH_UNMAPPED || emu_ram_overlaps(v, page, EMU_PAGE_SIZE)) {
+        if (v->ev == EMU_EV_NONE) {
+            v->ev = EMU_EV_EXIT;
+            v->ev_exit.kind = HVAL_EXIT_ERROR;
+            v->ev_exit.error.error = -EFAULT;
+            v->ev_exit.error.gpa = addr;
+        }
+        return false;
+    }
+    /* An access that straddles two pages needs both. */
+    if (emu_mmio_map_page(v, page) < 0)
+        return false;
+    if (((addr + size - 1) & EMU_PAGE_MASK) != page &&
+        !emu_ram_overlaps(v, page + EMU_PAGE_SIZE, 1))
+        emu_mmio_map_page(v, page + EMU_PAGE_SIZE);
+    return true;
+}
+
+/* ---- instruction hooks ---- */
+
+static uint32_t emu_hook_in(uc_engine *uc, uint32_t port, int size, void *user)
+{
+    struct hval_vcpu *v = user;
+    struct hval_exit e = {.kind = HVAL_EXIT_IO};
+
+    e.io.port = port;
+    e.io.size = size;
+    e.io.data = 0xffffffff;
+    if (emu_sync_exit(v, &e) == HVAL_DEFAULT)
+        return 0xffffffff;
+    return e.io.data;
+}
+
+static void emu_hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value, void *user)
+{
+    struct hval_vcpu *v = user;
+    struct hval_exit e = {.kind = HVAL_EXIT_IO};
+
+    e.io.port = port;
+    e.io.size = size;
+    e.io.write = true;
+    e.io.data = size == 4 ? value : value & ((1u << (size * 8)) - 1);
+    emu_sync_exit(v, &e);
+}
+
+static int emu_hook_cpuid(uc_engine *uc, void *user)
+{
+    struct hval_vcpu *v = user;
+    struct hval_exit e = {.kind = HVAL_EXIT_CPUID};
+    uint32_t eax = 0, ecx = 0;
+
+    uc_reg_read(uc, UC_X86_REG_EAX, &eax);
+    uc_reg_read(uc, UC_X86_REG_ECX, &ecx);
+    e.cpuid.leaf = eax;
+    e.cpuid.subleaf = ecx;
+    if (emu_sync_exit(v, &e) == HVAL_DEFAULT)
+        return 0;
+    uint64_t r[4] = {e.cpuid.eax, e.cpuid.ebx, e.cpuid.ecx, e.cpuid.edx};
+    uc_reg_write(uc, UC_X86_REG_RAX, &r[0]);
+    uc_reg_write(uc, UC_X86_REG_RBX, &r[1]);
+    uc_reg_write(uc, UC_X86_REG_RCX, &r[2]);
+    uc_reg_write(uc, UC_X86_REG_RDX, &r[3]);
+    return 1;
+}
+
+static bool emu_msr_native(uint32_t index)
+{
+    for (size_t i = 0; i < sizeof(emu_native_msrs) / sizeof(emu_native_msrs[0]); i++)
+        if (emu_native_msrs[i] == index)
+            return true;
+    return false;
+}
+
+static int emu_hook_msr(struct hval_vcpu *v, bool write)
+{
+    struct hval_exit e = {.kind = HVAL_EXIT_MSR};
+    uint64_t rcx = 0, rax = 0, rdx = 0;
+
+    if (v->in_api)
+        return 0;
+    uc_reg_read(v->uc, UC_X86_REG_RCX, &rcx);
+    if (emu_msr_native((uint32_t)rcx))
+        return 0;
+    uc_reg_read(v->uc, UC_X86_REG_RAX, &rax);
+    uc_reg_read(v->uc, UC_X86_REG_RDX, &rdx);
+    e.msr.index = (uint32_t)rcx;
+    e.msr.write = write;
+    e.msr.value = write ? ((uint32_t)rax | (rdx << 32)) : 0;
+    if (emu_sync_exit(v, &e) == HVAL_DEFAULT)
+        return write ? 1 : 0;
+    if (!write) {
+        rax = (uint32_t)e.msr.value;
+        rdx = e.msr.value >> 32;
+        uc_reg_write(v->uc, UC_X86_REG_RAX, &rax);
+        uc_reg_write(v->uc, UC_X86_REG_RDX, &rdx);
+    }
+    return 1;
+}
+
+static int emu_hook_rdmsr(uc_engine *uc, void *user)
+{
+    return emu_hook_msr(user, false);
+}
+
+static int emu_hook_wrmsr(uc_engine *uc, void *user)
+{
+    return emu_hook_msr(user, true);
+}
+
+static void emu_hook_syscall(uc_engine *uc, void *user)
+{
+    struct hval_vcpu *v = user;
+
+    if (v->ev == EMU_EV_NONE)
+        v->ev = EMU_EV_SYSCALL;
+    uc_emu_stop(uc);
+}
+
+static bool emu_hook_invalid(uc_engine *uc, void *user)
+{
+    struct hval_vcpu *v = user;
+
+    if (v->ev == EMU_EV_NONE)
+        v->ev = EMU_EV_INVALID;
+    uc_emu_stop(uc);
+    return true;
+}
+
+static void emu_hook_intr(uc_engine *uc, uint32_t intno, void *user)
+{
+    struct hval_vcpu *v = user;
+
+    if (v->ev == EMU_EV_NONE) {
+        v->ev = EMU_EV_INTR;
+        v->ev_intno = intno;
+    }
+    uc_emu_stop(uc);
+}
+
+/* ---- life cycle ---- */
+
+static int emu_map_ram(struct hval_vcpu *v, const struct hval_ram *ram)
+{
+    if ((ram->gpa | ram->size) & ~EMU_PAGE_MASK || !ram->size || !ram->hva ||
+        ((uintptr_t)ram->hva & ~EMU_PAGE_MASK))
+        return -EINVAL;
+    if (emu_ram_overlaps(v, ram->gpa, ram->size))
+        return -EEXIST;
+    if (v->nr_ram == v->cap_ram) {
+        size_t cap = v->cap_ram ? v->cap_ram * 2 : 8;
+        struct emu_ram *n = realloc(v->ram, cap * sizeof(*n));
+        if (!n)
+            return -ENOMEM;
+        v->ram = n;
+        v->cap_ram = cap;
+    }
+    emu_mmio_unmap_range(v, ram->gpa, ram->size);
+    if (uc_mem_map_ptr(v->uc, ram->gpa, ram->size, UC_PROT_ALL, ram->hva) != UC_ERR_OK)
+        return -EIO;
+    v->ram[v->nr_ram++] = (struct emu_ram){ram->gpa, ram->size, ram->hva};
+    return 0;
+}
+
+static int emu_unmap_ram(struct hval_vcpu *v, uint64_t gpa, uint64_t size)
+{
+    for (size_t i = 0; i < v->nr_ram; i++) {
+        if (v->ram[i].gpa == gpa && v->ram[i].size == size) {
+            uc_ctl_flush_tb(v->uc);
+            if (uc_mem_unmap(v->uc, gpa, size) != UC_ERR_OK)
+                return -EIO;
+            v->ram[i] = v->ram[--v->nr_ram];
+            return 0;
+        }
+    }
+    return -ENOENT;
+}
+
+static void emu_vcpu_destroy(struct hval_vcpu *v)
+{
+    if (!v)
+        return;
+    if (v->ctx)
+        uc_context_free(v->ctx);
+    if (v->uc)
+        uc_close(v->uc);
+    for (size_t i = 0; i < v->nr_mmio; i++)
+        free(v->mmio[i]);
+    free(v->mmio);
+    free(v->ram);
+    free(v);
+}
+
+static int emu_add_hooks(struct hval_vcpu *v)
+{
+    uc_hook h;
+    uc_err e = UC_ERR_OK;
+
+    e |= uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)emu_hook_in, v, 1, 0, UC_X86_INS_IN);
+    e |= uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)emu_hook_out, v, 1, 0, UC_X86_INS_OUT);
+    e |= uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)emu_hook_cpuid, v, 1, 0, UC_X86_INS_CPUID);
+    /* 2.1.1 refuses rdmsr/wrmsr hooks (UC_ERR_HOOK); later engines take them. */
+    uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)emu_hook_rdmsr, v, 1, 0, UC_X86_INS_RDMSR);
+    uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)emu_hook_wrmsr, v, 1, 0, UC_X86_INS_WRMSR);
+    e |=
+        uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)emu_hook_syscall, v, 1, 0, UC_X86_INS_SYSCALL);
+    e |= uc_hook_add(v->uc, &h, UC_HOOK_INSN_INVALID, (void *)emu_hook_invalid, v, 1, 0);
+    e |= uc_hook_add(v->uc, &h, UC_HOOK_INTR, (void *)emu_hook_intr, v, 1, 0);
+    e |= uc_hook_add(v->uc, &h, UC_HOOK_MEM_UNMAPPED, (void *)emu_hook_unmapped, v, 1, 0);
+    return e == UC_ERR_OK ? 0 : -EIO;
+}
+
+static int emu_vcpu_create(const struct hval_vcpu_config *cfg, struct hval_vcpu **out)
+{
+    struct hval_vcpu *v = calloc(1, sizeof(*v));
+    int rc = -ENOMEM;
+
+    if (!v)
+        goto fail;
+    v->handler = cfg->handler;
+    v->opaque = cfg->opaque;
+    rc = -EIO;
+    if (uc_open(UC_ARCH_X86, UC_MODE_64, &v->uc) != UC_ERR_OK)
+        goto fail;
+    rc = emu_add_hooks(v);
+    if (rc < 0)
+        goto fail;
+    for (size_t i = 0; i < cfg->nr_ram; i++) {
+        rc = emu_map_ram(v, &cfg->ram[i]);
+        if (rc < 0)
+            goto fail;
+    }
+    rc = emu_state_probe(v);
+    if (rc < 0)
+        goto fail;
+    *out = v;
+    return 0;
+fail:
+    emu_vcpu_destroy(v);
+    return rc;
+}
+
+/* ---- running ---- */
+
+static void emu_kick(struct hval_vcpu *v)
+{
+    atomic_store(&v->kick, 1);
+    uc_emu_stop(v->uc);
+}
+
+static bool emu_after_hlt(struct hval_vcpu *v)
+{
+    uint64_t rip = emu_reg(v, UC_X86_REG_RIP), la;
+    uint8_t b = 0;
+    uint64_t cs_base = 0;
+    struct hval_state st;
+
+    (void)cs_base;
+    if (emu_get_state(v, &st) < 0)
+        return false;
+    la = st.seg[HVAL_CS].base + rip - 1;
+    if (!(st.efer & X86_EFER_LMA))
+        la &= 0xffffffff;
+    return emu_read_linear(v, la, &b, 1) == 0 && b == 0xf4;
+}
+
+/* What an invalid opcode was: a hypercall, or #UD for the guest. */
+static void emu_describe_invalid(struct hval_vcpu *v, struct hval_exit *exit)
+{
+    uint8_t b[3] = {0};
+    uint64_t rip = emu_reg(v, UC_X86_REG_RIP);
+    struct hval_state st;
+
+    if (emu_get_state(v, &st) == 0) {
+        uint64_t la = st.seg[HVAL_CS].base + rip;
+        if (!(st.efer & X86_EFER_LMA))
+            la &= 0xffffffff;
+        emu_read_linear(v, la, b, sizeof(b));
+    }
+    if (b[0] == 0x0f && b[1] == 0x01 && (b[2] == 0xc1 || b[2] == 0xd9)) {
+        exit->kind = HVAL_EXIT_HYPERCALL;
+        exit->hypercall.insn_len = 3;
+        exit->hypercall.vmmcall = b[2] == 0xd9;
+        rip += 3;
+        if (!(st.efer & X86_EFER_LMA) || !(st.seg[HVAL_CS].attr & HVAL_SEG_L))
+            rip &= 0xffffffff;
+        uc_reg_write(v->uc, UC_X86_REG_RIP, &rip);
+        return;
+    }
+    exit->kind = HVAL_EXIT_EXCEPTION;
+    exit->exception.vector = 6;
+}
+
+static int emu_run(struct hval_vcpu *v, uint64_t timeout_us, struct hval_exit *exit)
+{
+    memset(exit, 0, sizeof(*exit));
+    for (;;) {
+        uc_err err;
+        uint64_t rip;
+        size_t timed_out = 0;
+
+        if (v->triple_fault) {
+            exit->kind = HVAL_EXIT_TRIPLE_FAULT;
+            return 0;
+        }
+        if (atomic_exchange(&v->kick, 0)) {
+            exit->kind = HVAL_EXIT_INTERRUPTED;
+            return 0;
+        }
+        emu_smc_before_run(v);
+        v->ev = EMU_EV_NONE;
+        rip = emu_reg(v, UC_X86_REG_RIP);
+        err = uc_emu_start(v->uc, rip, UINT64_MAX, timeout_us, 0);
+
+        switch (v->ev) {
+        case EMU_EV_EXIT:
+            *exit = v->ev_exit;
+            return 0;
+        case EMU_EV_SYSCALL:
+            if (emu_do_syscall(v, exit) < 0 || exit->kind != HVAL_EXIT_NONE)
+                return 0;
+            continue;
+        case EMU_EV_INTR:
+            emu_describe_exception(v, v->ev_intno, exit);
+            return 0;
+        case EMU_EV_INVALID:
+            emu_describe_invalid(v, exit);
+            return 0;
+        case EMU_EV_NONE:
+            break;
+        }
+        if (err != UC_ERR_OK) {
+            exit->kind = HVAL_EXIT_ERROR;
+            exit->error.error = -EIO;
+            return 0;
+        }
+        if (atomic_exchange(&v->kick, 0) ||
+            (timeout_us && uc_query(v->uc, UC_QUERY_TIMEOUT, &timed_out) == UC_ERR_OK &&
+             timed_out)) {
+            exit->kind = HVAL_EXIT_INTERRUPTED;
+            return 0;
+        }
+        exit->kind = emu_after_hlt(v) ? HVAL_EXIT_HLT : HVAL_EXIT_INTERRUPTED;
+        return 0;
+    }
+}
+
+const struct hval_ops hval_emu_ops = {
+    .name = "emu",
+    .vcpu_create = emu_vcpu_create,
+    .vcpu_destroy = emu_vcpu_destroy,
+    .map_ram = emu_map_ram,
+    .unmap_ram = emu_unmap_ram,
+    .code_written = emu_code_written,
+    .get_state = emu_get_state,
+    .set_state = emu_set_state,
+    .get_regs = emu_get_regs,
+    .set_regs = emu_set_regs,
+    .run = emu_run,
+    .kick = emu_kick,
+    .inject = emu_inject,
+    .read_linear = emu_read_linear,
+    .write_linear = emu_write_linear,
+};

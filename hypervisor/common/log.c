@@ -15,6 +15,7 @@
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static FILE *log_file;
 static int log_to_stderr = 1;
+static enum log_level stderr_min = LOG_LVL_DEBUG;
 
 static const char *const level_names[] = {
     [LOG_LVL_DEBUG] = "debug",
@@ -46,6 +47,13 @@ void log_set_stderr(int use_stderr)
     pthread_mutex_unlock(&log_lock);
 }
 
+void log_set_stderr_min(enum log_level lvl)
+{
+    pthread_mutex_lock(&log_lock);
+    stderr_min = lvl;
+    pthread_mutex_unlock(&log_lock);
+}
+
 void log_close(void)
 {
     pthread_mutex_lock(&log_lock);
@@ -73,7 +81,7 @@ void xenhv_log(enum log_level lvl, const char *fmt, ...)
     if (log_file)
         fprintf(log_file, "%s.%03ld xenhv %s: %s\n", stamp, ts.tv_nsec / 1000000, level_names[lvl],
                 msg);
-    if (log_to_stderr)
+    if (log_to_stderr && lvl >= stderr_min)
         fprintf(stderr, "xenhv: %s: %s\n", level_names[lvl], msg);
     pthread_mutex_unlock(&log_lock);
     if (lvl >= LOG_LVL_INFO) {

@@ -11,6 +11,8 @@ enum log_level { LOG_LVL_DEBUG, LOG_LVL_INFO, LOG_LVL_WARN, LOG_LVL_ERROR };
 /* Start logging to path (appended); stderr too while use_stderr. */
 int log_open(const char *path, int use_stderr);
 void log_set_stderr(int use_stderr);
+/* Only messages at lvl or above go to stderr (default: all). */
+void log_set_stderr_min(enum log_level lvl);
 void log_close(void);
 
 void xenhv_log(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

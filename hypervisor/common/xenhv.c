@@ -100,6 +100,8 @@ static int run(const struct options *o)
     int ready_fd = -1, lock_fd = -1, listen_fd = -1, signal_fd = -1, rc, sig;
     sigset_t mask;
 
+    if (!o->foreground)
+        close_range(3, ~0U, 0); /* nothing inherited stays open in the daemon */
     if (o->rundir) {
         if (snprintf(dir, sizeof(dir), "%s", o->rundir) >= (int)sizeof(dir))
             return -ENAMETOOLONG;
@@ -133,6 +135,8 @@ static int run(const struct options *o)
     }
     if (log_open(log_path, 1) < 0)
         fprintf(stderr, "xenhv: cannot open %s: %s\n", log_path, strerror(errno));
+    if (!o->foreground)
+        log_set_stderr_min(LOG_LVL_WARN); /* a starting daemon is quiet unless it fails */
 
     sigemptyset(&mask);
     sigaddset(&mask, SIGTERM);

@@ -323,6 +323,11 @@ void idl_emit_tables(const struct idl_model *m, FILE *out)
             break;
         }
     }
+    fprintf(out, "const libxl__type_desc *const libxl__idl_types[] = {\n");
+    for (const struct idl_type *t = m->types; t; t = t->next)
+        if (t->kind == IDL_K_ENUM || t->kind == IDL_K_STRUCT)
+            fprintf(out, "    &libxl__%s_desc,\n", t->name);
+    fprintf(out, "    NULL,\n};\n");
 }
 
 void idl_emit_desc_header(const struct idl_model *m, FILE *out)
@@ -335,5 +340,7 @@ void idl_emit_desc_header(const struct idl_model *m, FILE *out)
     for (const struct idl_type *t = m->types; t; t = t->next)
         if (t->kind == IDL_K_ALIAS || t->kind == IDL_K_ENUM || t->kind == IDL_K_STRUCT)
             fprintf(out, "extern const libxl__type_desc libxl__%s_desc;\n", t->name);
+    fprintf(out, "/* Every enum and struct, NULL-terminated. */\n"
+                 "extern const libxl__type_desc *const libxl__idl_types[];\n");
     fprintf(out, "\n#endif /* LIBXL__TYPES_DESC_GEN_H */\n");
 }

@@ -15,6 +15,9 @@
 #include "_libxl_types.h"
 #include "_libxl_types_features.h"
 
+/* libxl_device_pci.vfunc_mask: every function of the device. */
+#define LIBXL_PCI_FUNC_ALL (~0U)
+
 /* The version of this library, "MAJOR.MINOR.MICRO". */
 const char *libxl_version_string(void);
 

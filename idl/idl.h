@@ -119,6 +119,8 @@ struct idl_type *idl_find_type(const struct idl_model *m, const char *name);
 void idl_model_free(struct idl_model *m);
 
 /* Helpers shared by the emitters. */
+/* snprintf that stops the generator if the output does not fit. */
+void idl_fmt(char *buf, size_t bufsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 char *idl_strdup(const char *s);
 void *idl_xcalloc(size_t n, size_t sz);
 const char *idl_prim_ctype(enum idl_prim p);

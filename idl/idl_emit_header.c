@@ -155,7 +155,7 @@ static void feature(FILE *out, const char *a, const char *b, const char *c)
 {
     char buf[256], up[256];
 
-    snprintf(buf, sizeof(buf), "%s%s%s%s%s", a, b ? "_" : "", b ? b : "", c ? "_" : "", c ? c : "");
+    idl_fmt(buf, sizeof(buf), "%s%s%s%s%s", a, b ? "_" : "", b ? b : "", c ? "_" : "", c ? c : "");
     idl_upper(buf, up, sizeof(up));
     fprintf(out, "#define LIBXL_HAVE_%s 1\n", up);
 }
@@ -166,14 +166,14 @@ static void features_of(FILE *out, const char *tname, const char *prefix, const 
         const struct idl_field *f = &st->fields[i];
         char sub[256];
 
-        snprintf(sub, sizeof(sub), "%s%s%s", prefix ? prefix : "", prefix ? "_" : "", f->name);
+        idl_fmt(sub, sizeof(sub), "%s%s%s", prefix ? prefix : "", prefix ? "_" : "", f->name);
         feature(out, tname, sub, NULL);
         if (f->fkind == IDL_F_PLAIN && f->type->anonymous)
             features_of(out, tname, sub, f->type);
         if (f->fkind == IDL_F_UNION)
             for (int j = 0; j < f->nmembers; j++) {
                 char msub[300];
-                snprintf(msub, sizeof(msub), "%s_%s", sub, f->members[j].name);
+                idl_fmt(msub, sizeof(msub), "%s_%s", sub, f->members[j].name);
                 if (f->members[j].st)
                     features_of(out, tname, msub, f->members[j].st);
             }

@@ -24,17 +24,17 @@ static void kind_of(const struct idl_type *t, char *buf, size_t bufsz)
     switch (t->kind) {
     case IDL_K_PRIM:
     case IDL_K_ALIAS:
-        snprintf(buf, bufsz, "LIBXL__K_%s", prim_kinds[t->prim]);
+        idl_fmt(buf, bufsz, "LIBXL__K_%s", prim_kinds[t->prim]);
         return;
     case IDL_K_BUILTIN:
         idl_upper(t->name, up, sizeof(up));
-        snprintf(buf, bufsz, "LIBXL__K_%s", up);
+        idl_fmt(buf, bufsz, "LIBXL__K_%s", up);
         return;
     case IDL_K_ENUM:
-        snprintf(buf, bufsz, "LIBXL__K_ENUM");
+        idl_fmt(buf, bufsz, "LIBXL__K_ENUM");
         return;
     case IDL_K_STRUCT:
-        snprintf(buf, bufsz, "LIBXL__K_STRUCT");
+        idl_fmt(buf, bufsz, "LIBXL__K_STRUCT");
         return;
     }
 }
@@ -45,19 +45,20 @@ static void desc_name(const char *top, const char *path, char *buf, size_t bufsz
     size_t n;
 
     if (!path) {
-        snprintf(buf, bufsz, "libxl__%s_desc", top);
+        idl_fmt(buf, bufsz, "libxl__%s_desc", top);
         return;
     }
-    n = (size_t)snprintf(buf, bufsz, "libxl__%s__", top);
+    idl_fmt(buf, bufsz, "libxl__%s__", top);
+    n = strlen(buf);
     for (size_t i = 0; path[i] && n + 6 < bufsz; i++)
         buf[n++] = path[i] == '.' ? '_' : path[i];
-    snprintf(buf + n, bufsz - n, "_desc");
+    idl_fmt(buf + n, bufsz - n, "_desc");
 }
 
 /* A reference to the table of a named (non-anonymous) type. */
 static void type_ref(const struct idl_type *t, char *buf, size_t bufsz)
 {
-    snprintf(buf, bufsz, "&libxl__%s_desc", t->name);
+    idl_fmt(buf, bufsz, "&libxl__%s_desc", t->name);
 }
 
 /* The offset expression of member MEMBER of the struct at PATH in TOP. */
@@ -65,10 +66,10 @@ static void offset_of(const char *top, const char *path, const char *member, cha
                       size_t bufsz)
 {
     if (!path)
-        snprintf(buf, bufsz, "offsetof(libxl_%s, %s)", top, member);
+        idl_fmt(buf, bufsz, "offsetof(libxl_%s, %s)", top, member);
     else
-        snprintf(buf, bufsz, "(offsetof(libxl_%s, %s.%s) - offsetof(libxl_%s, %s))", top, path,
-                 member, top, path);
+        idl_fmt(buf, bufsz, "(offsetof(libxl_%s, %s.%s) - offsetof(libxl_%s, %s))", top, path,
+                member, top, path);
 }
 
 static bool has_deprecated(const struct idl_type *st)
@@ -97,7 +98,7 @@ static void emit_nested(FILE *out, const char *top, const char *path, const stru
         const struct idl_field *f = &st->fields[i];
         char sub[256];
 
-        snprintf(sub, sizeof(sub), "%s%s%s", path ? path : "", path ? "." : "", f->name);
+        idl_fmt(sub, sizeof(sub), "%s%s%s", path ? path : "", path ? "." : "", f->name);
         if (f->fkind == IDL_F_PLAIN && f->type->anonymous)
             emit_struct_desc(out, top, sub, f->type);
         if (f->fkind != IDL_F_UNION)
@@ -106,7 +107,7 @@ static void emit_nested(FILE *out, const char *top, const char *path, const stru
             char msub[300];
             if (!f->members[j].st)
                 continue;
-            snprintf(msub, sizeof(msub), "%s.%s", sub, f->members[j].name);
+            idl_fmt(msub, sizeof(msub), "%s.%s", sub, f->members[j].name);
             emit_struct_desc(out, top, msub, f->members[j].st);
         }
         {
@@ -118,7 +119,7 @@ static void emit_nested(FILE *out, const char *top, const char *path, const stru
                 char msub[300];
                 idl_enum_const(f->type, f->members[j].name, c, sizeof(c));
                 if (f->members[j].st) {
-                    snprintf(msub, sizeof(msub), "%s.%s", sub, f->members[j].name);
+                    idl_fmt(msub, sizeof(msub), "%s.%s", sub, f->members[j].name);
                     desc_name(top, msub, ref, sizeof(ref));
                     fprintf(out, "    {\"%s\", %s, &%s},\n", f->members[j].name, c, ref);
                 } else {
@@ -134,7 +135,7 @@ static void emit_field_desc(FILE *out, const char *top, const char *path, const 
 {
     char off[512], ref[300], sub[256];
 
-    snprintf(sub, sizeof(sub), "%s%s%s", path ? path : "", path ? "." : "", f->name);
+    idl_fmt(sub, sizeof(sub), "%s%s%s", path ? path : "", path ? "." : "", f->name);
     fprintf(out, "    {\n        .name = \"%s\",\n", f->name);
     switch (f->fkind) {
     case IDL_F_PLAIN:
@@ -176,7 +177,7 @@ static void emit_field_desc(FILE *out, const char *top, const char *path, const 
         if (f->type->kind == IDL_K_ENUM)
             idl_enum_default(f->type, f->def, c, sizeof(c));
         else
-            snprintf(c, sizeof(c), "%s", f->def);
+            idl_fmt(c, sizeof(c), "%s", f->def);
         fprintf(out, "        .has_init = true,\n        .init = (int64_t)(%s),\n", c);
     }
     if (f->deprecated_by)

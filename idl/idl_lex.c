@@ -94,5 +94,5 @@ void idl_lex_peek2(const struct idl_lexer *lx, char *out, size_t outsz)
     struct idl_lexer copy = *lx;
 
     idl_lex_next(&copy);
-    snprintf(out, outsz, "%s", copy.text);
+    idl_fmt(out, outsz, "%s", copy.text);
 }

@@ -4,6 +4,7 @@
  * emitters share (C type names, enum constant names).
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,20 @@ void *idl_xcalloc(size_t n, size_t sz)
         exit(1);
     }
     return p;
+}
+
+void idl_fmt(char *buf, size_t bufsz, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(buf, bufsz, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= bufsz) {
+        fprintf(stderr, "idlgen: name too long: %s...\n", buf);
+        exit(1);
+    }
 }
 
 static const struct {
@@ -73,9 +88,9 @@ void idl_lower(const char *s, char *buf, size_t bufsz)
 void idl_ctype(const struct idl_type *t, char *buf, size_t bufsz)
 {
     if (t->kind == IDL_K_PRIM || (t->kind == IDL_K_ALIAS && !t->is_typedef))
-        snprintf(buf, bufsz, "%s", idl_prim_ctype(t->prim));
+        idl_fmt(buf, bufsz, "%s", idl_prim_ctype(t->prim));
     else
-        snprintf(buf, bufsz, "libxl_%s", t->name);
+        idl_fmt(buf, bufsz, "libxl_%s", t->name);
 }
 
 void idl_enum_const(const struct idl_type *t, const char *v, char *buf, size_t bufsz)
@@ -85,15 +100,15 @@ void idl_enum_const(const struct idl_type *t, const char *v, char *buf, size_t b
     idl_upper(t->name, up, sizeof(up));
     idl_upper(v, vup, sizeof(vup));
     if (t->prefix)
-        snprintf(buf, bufsz, "%s%s", t->prefix, vup);
+        idl_fmt(buf, bufsz, "%s%s", t->prefix, vup);
     else
-        snprintf(buf, bufsz, "LIBXL_%s_%s", up, vup);
+        idl_fmt(buf, bufsz, "LIBXL_%s_%s", up, vup);
 }
 
 void idl_enum_default(const struct idl_type *t, const char *def, char *buf, size_t bufsz)
 {
     if (!def) {
-        snprintf(buf, bufsz, "0");
+        idl_fmt(buf, bufsz, "0");
         return;
     }
     for (int i = 0; i < t->nvalues; i++)
@@ -101,7 +116,7 @@ void idl_enum_default(const struct idl_type *t, const char *def, char *buf, size
             idl_enum_const(t, def, buf, bufsz);
             return;
         }
-    snprintf(buf, bufsz, "%s", def);
+    idl_fmt(buf, bufsz, "%s", def);
 }
 
 struct idl_type *idl_find_type(const struct idl_model *m, const char *name)
@@ -180,7 +195,7 @@ static void parse_opts(struct idl_lexer *lx, struct opts *o)
             idl_lex_next(lx);
             continue;
         }
-        snprintf(key, sizeof(key), "%s", lx->text);
+        idl_fmt(key, sizeof(key), "%s", lx->text);
         idl_lex_next(lx);
         expect(lx, "=");
         slot = !strcmp(key, "default")   ? &o->def

@@ -37,9 +37,9 @@ enum xsd_sockmsg_type {
     XS_INVALID = 0xffff
 };
 
-#define XS_WRITE_NONE          "NONE"
-#define XS_WRITE_CREATE        "CREATE"
-#define XS_WRITE_CREATE_EXCL   "CREATE|EXCL"
+#define XS_WRITE_NONE        "NONE"
+#define XS_WRITE_CREATE      "CREATE"
+#define XS_WRITE_CREATE_EXCL "CREATE|EXCL"
 
 /* Errors travel as their names, in an XS_ERROR reply. */
 struct xsd_errors {
@@ -56,10 +56,7 @@ struct xsd_sockmsg {
 };
 
 /* Fields of an XS_WATCH_EVENT payload. */
-enum xs_watch_type {
-    XS_WATCH_PATH = 0,
-    XS_WATCH_TOKEN
-};
+enum xs_watch_type { XS_WATCH_PATH = 0, XS_WATCH_TOKEN };
 
 /* The guest's xenstore page: one ring each way. */
 #define XENSTORE_RING_SIZE 1024
@@ -77,9 +74,9 @@ struct xenstore_domain_interface {
 };
 
 /* Largest payload, and path lengths. */
-#define XENSTORE_PAYLOAD_MAX    4096
-#define XENSTORE_ABS_PATH_MAX   3072
-#define XENSTORE_REL_PATH_MAX   2048
+#define XENSTORE_PAYLOAD_MAX  4096
+#define XENSTORE_ABS_PATH_MAX 3072
+#define XENSTORE_REL_PATH_MAX 2048
 
 #define XENSTORE_SERVER_FEATURE_RECONNECTION 1
 #define XENSTORE_SERVER_FEATURE_ERROR        2

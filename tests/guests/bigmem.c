@@ -35,7 +35,8 @@ void guest_main(void)
     unsigned int i;
 
     CHECK(boot.mem_bytes >= 4 * gib - 64 * (1ULL << 20),
-          "the guest has %llu MiB, expected about 4096", (unsigned long long)(boot.mem_bytes >> 20));
+          "the guest has %llu MiB, expected about 4096",
+          (unsigned long long)(boot.mem_bytes >> 20));
     gprintf("bigmem: about 4 GiB of RAM: ok\n");
     if (env_is_pv()) {
         for (a = 16ULL << 20; a < boot.mem_bytes; a += gib)

@@ -18,7 +18,7 @@ void guest_main(void)
     CHECK(!strncmp(cl, "longcmdline=", 12), "command line starts '%.20s'", cl);
     CHECK(!strcmp(cl + len - 8, " end=yes"), "command line ends '%s'", cl + len - 8);
     for (i = 12; i < len - 8; i++)
-        CHECK(cl[i] == 'a' + (char)((i - 12) % 26), "command line byte %u is '%c'",
-              (unsigned int)i, cl[i]);
+        CHECK(cl[i] == 'a' + (char)((i - 12) % 26), "command line byte %u is '%c'", (unsigned int)i,
+              cl[i]);
     gprintf("cmdline: %u bytes intact: ok\n", (unsigned int)len);
 }

@@ -31,8 +31,7 @@ void guest_main(void)
     /* Bad pointers. */
     EXPECT_RC(evtchn_op(EVTCHNOP_alloc_unbound, BAD_PTR), -XEN_EFAULT, "evtchn_op bad pointer");
     EXPECT_RC(evtchn_op(EVTCHNOP_status, BAD_PTR2), -XEN_EFAULT, "evtchn_op hypervisor pointer");
-    EXPECT_RC(xen_version_op(XENVER_extraversion, BAD_PTR), -XEN_EFAULT,
-              "xen_version bad pointer");
+    EXPECT_RC(xen_version_op(XENVER_extraversion, BAD_PTR), -XEN_EFAULT, "xen_version bad pointer");
     EXPECT_RC(memory_op(XENMEM_memory_map, BAD_PTR), -XEN_EFAULT, "memory_op bad pointer");
     set_xen_guest_handle(mm.buffer, BAD_PTR);
     EXPECT_RC(memory_op(XENMEM_memory_map, &mm), -XEN_EFAULT, "memory_map into a bad buffer");

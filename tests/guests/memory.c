@@ -30,8 +30,7 @@ void guest_main(void)
     for (i = 0; i < mm.nr_entries && i < 64; i++)
         if (map[i].type == 1)
             ram += map[i].size;
-    CHECK(ram >= 16ULL << 20, "the memory map has only %llu bytes of RAM",
-          (unsigned long long)ram);
+    CHECK(ram >= 16ULL << 20, "the memory map has only %llu bytes of RAM", (unsigned long long)ram);
     cur = memory_op(XENMEM_current_reservation, &self);
     max = memory_op(XENMEM_maximum_reservation, &self);
     CHECK(cur > 0 && max >= cur, "reservation: current %ld, maximum %ld", cur, max);
@@ -41,8 +40,7 @@ void guest_main(void)
 
     if (!env_is_pv()) {
         xen_pfn_t gpfn = (xen_pfn_t)virt_to_frame(spare + 4096);
-        struct xen_memory_reservation r = {.nr_extents = 1, .extent_order = 0,
-                                           .domid = DOMID_SELF};
+        struct xen_memory_reservation r = {.nr_extents = 1, .extent_order = 0, .domid = DOMID_SELF};
         volatile uint32_t *p = (volatile uint32_t *)(spare + 4096);
 
         set_xen_guest_handle(r.extent_start, &gpfn);
@@ -52,7 +50,8 @@ void guest_main(void)
         EXPECT_RC(memory_op(XENMEM_populate_physmap, &r), 1, "XENMEM_populate_physmap");
         p[0] = 0xfeedf00d;
         p[1023] = 0x600dcafe;
-        CHECK(p[0] == 0xfeedf00d && p[1023] == 0x600dcafe, "the repopulated page does not hold data");
+        CHECK(p[0] == 0xfeedf00d && p[1023] == 0x600dcafe,
+              "the repopulated page does not hold data");
         CHECK(memory_op(XENMEM_current_reservation, &self) == cur,
               "current reservation did not come back");
     }

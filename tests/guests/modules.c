@@ -18,8 +18,8 @@ void guest_main(void)
     uint64_t i;
 
     CHECK(boot.nr_modules >= 1, "no modules");
-    CHECK(m->size == MODULE_SIZE, "module is %llu bytes, expected %u",
-          (unsigned long long)m->size, MODULE_SIZE);
+    CHECK(m->size == MODULE_SIZE, "module is %llu bytes, expected %u", (unsigned long long)m->size,
+          MODULE_SIZE);
     p = (const uint8_t *)m->addr;
     CHECK(p && !memcmp(p, MODULE_MAGIC, strlen(MODULE_MAGIC)), "module starts with '%.16s'",
           p ? (const char *)p : "");

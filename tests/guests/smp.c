@@ -47,8 +47,7 @@ void guest_main(void)
     gprintf("smp: VCPUOP_initialise and VCPUOP_up: ok\n");
     deadline = xen_system_time_ns() + 10000000000ULL;
     while (arrived < NR_CPUS - 1) {
-        CHECK(xen_system_time_ns() < deadline, "only %u of %u vCPUs arrived", arrived,
-              NR_CPUS - 1);
+        CHECK(xen_system_time_ns() < deadline, "only %u of %u vCPUs arrived", arrived, NR_CPUS - 1);
         sched_op(SCHEDOP_yield, NULL);
     }
     CHECK(!wrong_id, "vCPU %u ran on another vCPU's stack", wrong_id);

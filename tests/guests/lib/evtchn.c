@@ -19,6 +19,29 @@ static evtchn_handler_t port_handler[NR_HANDLED_PORTS];
 static void *port_data[NR_HANDLED_PORTS];
 static volatile unsigned long port_hits[NR_HANDLED_PORTS];
 
+static struct vcpu_info *vinfo[GUEST_MAX_CPUS];
+
+struct vcpu_info *vcpu_info_of(unsigned int cpu)
+{
+    if (cpu < GUEST_MAX_CPUS && vinfo[cpu])
+        return vinfo[cpu];
+    return &shared_info->vcpu_info[cpu];
+}
+
+int vcpu_register_info(unsigned int cpu, struct vcpu_info *vi)
+{
+    struct vcpu_register_vcpu_info r = {.mfn = virt_to_frame(vi),
+                                        .offset = (uint32_t)((uintptr_t)vi & 0xfff)};
+    int rc;
+
+    if (cpu >= GUEST_MAX_CPUS)
+        return -XEN_EINVAL;
+    rc = (int)vcpu_op(VCPUOP_register_vcpu_info, cpu, &r);
+    if (!rc)
+        vinfo[cpu] = vi;
+    return rc;
+}
+
 #ifndef GUEST_PV
 static uint8_t shinfo_page[4096] __aligned(4096);
 #endif
@@ -31,7 +54,7 @@ int events_init(void)
     shared_info = map_frame(ALIAS_SLOT_SHINFO, si->shared_info >> 12, 1);
     if (!shared_info)
         return -1;
-    shared_info->vcpu_info[0].evtchn_upcall_mask = 1; /* until events_enable() */
+    vcpu_info_of(0)->evtchn_upcall_mask = 1; /* until events_enable() */
     return 0;
 #else
     struct xen_add_to_physmap xatp = {.domid = DOMID_SELF,
@@ -81,7 +104,7 @@ void event_upcall(void)
     upcall_count[cpu]++;
     if (!shared_info)
         return;
-    vi = &shared_info->vcpu_info[cpu];
+    vi = vcpu_info_of(cpu);
     vi->evtchn_upcall_pending = 0;
     sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
     while (sel) {
@@ -186,10 +209,10 @@ void events_enable(void)
 
     events_on[cpu] = 1;
     if (env_is_pv()) {
-        shared_info->vcpu_info[cpu].evtchn_upcall_mask = 0;
+        vcpu_info_of(cpu)->evtchn_upcall_mask = 0;
         barrier();
         /* Anything already pending: any hypercall returns through it. */
-        if (shared_info->vcpu_info[cpu].evtchn_upcall_pending)
+        if (vcpu_info_of(cpu)->evtchn_upcall_pending)
             xen_version_op(0, NULL);
     } else {
         __asm__ __volatile__("sti" ::: "memory");
@@ -201,7 +224,7 @@ void events_disable(void)
     unsigned int cpu = smp_cpu_id();
 
     if (env_is_pv())
-        shared_info->vcpu_info[cpu].evtchn_upcall_mask = 1;
+        vcpu_info_of(cpu)->evtchn_upcall_mask = 1;
     else
         __asm__ __volatile__("cli" ::: "memory");
     barrier();
@@ -217,7 +240,7 @@ static void idle_until(volatile unsigned long *ctr, unsigned long old)
 
     for (;;) {
         if (env_is_pv()) {
-            shared_info->vcpu_info[cpu].evtchn_upcall_mask = 1;
+            vcpu_info_of(cpu)->evtchn_upcall_mask = 1;
             barrier();
             if (*ctr != old)
                 break;
@@ -243,7 +266,9 @@ int evtchn_wait(evtchn_port_t port, uint64_t timeout_ns)
 {
     struct sched_poll poll = {.nr_ports = 1};
 
-    if (port < NR_HANDLED_PORTS && port_handler[port] && events_on[smp_cpu_id()] && !timeout_ns) {
+    /* With an upcall handler the pending bit is consumed by the upcall:
+     * sleep until the handler ran (no timeout on this path). */
+    if (port < NR_HANDLED_PORTS && port_handler[port] && events_on[smp_cpu_id()]) {
         idle_until(&port_hits[port], port_hits[port]);
         return 0;
     }

@@ -85,6 +85,16 @@ int console_ring_ready(void);
 void __noreturn guest_pass(void);
 void __noreturn guest_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void __noreturn guest_shutdown(unsigned int reason);
+/* Fail with "not running on Xen" when there is no Xen below. */
+void guest_require_xen(void);
+/* Check a hypercall's result; print "<guest>: <what>: ok". */
+#define EXPECT_RC(expr, want, what)                                                                \
+    do {                                                                                           \
+        long rc_ = (long)(expr);                                                                   \
+        if (rc_ != (long)(want))                                                                   \
+            guest_fail("%s: returned %ld, expected %ld", what, rc_, (long)(want));                 \
+        gprintf("%s: %s: ok\n", guest_name, what);                                                 \
+    } while (0)
 #define CHECK(cond, ...)                                                                           \
     do {                                                                                           \
         if (!(cond))                                                                               \
@@ -139,6 +149,9 @@ void events_disable(void);
  * interrupts on, SCHEDOP_block on PV). */
 void events_idle(void);
 extern volatile unsigned long upcall_count[GUEST_MAX_CPUS];
+/* This vCPU's vcpu_info: in shared info, or where it was registered. */
+struct vcpu_info *vcpu_info_of(unsigned int cpu);
+int vcpu_register_info(unsigned int cpu, struct vcpu_info *vi);
 
 /* --- time (time.c) --- */
 uint64_t xen_system_time_ns(void); /* from vcpu_time_info; 0 without Xen */

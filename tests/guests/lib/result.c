@@ -30,6 +30,12 @@ void __noreturn guest_shutdown(unsigned int reason)
     cpu_halt_forever();
 }
 
+void guest_require_xen(void)
+{
+    if (!boot.on_xen)
+        guest_fail("not running on Xen");
+}
+
 void __noreturn guest_pass(void)
 {
     gprintf("RESULT: PASS %s\n", guest_name);

@@ -33,7 +33,7 @@ void ap_c_entry(unsigned long cpu)
 {
     traps_load_cpu();
     if (shared_info && env_is_pv())
-        shared_info->vcpu_info[cpu].evtchn_upcall_mask = 1;
+        vcpu_info_of((unsigned int)cpu)->evtchn_upcall_mask = 1;
     __atomic_store_n(&guest_cpu_online[cpu], 1, __ATOMIC_SEQ_CST);
     if (ap_fn[cpu])
         ap_fn[cpu]((unsigned int)cpu);

@@ -33,7 +33,7 @@ uint64_t xen_system_time_ns(void)
 
     if (!shared_info)
         return 0;
-    t = &shared_info->vcpu_info[smp_cpu_id()].time;
+    t = &vcpu_info_of(smp_cpu_id())->time;
     do {
         ver = t->version;
         __sync_synchronize();

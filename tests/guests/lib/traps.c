@@ -57,7 +57,7 @@ static unsigned long read_cr2(void)
     unsigned long v = 0;
 
     if (env_is_pv())
-        v = shared_info ? shared_info->vcpu_info[smp_cpu_id()].arch.cr2 : 0;
+        v = shared_info ? vcpu_info_of(smp_cpu_id())->arch.cr2 : 0;
     else
         __asm__ __volatile__("mov %%cr2, %0" : "=r"(v));
     return v;

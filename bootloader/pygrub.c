@@ -78,8 +78,12 @@ static void remove_temporaries(void)
     tmp_kernel[0] = tmp_ramdisk[0] = tmp_dir[0] = '\0';
 }
 
+static volatile pid_t worker_pid; /* --runas: the unprivileged child */
+
 static void on_signal(int sig)
 {
+    if (worker_pid > 0)
+        kill(worker_pid, SIGKILL);
     remove_temporaries();
     signal(sig, SIG_DFL);
     raise(sig);
@@ -534,12 +538,12 @@ static int make_dirs(const char *dir)
     return 0;
 }
 
-/* Copies guest file PATH (or its /boot-less form) to host file DST. */
+/* Copies guest file PATH (or its /boot-less form) into DST_FD. */
 static int copy_out(const struct options *o, struct extfs *fs, const char *what, const char *path,
-                    uint64_t max, const char *dst)
+                    uint64_t max, int dst_fd)
 {
     char err[512], *real;
-    int rc, fd;
+    int rc;
 
     real = bootsearch_file(fs, path, &rc);
     if (!real) {
@@ -547,26 +551,22 @@ static int copy_out(const struct options *o, struct extfs *fs, const char *what,
             rc == -ELOOP ? "too many levels of symbolic links" : strerror(-rc));
         return rc;
     }
-    fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        rc = -errno;
-        msg("%s: creating %s: %s", o->disk, dst, strerror(errno));
-        free(real);
-        return rc;
-    }
-    rc = extfs_copy(fs, real, max, fd, err, sizeof(err));
+    rc = extfs_copy(fs, real, max, dst_fd, err, sizeof(err));
     if (rc < 0)
         msg("%s: %s %s", o->disk, what, err);
-    if (close(fd) < 0 && rc == 0) {
-        rc = -errno;
-        msg("%s: writing %s: %s", o->disk, dst, strerror(errno));
-    }
     free(real);
     return rc;
 }
 
-/* The work after privileges are settled: find, copy, report.  0 or 1. */
-static int boot(const struct options *o, int disk_fd, uint64_t disk_size, int out_fd)
+/* boot()'s results: success with a ramdisk written, without one, failure. */
+enum { BOOT_OK = 0, BOOT_FAILED = 1, BOOT_OK_NO_RAMDISK = 10 };
+
+/*
+ * The work after privileges are settled: find, copy into KERNEL_FD and
+ * RAMDISK_FD (opened by the caller; -1 with --not-really), report.
+ */
+static int boot(const struct options *o, int disk_fd, uint64_t disk_size, int out_fd, int kernel_fd,
+                int ramdisk_fd)
 {
     struct extfs *fs = NULL;
     struct choice ch = {0};
@@ -600,11 +600,11 @@ static int boot(const struct options *o, int disk_fd, uint64_t disk_size, int ou
     } else {
         snprintf(kname, sizeof(kname), "%s", tmp_kernel);
         snprintf(rname, sizeof(rname), "%s", tmp_ramdisk);
-        rc = copy_out(o, fs, "kernel", ch.kernel, MAX_KERNEL, kname);
+        rc = copy_out(o, fs, "kernel", ch.kernel, MAX_KERNEL, kernel_fd);
         if (rc < 0)
             goto out;
         if (ch.ramdisk) {
-            rc = copy_out(o, fs, "ramdisk", ch.ramdisk, MAX_RAMDISK, rname);
+            rc = copy_out(o, fs, "ramdisk", ch.ramdisk, MAX_RAMDISK, ramdisk_fd);
             if (rc < 0)
                 goto out;
         }
@@ -624,13 +624,23 @@ static int boot(const struct options *o, int disk_fd, uint64_t disk_size, int ou
             strerror(-rc));
 out:
     free(text);
-    choice_free(&ch);
     extfs_close(fs);
-    return rc < 0 ? 1 : 0;
+    if (rc < 0) {
+        choice_free(&ch);
+        return BOOT_FAILED;
+    }
+    rc = ch.ramdisk ? BOOT_OK : BOOT_OK_NO_RAMDISK;
+    choice_free(&ch);
+    return rc;
 }
 
-/* --runas: the work runs in a child as UID; the parent (root) cleans up. */
-static int boot_as(const struct options *o, int disk_fd, uint64_t disk_size, int out_fd)
+/*
+ * --runas: the disk is read in a child running as UID (no supplementary
+ * groups), writing through descriptors the parent opened; the parent
+ * stays root to clean up.
+ */
+static int boot_as(const struct options *o, int disk_fd, uint64_t disk_size, int out_fd,
+                   int kernel_fd, int ramdisk_fd)
 {
     uid_t uid = (uid_t)o->runas;
     gid_t gid = (gid_t)o->runas;
@@ -640,27 +650,65 @@ static int boot_as(const struct options *o, int disk_fd, uint64_t disk_size, int
 
     if (pw)
         gid = pw->pw_gid;
-    if (tmp_dir[0] && chown(tmp_dir, uid, gid) < 0) {
-        msg("%s: chown %s: %s", o->disk, tmp_dir, strerror(errno));
-        return 1;
-    }
     pid = fork();
     if (pid < 0) {
         msg("fork: %s", strerror(errno));
-        return 1;
+        return BOOT_FAILED;
     }
     if (pid == 0) {
+        signal(SIGTERM, SIG_DFL); /* the parent cleans up */
+        signal(SIGINT, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
         if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
             setresuid(uid, uid, uid) < 0) {
             msg("%s: --runas=%ld: cannot drop privileges: %s", o->disk, o->runas, strerror(errno));
-            _exit(1);
+            _exit(BOOT_FAILED);
         }
-        _exit(boot(o, disk_fd, disk_size, out_fd));
+        _exit(boot(o, disk_fd, disk_size, out_fd, kernel_fd, ramdisk_fd));
     }
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return 1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+    worker_pid = pid;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            worker_pid = 0;
+            return BOOT_FAILED;
+        }
+    }
+    worker_pid = 0;
+    if (!WIFEXITED(status))
+        return BOOT_FAILED;
+    return WEXITSTATUS(status) == BOOT_OK_NO_RAMDISK ? BOOT_OK_NO_RAMDISK
+           : WEXITSTATUS(status) == BOOT_OK          ? BOOT_OK
+                                                     : BOOT_FAILED;
+}
+
+/* The private directory and its two files, opened before any privilege drop. */
+static int make_temporaries(const struct options *o, int *kernel_fd, int *ramdisk_fd)
+{
+    int r = make_dirs(o->output_dir);
+
+    if (r == 0 && (size_t)snprintf(tmp_dir, sizeof(tmp_dir), "%s/" PROG ".XXXXXX", o->output_dir) >=
+                      sizeof(tmp_dir))
+        r = -ENAMETOOLONG;
+    if (r == 0 && !mkdtemp(tmp_dir))
+        r = -errno;
+    if (r < 0) {
+        msg("%s: cannot make a directory in %s: %s", o->disk, o->output_dir, strerror(-r));
+        tmp_dir[0] = '\0';
+        return r;
+    }
+    snprintf(tmp_kernel, sizeof(tmp_kernel), "%s/kernel", tmp_dir);
+    snprintf(tmp_ramdisk, sizeof(tmp_ramdisk), "%s/ramdisk", tmp_dir);
+    signal(SIGTERM, on_signal);
+    signal(SIGINT, on_signal);
+    signal(SIGHUP, on_signal);
+    *kernel_fd = open(tmp_kernel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    *ramdisk_fd = open(tmp_ramdisk, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (*kernel_fd < 0 || *ramdisk_fd < 0) {
+        r = -errno;
+        msg("%s: cannot create files in %s: %s", o->disk, tmp_dir, strerror(errno));
+        return r;
+    }
+    return 0;
 }
 
 static int open_disk(const char *disk, uint64_t *size)
@@ -692,7 +740,7 @@ int main(int argc, char **argv)
 {
     struct options o;
     uint64_t disk_size = 0;
-    int disk_fd = -1, out_fd = STDOUT_FILENO, rc;
+    int disk_fd = -1, out_fd = STDOUT_FILENO, kernel_fd = -1, ramdisk_fd = -1, rc;
 
     rc = parse_options(argc, argv, &o);
     if (rc)
@@ -716,29 +764,32 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    if (!o.not_really && !o.list) {
-        int r = make_dirs(o.output_dir);
-
-        if (r == 0 && (size_t)snprintf(tmp_dir, sizeof(tmp_dir), "%s/" PROG ".XXXXXX",
-                                       o.output_dir) >= sizeof(tmp_dir))
-            r = -ENAMETOOLONG;
-        if (r == 0 && !mkdtemp(tmp_dir))
-            r = -errno;
-        if (r < 0) {
-            msg("%s: cannot make a directory in %s: %s", o.disk, o.output_dir, strerror(-r));
-            tmp_dir[0] = '\0';
-            rc = 1;
-            goto out;
-        }
-        snprintf(tmp_kernel, sizeof(tmp_kernel), "%s/kernel", tmp_dir);
-        snprintf(tmp_ramdisk, sizeof(tmp_ramdisk), "%s/ramdisk", tmp_dir);
-        signal(SIGTERM, on_signal);
-        signal(SIGINT, on_signal);
-        signal(SIGHUP, on_signal);
+    if (!o.not_really && !o.list && make_temporaries(&o, &kernel_fd, &ramdisk_fd) < 0) {
+        rc = 1;
+        goto out;
     }
-    rc = o.runas > 0 ? boot_as(&o, disk_fd, disk_size, out_fd)
-                     : boot(&o, disk_fd, disk_size, out_fd);
+    rc = o.runas > 0 ? boot_as(&o, disk_fd, disk_size, out_fd, kernel_fd, ramdisk_fd)
+                     : boot(&o, disk_fd, disk_size, out_fd, kernel_fd, ramdisk_fd);
+    if (kernel_fd >= 0 && close(kernel_fd) < 0 && rc != BOOT_FAILED) {
+        msg("%s: writing %s: %s", o.disk, tmp_kernel, strerror(errno));
+        rc = BOOT_FAILED;
+    }
+    if (ramdisk_fd >= 0 && close(ramdisk_fd) < 0 && rc == BOOT_OK) {
+        msg("%s: writing %s: %s", o.disk, tmp_ramdisk, strerror(errno));
+        rc = BOOT_FAILED;
+    }
+    kernel_fd = ramdisk_fd = -1;
+    if (rc == BOOT_OK_NO_RAMDISK) {
+        if (tmp_ramdisk[0])
+            unlink(tmp_ramdisk);
+        tmp_ramdisk[0] = '\0';
+        rc = BOOT_OK;
+    }
 out:
+    if (kernel_fd >= 0)
+        close(kernel_fd);
+    if (ramdisk_fd >= 0)
+        close(ramdisk_fd);
     if (rc != 0)
         remove_temporaries();
     if (out_fd != STDOUT_FILENO && close(out_fd) < 0 && rc == 0) {

@@ -64,6 +64,7 @@ ok "simple0 format: NUL-terminated items and an empty one last, as libxl reads" 
 run_pygrub --output-format=simple --entry=1 "$scratch/g2.img"
 ok "--entry=1: the first entry of the submenu (flat index)" cmp "$(field kernel)" "$g2/boot/vmlinuz-5.10"
 ok "--entry=1: its args, and no ramdisk line" test "$(field args)" = "root=/dev/xvda1 ro single" -a -z "$(field ramdisk)"
+ok "--entry=1: no ramdisk file left beside the kernel" test "$(ls "$(dirname "$(field kernel)")")" = kernel
 
 run_pygrub --output-format=simple "--entry=Through a symlink" "$scratch/g2.img"
 ok "--entry=TITLE; a symlinked kernel is followed" cmp "$(field kernel)" "$g2/boot/vmlinuz-6.1"
@@ -94,6 +95,21 @@ ok "-l lists every entry and copies nothing" \
 
 run_pygrub --isconfig "$g2/boot/grub/grub.cfg"
 ok "--isconfig reads a configuration on the host" grep -qx '  kernel: /boot/vmlinuz-6.1' "$scratch/out"
+
+if [ "$(id -u)" = 0 ]; then
+    chmod 700 "$scratch/g2.img"
+    run_pygrub --output-format=simple --runas=65534 "$scratch/g2.img"
+    ok "--runas: a root-only disk image and output directory still work" \
+        test "$rc" = 0 -a "$(stat -c %a "$outdir")" = 700
+    ok "--runas: the kernel copied is the guest's" cmp "$(field kernel)" "$g2/boot/vmlinuz-6.1"
+    run_pygrub --output-format=simple --runas=65534 --kernel=/nonexistent "$scratch/g2.img"
+    ok "--runas: a failure leaves nothing behind" fails_with "--kernel /nonexistent"
+else
+    for n in 1 2 3; do
+        tap_n=$((tap_n + 1))
+        echo "ok $tap_n # SKIP --runas needs root"
+    done
+fi
 
 # --- GRUB legacy menu.lst ---------------------------------------------------
 lg=$scratch/lg

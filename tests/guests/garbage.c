@@ -39,8 +39,8 @@ void guest_main(void)
     EXPECT_RC(sched_op(SCHEDOP_shutdown, BAD_PTR), -XEN_EFAULT, "sched_op shutdown bad pointer");
     EXPECT_RC(grant_table_op(GNTTABOP_query_size, BAD_PTR, 1), -XEN_EFAULT,
               "grant_table_op bad pointer");
-    if (!env_is_pv())
-        EXPECT_RC(hvm_op(HVMOP_get_param, BAD_PTR), -XEN_EFAULT, "hvm_op bad pointer");
+    if (!env_is_pv()) /* HVM and PVH only; silent, so every environment prints the same */
+        CHECK(hvm_op(HVMOP_get_param, BAD_PTR) == -XEN_EFAULT, "hvm_op bad pointer");
     /* Huge counts. */
     EXPECT_RC(grant_table_op(GNTTABOP_query_size, &qs, 0x7fffffff), -XEN_EINVAL,
               "grant_table_op huge count");
@@ -58,7 +58,7 @@ void guest_main(void)
     EXPECT_RC(vcpu_op(VCPUOP_up, 1000, NULL), -XEN_ENOENT, "VCPUOP_up bad vCPU");
     if (!env_is_pv()) {
         uint64_t v;
-        EXPECT_RC(hvm_get_param(100000, &v), -XEN_EINVAL, "HVMOP_get_param bad index");
+        CHECK(hvm_get_param(100000, &v) == -XEN_EINVAL, "HVMOP_get_param bad index");
     }
     /* Unknown commands and hypercall numbers. */
     EXPECT_RC(evtchn_op(1000, &port), -XEN_ENOSYS, "unknown EVTCHNOP");

@@ -99,7 +99,7 @@ static int scan_ebr_chain(int fd, uint64_t disk_size, struct part_table *t, uint
         }
         if (e0[4] != 0)
             add_region(t, disk_size, 5 + n, ebr + le32(e0 + 8), le32(e0 + 12), e0[0] == 0x80);
-        if (e1[4] == 0 || le32(e1 + 8) == 0)
+        if (e1[4] == 0)
             return 0;
         next = ext_start + le32(e1 + 8);
         if (next <= ebr || next >= ext_start + ext_count) /* backwards or outside: a loop */

@@ -82,17 +82,31 @@ if $have_sfdisk; then
         fails_with "MBR partition table with no usable partition"
 
     partitioned gpt "$scratch/gpt.img" "$scratch/sb.img"
-    printf 'XXXX' | dd of="$scratch/gpt.img" bs=1 seek=$((512 + 92)) conv=notrunc status=none
+    printf 'XXXX' | dd of="$scratch/gpt.img" bs=1 seek=$((512 + 16)) conv=notrunc status=none
     run_pygrub "$scratch/gpt.img"
     ok "GPT with a bad primary header: the backup header is used" test "$rc" = 0
     size=$(stat -c %s "$scratch/gpt.img")
-    printf 'XXXX' | dd of="$scratch/gpt.img" bs=1 seek=$((512 + 16)) conv=notrunc status=none
     printf 'XXXX' | dd of="$scratch/gpt.img" bs=1 seek=$((size - 512 + 16)) conv=notrunc status=none
     run_pygrub "$scratch/gpt.img"
     ok "GPT with both headers corrupt: bad partition table" \
         fails_with "$scratch/gpt.img: bad partition table: GPT: GPT header checksum mismatch"
+
+    # An extended partition whose EBR links to itself.
+    truncate -s 40M "$scratch/ebr.img"
+    printf 'label: dos\nstart=2048, size=8192, type=83\nstart=20480, size=61440, type=5\nstart=22528, size=40960, type=83\n' |
+        sfdisk -q "$scratch/ebr.img" >/dev/null 2>&1
+    dd if="$scratch/sb.img" of="$scratch/ebr.img" bs=512 seek=22528 conv=notrunc status=none
+    run_pygrub --output-format=simple "$scratch/ebr.img"
+    ok "control: a logical partition (5) boots" \
+        test "$rc" = 0 -a -n "$(grep 'from partition 5' "$scratch/err")"
+    # the EBR's link entry (at 462) gets relative start 0: itself
+    printf '\005\0\0\0\0\0\0\0\001\0\0\0' |
+        dd of="$scratch/ebr.img" bs=1 seek=$((20480 * 512 + 462 + 4)) conv=notrunc status=none
+    run_pygrub "$scratch/ebr.img"
+    ok "EBR chain linking to itself: bad partition table" \
+        fails_with "bad partition table: MBR: logical partition chain loops"
 else
-    for n in 1 2 3; do
+    for n in 1 2 3 4 5; do
         tap_n=$((tap_n + 1))
         echo "ok $tap_n # SKIP partition tables: sfdisk (util-linux fdisk) not installed"
     done

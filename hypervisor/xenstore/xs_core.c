@@ -306,6 +306,8 @@ struct xs_conn *xs_domain_conn(struct xs_store *st, uint32_t domid)
     return d && d->introduced ? d->conn : NULL;
 }
 
+static void forget_domain(struct xs_store *st, uint32_t domid);
+
 int xs_domain_release(struct xs_store *st, uint32_t domid)
 {
     struct xs_domain *d = xs_domain_get(st, domid, false);
@@ -316,6 +318,7 @@ int xs_domain_release(struct xs_store *st, uint32_t domid)
     d->has_target = false;
     d->conn = NULL;
     xs_conn_free(c);
+    forget_domain(st, domid);
     xs_store_fire_special(st, "@releaseDomain");
     return 0;
 }
@@ -671,13 +674,13 @@ static int op_mkdir(struct req *r)
 }
 
 /* Delete a subtree: every node below gets an exact event. */
-static int delete_tree(struct req *r, const char *path)
+static int delete_tree(struct xs_view *v, const char *path)
 {
-    const struct xs_node *n = xs_view_get(&r->view, path);
+    const struct xs_node *n = xs_view_get(v, path);
     if (!n)
         return 0;
-    /* Copy the names first: deleting children changes nothing here, but
-     * in a transaction n may be replaced by its overlay copy. */
+    /* Copy the names first: in a transaction n may be replaced by its
+     * overlay copy while its children go. */
     uint32_t nc = n->nchildren;
     char **kids = nc ? calloc(nc, sizeof(*kids)) : NULL;
     int rc = 0;
@@ -689,14 +692,30 @@ static int delete_tree(struct req *r, const char *path)
             rc = -ENOMEM;
     }
     for (uint32_t i = 0; i < nc && !rc; i++) {
-        const struct xs_node *k = xs_view_get(&r->view, kids[i]);
+        const struct xs_node *k = xs_view_get(v, kids[i]);
         if (k)
-            rc = xs_evlist_add(r->view.events, kids[i], true, &k->perms) ?: delete_tree(r, kids[i]);
+            rc = xs_evlist_add(v->events, kids[i], true, &k->perms) ?: delete_tree(v, kids[i]);
     }
     for (uint32_t i = 0; i < nc; i++)
         free(kids[i]);
     free(kids);
-    return rc ?: xs_view_del(&r->view, path);
+    return rc ?: xs_view_del(v, path);
+}
+
+/* Remove node n at path (not "/") with everything below it. */
+static int remove_node(struct xs_view *v, const char *path, const struct xs_node *n)
+{
+    char *parent = xs_path_parent(path);
+    int rc = parent ? xs_evlist_add(v->events, path, false, &n->perms) : -ENOMEM;
+    if (!rc)
+        rc = delete_tree(v, path);
+    if (!rc) {
+        struct xs_node *p = xs_view_modify(v, parent);
+        if (p)
+            xs_node_del_child(p, xs_path_base(path));
+    }
+    free(parent);
+    return rc;
 }
 
 static int op_rm(struct req *r)
@@ -718,21 +737,83 @@ static int op_rm(struct req *r)
             rc = reply_ok(r);
         goto out;
     }
-    if (rc)
-        goto out;
-    rc = xs_evlist_add(r->view.events, path, false, &n->perms);
     if (!rc)
-        rc = delete_tree(r, path);
-    if (!rc) {
-        struct xs_node *p = xs_view_modify(&r->view, parent);
-        if (p)
-            xs_node_del_child(p, xs_path_base(path));
-        rc = reply_ok(r);
-    }
+        rc = remove_node(&r->view, path, n) ?: reply_ok(r);
 out:
     free(parent);
     free(path);
     return rc;
+}
+
+/*
+ * A released domain leaves nothing it could find again if its domid is
+ * reused: nodes it owns are removed (Xen 4.17's default; "/" would pass to
+ * dom0) and its entries in other nodes' permissions are dropped.
+ */
+struct owned {
+    uint32_t domid;
+    char **paths;
+    size_t n, cap;
+    uint64_t *gen;
+};
+
+static void find_owned(struct xs_node *n, void *arg)
+{
+    struct owned *o = arg;
+    bool acl = false;
+    for (uint32_t i = 1; i < n->perms.n; i++)
+        acl |= n->perms.p[i].domid == o->domid;
+    if (acl) {
+        uint32_t k = 1;
+        for (uint32_t i = 1; i < n->perms.n; i++)
+            if (n->perms.p[i].domid != o->domid)
+                n->perms.p[k++] = n->perms.p[i];
+        n->perms.n = k;
+        n->gen = ++*o->gen;
+    }
+    if (!n->perms.n || n->perms.p[0].domid != o->domid)
+        return;
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 16;
+        char **p = realloc(o->paths, cap * sizeof(*p));
+        if (!p)
+            return;
+        o->paths = p;
+        o->cap = cap;
+    }
+    o->paths[o->n] = strdup(n->path);
+    if (o->paths[o->n])
+        o->n++;
+}
+
+static int by_length(const void *a, const void *b)
+{
+    size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+    return la < lb ? -1 : la > lb;
+}
+
+static void forget_domain(struct xs_store *st, uint32_t domid)
+{
+    struct owned o = {domid, NULL, 0, 0, &st->gen};
+    struct xs_evlist events = {NULL, NULL};
+    struct xs_view v = {st, NULL, &events};
+    xs_table_each(&st->tree, find_owned, &o);
+    if (o.n)
+        qsort(o.paths, o.n, sizeof(*o.paths), by_length); /* parents first */
+    for (size_t i = 0; i < o.n; i++) {
+        struct xs_node *n = xs_table_get(&st->tree, o.paths[i]);
+        if (n && !strcmp(o.paths[i], "/")) {
+            account(st, n, -1);
+            n->perms.p[0].domid = 0;
+            account(st, n, +1);
+            n->gen = ++st->gen;
+        } else if (n) {
+            remove_node(&v, o.paths[i], n);
+        }
+        free(o.paths[i]);
+    }
+    free(o.paths);
+    xs_evlist_fire(st, &events);
 }
 
 static int op_set_perms(struct req *r)

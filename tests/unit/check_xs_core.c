@@ -586,6 +586,32 @@ START_TEST(release_drops_the_domains_connection)
 }
 END_TEST
 
+START_TEST(release_forgets_what_the_domain_owned)
+{
+    struct xs_conn *g = guest(9);
+    (void)g;
+    ck_assert_int_eq(xs_domain_introduce(st, 9, NULL), 0);
+    expect_ok(wr(dom0, 0, "/local/domain/9/device/vif", "x"));
+    expect_ok(wr(dom0, 0, "/backend/vif/9", "be"));
+    const char *acl[] = {"n0", "r9", "r4"};
+    expect_ok(perms_set(dom0, "/backend/vif/9", 3, acl));
+    expect_ok(rq(dom0, XS_WATCH, 0, 2, "/local/domain/9/device", "dev"));
+    ck_assert_str_eq(next_event(dom0), "/local/domain/9/device dev");
+    uint32_t before = xs_domain_entries(st, 9);
+    ck_assert_uint_eq(before, 3);
+    ck_assert_int_eq(xs_domain_release(st, 9), 0);
+    /* Its home went (Xen 4.17 removes what a released domain owned)... */
+    assert_err(rq(dom0, XS_READ, 0, 1, "/local/domain/9"), "ENOENT");
+    ck_assert_uint_eq(xs_domain_entries(st, 9), 0);
+    ck_assert_str_eq(next_event(dom0), "/local/domain/9/device dev");
+    /* ...and a reused domid 9 cannot read what was shared with the old one. */
+    struct reply r = rq(dom0, XS_GET_PERMS, 0, 1, "/backend/vif/9");
+    ck_assert_uint_eq(r.len, 6);
+    ck_assert_mem_eq(r.data, "n0\0r4\0", 6);
+    expect_value(dom0, "/backend/vif/9", "be");
+}
+END_TEST
+
 /* Quotas. */
 
 START_TEST(quota_entries)
@@ -684,7 +710,9 @@ int main(void)
          {watch_fires_initially_then_on_changes_below, watch_on_removed_subtree_fires_exactly,
           watch_relative_paths_stay_relative, watch_events_respect_read_perms,
           watch_txn_events_wait_for_commit, special_watches_fire_on_introduce_and_release}},
-        {"domains", {domain_operations, release_drops_the_domains_connection}},
+        {"domains",
+         {domain_operations, release_drops_the_domains_connection,
+          release_forgets_what_the_domain_owned}},
         {"quotas",
          {quota_entries, quota_entry_size, quota_watches_and_transactions, quota_perms_list,
           slow_watcher_loses_events_not_memory}},

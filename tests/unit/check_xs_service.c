@@ -216,7 +216,11 @@ START_TEST(guest_ring_requests_are_answered_and_notified)
     guest_send(pages[3], XS_READ, 44, "/", 2);
     xs_service_kick_domain(svc, 3);
     send_msg(fd, XS_READ, "/local/domain/3/name", 21); /* a round trip through the thread */
-    ck_assert_uint_eq(recv_msg(fd, buf, sizeof(buf)), XS_READ);
+    /* What the domain owned went with it, firing the watch below it. */
+    ck_assert_uint_eq(recv_msg(fd, buf, sizeof(buf)), XS_WATCH_EVENT);
+    ck_assert_str_eq(buf, "/local/domain/3/data");
+    ck_assert_uint_eq(recv_msg(fd, buf, sizeof(buf)), XS_ERROR);
+    ck_assert_str_eq(buf, "ENOENT");
     ck_assert_uint_eq(pages[3]->req_cons, cons);
     close(fd);
 }

@@ -2,8 +2,8 @@
  * libxl_json_builtin.c: JSON of the builtin types, in libxl 4.17's
  * formats: defbool "True"/"False", uuid and MAC as strings, bitmap as the
  * array of set bit numbers, string lists as arrays, key/value lists as
- * objects, cpuid policy as {"cpuid": [...], "msr": [...]}, hwcap and VM
- * generation id as arrays of numbers.
+ * objects, cpuid policy as {"cpuid": [...], "msr": [...]}, hwcap (its
+ * first four words) and VM generation id as arrays of numbers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,7 +409,8 @@ static yajl_gen_status hwcap_gen(yajl_gen g, const void *p)
     const uint32_t *w = p;
     yajl_gen_status s = yajl_gen_array_open(g);
 
-    for (int i = 0; i < 8 && s == yajl_gen_status_ok; i++)
+    /* libxl 4.17 writes (and reads) the first four words only */
+    for (int i = 0; i < 4 && s == yajl_gen_status_ok; i++)
         s = yajl_gen_integer(g, w[i]);
     return s == yajl_gen_status_ok ? yajl_gen_array_close(g) : s;
 }
@@ -434,7 +435,7 @@ static int fixed_array_parse(libxl__json_path *path, yajl_val v, size_t n, libxl
 
 static int hwcap_parse(libxl__json_path *path, yajl_val v, void *p)
 {
-    return fixed_array_parse(path, v, 8, LIBXL__K_UINT32, p, sizeof(uint32_t));
+    return fixed_array_parse(path, v, 4, LIBXL__K_UINT32, p, sizeof(uint32_t));
 }
 
 static yajl_gen_status genid_gen(yajl_gen g, const void *p)

@@ -74,7 +74,8 @@ static void fill_value(const libxl__type_desc *t, void *p, bool has_init, int64_
             ((uint8_t *)p)[i] = (uint8_t)(seed + i + 1);
         return;
     case LIBXL__K_HWCAP:
-        for (size_t i = 0; i < 8; i++)
+        /* JSON carries the first four words, as libxl 4.17's does */
+        for (size_t i = 0; i < 4; i++)
             ((uint32_t *)p)[i] = (uint32_t)(seed * 1000 + i);
         return;
     case LIBXL__K_BITMAP:

@@ -33,6 +33,12 @@ _start:
     cli
     cld
     movl %ebx, %esi
+    /* Zero .bss ourselves rather than trust every loader to. */
+    movl $__bss_start, %edi
+    movl $__bss_end, %ecx
+    subl %edi, %ecx
+    xorl %eax, %eax
+    rep stosb
     movl $(cpu_stacks + STACK_SIZE), %esp
 #if defined(__x86_64__)
     /* boot_pd: 16 tables of 512 2 MiB pages, 0 - 16 GiB. */

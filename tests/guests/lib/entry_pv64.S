@@ -32,6 +32,12 @@
     .globl _start
 _start:
     cld
+    /* Zero .bss ourselves; %rsi (start_info) lies beyond the image. */
+    movq $__bss_start, %rdi
+    movq $__bss_end, %rcx
+    subq %rdi, %rcx
+    xorl %eax, %eax
+    rep stosb
     movq $(cpu_stacks + STACK_SIZE), %rsp
     movl $ENV_ID_PV64, %edi
     /* %rsi: the start_info page, as the builder left it */

@@ -8,8 +8,12 @@
 
 void __noreturn cpu_halt_forever(void)
 {
-    for (;;)
-        __asm__ __volatile__("cli; hlt");
+    for (;;) {
+        if (env_is_pv()) /* cli and hlt are privileged for a PV kernel */
+            sched_op(SCHEDOP_block, NULL);
+        else
+            __asm__ __volatile__("cli; hlt");
+    }
 }
 
 void __noreturn guest_shutdown(unsigned int reason)

@@ -143,7 +143,7 @@ void boot_parse(void *si)
         parse_pv(si);
     else
         parse_hvm(si);
-    if (boot.nr_memmap)
+    if (boot.nr_memmap && !env_is_pv()) /* PV: nr_pages says it */
         mem_from_memmap();
     boot.nr_vcpus = (unsigned int)vcpu_count();
 }
@@ -157,8 +157,8 @@ void c_start(unsigned long env, void *start_info)
     boot.bits = sizeof(long) * 8;
     if (env_is_pv())
         boot.start_info = start_info;
+    hypercall_init(); /* first: PV registers its trap table by hypercall */
     traps_init();
-    hypercall_init();
     boot_parse(start_info);
     if (boot.on_xen) {
         if (events_init())

@@ -25,6 +25,10 @@ extern int xl_verbosity;
 extern bool xl_dryrun;
 extern bool xl_force;
 
+/* xl_create.c, xl_config_update.c */
+int main_create(int argc, char **argv);
+int main_config_update(int argc, char **argv);
+
 /* xl_help.c */
 int main_help(int argc, char **argv);
 void help(const char *command);

@@ -1,0 +1,247 @@
+/*
+ * xl_parse_cpuid.c: cpuid= in its two forms, into b_info.cpuid:
+ *   "host,FLAG=V,..."   named feature flags (V: 0, 1, x, k, s)
+ *   [ "LEAF[,SUBLEAF]:REG=POLICY,..." ]   xend style, 32 policy characters
+ *                                         per register, bit 31 first
+ * The flag names and their leaf/register/bit are the x86 CPUID feature
+ * bits as libxl names them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xl.h"
+#include "xl_parse.h"
+
+enum { EAX, EBX, ECX, EDX };
+
+struct cpuid_flag {
+    const char *name;
+    uint32_t leaf, subleaf;
+    int reg, bit;
+};
+
+#define NOSUB LIBXL_CPUID_INPUT_UNUSED
+/* clang-format off */
+static const struct cpuid_flag cpuid_flags[] = {
+    /* leaf 1, ecx */
+    {"sse3", 1, NOSUB, ECX, 0}, {"pclmulqdq", 1, NOSUB, ECX, 1}, {"dtes64", 1, NOSUB, ECX, 2},
+    {"monitor", 1, NOSUB, ECX, 3}, {"dscpl", 1, NOSUB, ECX, 4}, {"vmx", 1, NOSUB, ECX, 5},
+    {"smx", 1, NOSUB, ECX, 6}, {"est", 1, NOSUB, ECX, 7}, {"tm2", 1, NOSUB, ECX, 8},
+    {"ssse3", 1, NOSUB, ECX, 9}, {"cntxid", 1, NOSUB, ECX, 10}, {"fma", 1, NOSUB, ECX, 12},
+    {"cmpxchg16", 1, NOSUB, ECX, 13}, {"xtpr", 1, NOSUB, ECX, 14}, {"pdcm", 1, NOSUB, ECX, 15},
+    {"pcid", 1, NOSUB, ECX, 17}, {"dca", 1, NOSUB, ECX, 18}, {"sse4_1", 1, NOSUB, ECX, 19},
+    {"sse4.1", 1, NOSUB, ECX, 19}, {"sse4_2", 1, NOSUB, ECX, 20}, {"sse4.2", 1, NOSUB, ECX, 20},
+    {"x2apic", 1, NOSUB, ECX, 21}, {"movbe", 1, NOSUB, ECX, 22}, {"popcnt", 1, NOSUB, ECX, 23},
+    {"tsc-deadline", 1, NOSUB, ECX, 24}, {"aes", 1, NOSUB, ECX, 25}, {"xsave", 1, NOSUB, ECX, 26},
+    {"osxsave", 1, NOSUB, ECX, 27}, {"avx", 1, NOSUB, ECX, 28}, {"f16c", 1, NOSUB, ECX, 29},
+    {"rdrand", 1, NOSUB, ECX, 30}, {"hypervisor", 1, NOSUB, ECX, 31},
+    /* leaf 1, edx */
+    {"fpu", 1, NOSUB, EDX, 0}, {"vme", 1, NOSUB, EDX, 1}, {"de", 1, NOSUB, EDX, 2},
+    {"pse", 1, NOSUB, EDX, 3}, {"tsc", 1, NOSUB, EDX, 4}, {"msr", 1, NOSUB, EDX, 5},
+    {"pae", 1, NOSUB, EDX, 6}, {"mce", 1, NOSUB, EDX, 7}, {"cmpxchg8", 1, NOSUB, EDX, 8},
+    {"apic", 1, NOSUB, EDX, 9}, {"sysenter", 1, NOSUB, EDX, 11}, {"mtrr", 1, NOSUB, EDX, 12},
+    {"pge", 1, NOSUB, EDX, 13}, {"mca", 1, NOSUB, EDX, 14}, {"cmov", 1, NOSUB, EDX, 15},
+    {"pat", 1, NOSUB, EDX, 16}, {"pse36", 1, NOSUB, EDX, 17}, {"psn", 1, NOSUB, EDX, 18},
+    {"clfsh", 1, NOSUB, EDX, 19}, {"ds", 1, NOSUB, EDX, 21}, {"acpi", 1, NOSUB, EDX, 22},
+    {"mmx", 1, NOSUB, EDX, 23}, {"fxsr", 1, NOSUB, EDX, 24}, {"sse", 1, NOSUB, EDX, 25},
+    {"sse2", 1, NOSUB, EDX, 26}, {"ss", 1, NOSUB, EDX, 27}, {"htt", 1, NOSUB, EDX, 28},
+    {"tm", 1, NOSUB, EDX, 29}, {"ia64", 1, NOSUB, EDX, 30}, {"pbe", 1, NOSUB, EDX, 31},
+    /* leaf 7 subleaf 0 */
+    {"fsgsbase", 7, 0, EBX, 0}, {"tsc_adjust", 7, 0, EBX, 1}, {"sgx", 7, 0, EBX, 2},
+    {"bmi1", 7, 0, EBX, 3}, {"hle", 7, 0, EBX, 4}, {"avx2", 7, 0, EBX, 5},
+    {"smep", 7, 0, EBX, 7}, {"bmi2", 7, 0, EBX, 8}, {"erms", 7, 0, EBX, 9},
+    {"invpcid", 7, 0, EBX, 10}, {"rtm", 7, 0, EBX, 11}, {"cmt", 7, 0, EBX, 12},
+    {"mpx", 7, 0, EBX, 14}, {"avx512f", 7, 0, EBX, 16}, {"avx512dq", 7, 0, EBX, 17},
+    {"rdseed", 7, 0, EBX, 18}, {"adx", 7, 0, EBX, 19}, {"smap", 7, 0, EBX, 20},
+    {"avx512-ifma", 7, 0, EBX, 21}, {"clflushopt", 7, 0, EBX, 23}, {"clwb", 7, 0, EBX, 24},
+    {"proc_trace", 7, 0, EBX, 25}, {"avx512pf", 7, 0, EBX, 26}, {"avx512er", 7, 0, EBX, 27},
+    {"avx512cd", 7, 0, EBX, 28}, {"sha", 7, 0, EBX, 29}, {"avx512bw", 7, 0, EBX, 30},
+    {"avx512vl", 7, 0, EBX, 31}, {"prefetchwt1", 7, 0, ECX, 0}, {"avx512-vbmi", 7, 0, ECX, 1},
+    {"umip", 7, 0, ECX, 2}, {"pku", 7, 0, ECX, 3}, {"ospke", 7, 0, ECX, 4},
+    {"avx512-4vnniw", 7, 0, EDX, 2}, {"avx512-4fmaps", 7, 0, EDX, 3}, {"md-clear", 7, 0, EDX, 10},
+    {"ibrsb", 7, 0, EDX, 26}, {"stibp", 7, 0, EDX, 27}, {"l1d-flush", 7, 0, EDX, 28},
+    {"arch-caps", 7, 0, EDX, 29}, {"ssbd", 7, 0, EDX, 31},
+    /* leaf 0x80000001 */
+    {"lahfsahf", 0x80000001, NOSUB, ECX, 0}, {"cmplegacy", 0x80000001, NOSUB, ECX, 1},
+    {"svm", 0x80000001, NOSUB, ECX, 2}, {"extapic", 0x80000001, NOSUB, ECX, 3},
+    {"altmovcr8", 0x80000001, NOSUB, ECX, 4}, {"abm", 0x80000001, NOSUB, ECX, 5},
+    {"sse4a", 0x80000001, NOSUB, ECX, 6}, {"misalignsse", 0x80000001, NOSUB, ECX, 7},
+    {"3dnowprefetch", 0x80000001, NOSUB, ECX, 8}, {"osvw", 0x80000001, NOSUB, ECX, 9},
+    {"ibs", 0x80000001, NOSUB, ECX, 10}, {"xop", 0x80000001, NOSUB, ECX, 11},
+    {"skinit", 0x80000001, NOSUB, ECX, 12}, {"wdt", 0x80000001, NOSUB, ECX, 13},
+    {"lwp", 0x80000001, NOSUB, ECX, 15}, {"fma4", 0x80000001, NOSUB, ECX, 16},
+    {"nodeid", 0x80000001, NOSUB, ECX, 19}, {"tbm", 0x80000001, NOSUB, ECX, 21},
+    {"topoext", 0x80000001, NOSUB, ECX, 22}, {"perfctr_core", 0x80000001, NOSUB, ECX, 23},
+    {"perfctr_nb", 0x80000001, NOSUB, ECX, 24}, {"syscall", 0x80000001, NOSUB, EDX, 11},
+    {"nx", 0x80000001, NOSUB, EDX, 20}, {"mmxext", 0x80000001, NOSUB, EDX, 22},
+    {"ffxsr", 0x80000001, NOSUB, EDX, 25}, {"page1gb", 0x80000001, NOSUB, EDX, 26},
+    {"rdtscp", 0x80000001, NOSUB, EDX, 27}, {"lm", 0x80000001, NOSUB, EDX, 29},
+    {"3dnowext", 0x80000001, NOSUB, EDX, 30}, {"3dnow", 0x80000001, NOSUB, EDX, 31},
+};
+/* clang-format on */
+
+/* The leaf's entry in the policy, created (all 'x' registers unset). */
+static libxl_cpuid_leaf *policy_leaf(libxl_cpuid_policy_list *list, uint32_t leaf, uint32_t subleaf)
+{
+    if (!*list) {
+        *list = calloc(1, sizeof(**list));
+        if (!*list)
+            return NULL;
+    }
+    libxl_cpuid_policy *p = *list;
+    for (int i = 0; i < p->num_leaves; i++)
+        if (p->leaves[i].leaf == leaf && p->leaves[i].subleaf == subleaf)
+            return &p->leaves[i];
+    libxl_cpuid_leaf *n = realloc(p->leaves, sizeof(*n) * (size_t)(p->num_leaves + 1));
+    if (!n)
+        return NULL;
+    p->leaves = n;
+    memset(&n[p->num_leaves], 0, sizeof(*n));
+    n[p->num_leaves].leaf = leaf;
+    n[p->num_leaves].subleaf = subleaf;
+    return &n[p->num_leaves++];
+}
+
+static char *reg_policy(libxl_cpuid_leaf *l, int reg)
+{
+    if (!l->policy[reg]) {
+        l->policy[reg] = malloc(33);
+        if (!l->policy[reg])
+            return NULL;
+        memset(l->policy[reg], 'x', 32);
+        l->policy[reg][32] = 0;
+    }
+    return l->policy[reg];
+}
+
+/* "FLAG=V": 0, 1 (no '='), 2 (unknown flag), 3 (bad value). */
+static int parse_flag(libxl_cpuid_policy_list *list, const char *str)
+{
+    const char *eq = strchr(str, '=');
+    if (!eq)
+        return 1;
+    size_t n = (size_t)(eq - str);
+    const char *v = eq + 1;
+    for (size_t i = 0; i < sizeof(cpuid_flags) / sizeof(cpuid_flags[0]); i++) {
+        const struct cpuid_flag *f = &cpuid_flags[i];
+        if (strlen(f->name) != n || strncmp(f->name, str, n))
+            continue;
+        char c;
+        if (strlen(v) == 1 && strchr("01xks", *v))
+            c = *v;
+        else if (!strcmp(v, "true") || !strcmp(v, "on"))
+            c = '1';
+        else if (!strcmp(v, "false") || !strcmp(v, "off"))
+            c = '0';
+        else
+            return 3;
+        libxl_cpuid_leaf *l = policy_leaf(list, f->leaf, f->subleaf);
+        char *pol = l ? reg_policy(l, f->reg) : NULL;
+        if (!pol)
+            return 4;
+        pol[31 - f->bit] = c;
+        return 0;
+    }
+    return 2;
+}
+
+/* "LEAF[,SUBLEAF]:REG=POLICY,...": 0 or an error number (see below). */
+static int parse_xend(libxl_cpuid_policy_list *list, const char *str)
+{
+    static const char *const regs[] = {"eax", "ebx", "ecx", "edx"};
+    char *end;
+    unsigned long leaf = strtoul(str, &end, 0), subleaf = NOSUB;
+
+    if (end == str)
+        return 1;
+    if (*end == ',') {
+        const char *s = end + 1;
+        subleaf = strtoul(s, &end, 0);
+        if (end == s)
+            return 2;
+    }
+    if (*end != ':')
+        return 3;
+    libxl_cpuid_leaf *l = policy_leaf(list, (uint32_t)leaf, (uint32_t)subleaf);
+    if (!l)
+        return 6;
+    for (const char *p = end + 1; *p;) {
+        int r;
+        for (r = 0; r < 4 && strncmp(p, regs[r], 3); r++)
+            ;
+        if (r == 4 || p[3] != '=')
+            return 4;
+        p += 4;
+        size_t len = strcspn(p, ",");
+        if (len != 32)
+            return 5;
+        char *pol = reg_policy(l, r);
+        if (!pol)
+            return 6;
+        memcpy(pol, p, 32);
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
+
+PARSE_HANDLER(parse_cpuid)
+{
+    static const char *const xend_errors[] = {
+        NULL,
+        "illegal leaf number",
+        "illegal subleaf number",
+        "missing colon",
+        "invalid register name (must be e[abcd]x)",
+        "policy string must be exactly 32 characters long",
+    };
+    static const char *const flag_errors[] = {
+        NULL,
+        "missing \"=\" in key=value",
+        "unknown CPUID flag name",
+        "illegal CPUID value (must be: [0|1|x|k|s])",
+    };
+    libxl_cpuid_policy_list *cpuid = &ps->d_config->b_info.cpuid;
+    XLU_ConfigList *list;
+    const char *buf;
+    (void)row;
+
+    switch (xlu_cfg_get_list(ps->config, "cpuid", &list, 0, 1)) {
+    case 0:
+        for (int i = 0; (buf = xlu_cfg_get_listitem(list, i)) != NULL; i++) {
+            int e = parse_xend(cpuid, buf);
+            if (!e)
+                continue;
+            fprintf(stderr, "while parsing CPUID line: \"%s\":\n", buf);
+            fprintf(stderr, "  error #%i: %s\n", e, e < 6 ? xend_errors[e] : "unknown error");
+        }
+        return 0;
+    case EINVAL:
+        if (xlu_cfg_get_string(ps->config, "cpuid", &buf, 0))
+            return 0;
+        break;
+    default:
+        return 0;
+    }
+    char *copy = strdup(buf), *save = NULL;
+    if (!copy)
+        return 1;
+    char *p = strtok_r(copy, ",", &save);
+    if (p && strcmp(p, "host")) {
+        fprintf(stderr, "while parsing CPUID string: \"%s\":\n", buf);
+        fprintf(stderr, "  error: first word must be \"host\"\n");
+        p = NULL;
+    }
+    while (p && (p = strtok_r(NULL, ",", &save)) != NULL) {
+        int e = parse_flag(cpuid, p);
+        if (!e)
+            continue;
+        fprintf(stderr, "while parsing CPUID flag: \"%s\":\n", p);
+        fprintf(stderr, "  error #%i: %s\n", e, e < 4 ? flag_errors[e] : "unknown error");
+    }
+    free(copy);
+    return 0;
+}

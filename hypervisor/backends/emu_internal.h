@@ -66,10 +66,20 @@ struct hval_vcpu {
     int in_api;   /* our own MSR accesses bypass the MSR exit */
     atomic_int kick;
 
+    /* A guest page fault seen by the TLB fill (emu_mmu.c). */
+    bool pf_valid;
+    uint64_t pf_addr;
+    uint32_t pf_ec;
+
     /* Self-modifying code (emu_smc.c). */
-    uint64_t smc_last_cr3;
-    uint64_t smc_flushes;
+    uint8_t **smc_frames; /* per-frame code/data state, by 1 GiB chunk */
+    unsigned smc_req;     /* EMU_SMC_FLUSH_*, done before the next resume */
+    bool smc_in_invalidate;
+    uint64_t smc_flips; /* code frames written since creation */
 };
+
+#define EMU_SMC_FLUSH_TB  0x1
+#define EMU_SMC_FLUSH_TLB 0x2
 
 /* emu_vcpu.c */
 enum hval_answer emu_call_handler(struct hval_vcpu *v, struct hval_exit *exit);
@@ -85,21 +95,32 @@ int emu_get_regs(struct hval_vcpu *v, struct hval_regs *regs);
 int emu_set_regs(struct hval_vcpu *v, const struct hval_regs *regs);
 uint64_t emu_reg(struct hval_vcpu *v, int regid);
 
-/* emu_deliver.c */
+/* emu_deliver.c and emu_mmu.c */
 struct emu_paging {
     uint64_t cr0, cr3, cr4, efer;
 };
 void emu_paging_read(struct hval_vcpu *v, struct emu_paging *pg);
-int emu_translate(struct hval_vcpu *v, const struct emu_paging *pg, uint64_t la, bool *writable,
-                  uint64_t *gpa);
 int emu_read_linear(struct hval_vcpu *v, uint64_t la, void *buf, size_t len);
 int emu_write_linear(struct hval_vcpu *v, uint64_t la, const void *buf, size_t len);
 int emu_inject(struct hval_vcpu *v, const struct hval_event *ev);
 int emu_do_syscall(struct hval_vcpu *v, struct hval_exit *exit);
 void emu_describe_exception(struct hval_vcpu *v, uint32_t intno, struct hval_exit *exit);
 
+/* emu_mmu.c */
+struct emu_walk {
+    uint64_t gpa;
+    bool write, user, exec, dirty;
+};
+int emu_mmu_init(struct hval_vcpu *v);
+int emu_walk(struct hval_vcpu *v, const struct emu_paging *pg, uint64_t la, bool set_ad, bool dirty,
+             struct emu_walk *w);
+int emu_translate(struct hval_vcpu *v, const struct emu_paging *pg, uint64_t la, bool *writable,
+                  uint64_t *gpa);
+
 /* emu_smc.c */
+int emu_smc_fill(struct hval_vcpu *v, uint64_t va, uint64_t gpa, uc_mem_type type, int perms);
 void emu_smc_before_run(struct hval_vcpu *v);
+void emu_smc_fini(struct hval_vcpu *v);
 int emu_code_written(struct hval_vcpu *v, uint64_t gpa, uint64_t len);
 
 #endif /* XENHV_EMU_INTERNAL_H */

@@ -331,6 +331,7 @@ static void emu_vcpu_destroy(struct hval_vcpu *v)
         free(v->mmio[i]);
     free(v->mmio);
     free(v->ram);
+    emu_smc_fini(v);
     free(v);
 }
 
@@ -368,12 +369,19 @@ static int emu_vcpu_create(const struct hval_vcpu_config *cfg, struct hval_vcpu 
     rc = emu_add_hooks(v);
     if (rc < 0)
         goto fail;
+    /* No `until` address: runs end on exits only (and nothing is
+     * translated twice to make an address stop). */
+    if (uc_ctl_exits_enable(v->uc) != UC_ERR_OK)
+        goto fail;
     for (size_t i = 0; i < cfg->nr_ram; i++) {
         rc = emu_map_ram(v, &cfg->ram[i]);
         if (rc < 0)
             goto fail;
     }
     rc = emu_state_probe(v);
+    if (rc < 0)
+        goto fail;
+    rc = emu_mmu_init(v);
     if (rc < 0)
         goto fail;
     *out = v;
@@ -453,8 +461,17 @@ static int emu_run(struct hval_vcpu *v, uint64_t timeout_us, struct hval_exit *e
         emu_smc_before_run(v);
         v->ev = EMU_EV_NONE;
         rip = emu_reg(v, UC_X86_REG_RIP);
-        err = uc_emu_start(v->uc, rip, UINT64_MAX, timeout_us, 0);
+        v->pf_valid = false;
+        err = uc_emu_start(v->uc, rip, 0, timeout_us, 0);
 
+        if (v->pf_valid) {
+            exit->kind = HVAL_EXIT_EXCEPTION;
+            exit->exception.vector = 14;
+            exit->exception.has_error_code = true;
+            exit->exception.error_code = v->pf_ec;
+            exit->exception.cr2 = v->pf_addr;
+            return 0;
+        }
         switch (v->ev) {
         case EMU_EV_EXIT:
             *exit = v->ev_exit;

@@ -48,8 +48,7 @@ void guest_main(void)
     evtchn_bind_handler(a, on_event, NULL);
     events_enable();
     evtchn_send(b);
-    while (!hits)
-        events_idle();
+    EVENTS_WAIT_UNTIL(hits);
     events_disable();
     gprintf("evtchn: upcall delivered the event: ok\n");
 

@@ -52,8 +52,7 @@ void guest_main(void)
     }
     CHECK(!wrong_id, "vCPU %u ran on another vCPU's stack", wrong_id);
     gprintf("smp: %u secondary vCPUs ran: ok\n", NR_CPUS - 1);
-    while (ipis == 0)
-        events_idle();
+    EVENTS_WAIT_UNTIL(ipis);
     gprintf("smp: IPI from a secondary vCPU: ok\n");
     for (cpu = 1; cpu < NR_CPUS; cpu++) {
         while (vcpu_op(VCPUOP_is_up, cpu, NULL) != 0) {

@@ -17,8 +17,7 @@ static void on_timer(evtchn_port_t port, void *data)
 
 static void wait_ticks(unsigned long n)
 {
-    while (ticks < n)
-        events_idle();
+    EVENTS_WAIT_UNTIL(ticks >= n);
 }
 
 void guest_main(void)

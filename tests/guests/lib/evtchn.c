@@ -257,25 +257,45 @@ static void idle_until(volatile unsigned long *ctr, unsigned long old)
 
 void events_idle(void)
 {
-    unsigned int cpu = smp_cpu_id();
-
-    idle_until(&upcall_count[cpu], upcall_count[cpu]);
+    events_idle_since(events_snapshot());
 }
 
-int evtchn_wait(evtchn_port_t port, uint64_t timeout_ns)
+unsigned long events_snapshot(void)
+{
+    return upcall_count[smp_cpu_id()];
+}
+
+void events_idle_since(unsigned long snapshot)
+{
+    idle_until(&upcall_count[smp_cpu_id()], snapshot);
+}
+
+unsigned long evtchn_snapshot(evtchn_port_t port)
+{
+    return port < NR_HANDLED_PORTS ? port_hits[port] : 0;
+}
+
+int evtchn_wait_since(evtchn_port_t port, unsigned long snapshot, uint64_t timeout_ns)
 {
     struct sched_poll poll = {.nr_ports = 1};
 
     /* With an upcall handler the pending bit is consumed by the upcall:
-     * sleep until the handler ran (no timeout on this path). */
+     * sleep until the handler ran after the snapshot (no timeout here). */
     if (port < NR_HANDLED_PORTS && port_handler[port] && events_on[smp_cpu_id()]) {
-        idle_until(&port_hits[port], port_hits[port]);
+        idle_until(&port_hits[port], snapshot);
         return 0;
     }
+    /* Otherwise the pending bit stays set until cleared here: an event
+     * that came before this call is not lost. */
     if (evtchn_test_and_clear(port))
         return 0;
     set_xen_guest_handle(poll.ports, &port);
     poll.timeout = timeout_ns ? xen_system_time_ns() + timeout_ns : 0;
     sched_op(SCHEDOP_poll, &poll);
     return evtchn_test_and_clear(port) ? 0 : -XEN_ETIMEDOUT;
+}
+
+int evtchn_wait(evtchn_port_t port, uint64_t timeout_ns)
+{
+    return evtchn_wait_since(port, evtchn_snapshot(port), timeout_ns);
 }

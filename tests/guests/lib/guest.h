@@ -142,12 +142,29 @@ int evtchn_is_pending(evtchn_port_t port);
 /* Sleep until the port is pending (SCHEDOP_poll); clears it.  timeout_ns
  * is relative, 0 for none.  Returns 0, or -XEN_ETIMEDOUT. */
 int evtchn_wait(evtchn_port_t port, uint64_t timeout_ns);
+/* The same without a lost wake-up when a handler is bound: take the
+ * snapshot before checking the condition waited for. */
+unsigned long evtchn_snapshot(evtchn_port_t port);
+int evtchn_wait_since(evtchn_port_t port, unsigned long snapshot, uint64_t timeout_ns);
 /* Events enabled (upcalls delivered) or not, on this vCPU. */
 void events_enable(void);
 void events_disable(void);
 /* Block this vCPU until an upcall was handled (HLT on HVM/PVH with
  * interrupts on, SCHEDOP_block on PV). */
 void events_idle(void);
+unsigned long events_snapshot(void); /* this vCPU's upcall count */
+void events_idle_since(unsigned long snapshot);
+/* Sleep (events enabled) until cond holds, losing no wake-up between the
+ * test of cond and the sleep. */
+#define EVENTS_WAIT_UNTIL(cond)                                                                    \
+    do {                                                                                           \
+        for (;;) {                                                                                 \
+            unsigned long snap_ = events_snapshot();                                               \
+            if (cond)                                                                              \
+                break;                                                                             \
+            events_idle_since(snap_);                                                              \
+        }                                                                                          \
+    } while (0)
 extern volatile unsigned long upcall_count[GUEST_MAX_CPUS];
 /* This vCPU's vcpu_info: in shared info, or where it was registered. */
 struct vcpu_info *vcpu_info_of(unsigned int cpu);

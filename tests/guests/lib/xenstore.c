@@ -37,13 +37,14 @@ static int ring_write(const void *data, size_t len)
     const char *p = data;
 
     while (len) {
+        unsigned long snap = evtchn_snapshot(port);
         XENSTORE_RING_IDX cons = ring->req_cons, prod = ring->req_prod;
         __sync_synchronize();
         if (prod - cons > XENSTORE_RING_SIZE)
             return -XEN_EIO;
         if (prod - cons == XENSTORE_RING_SIZE) {
             evtchn_send(port);
-            if (evtchn_wait(port, XS_WAIT_NS))
+            if (evtchn_wait_since(port, snap, XS_WAIT_NS))
                 return -XEN_ETIMEDOUT;
             continue;
         }
@@ -62,12 +63,13 @@ static int ring_read(void *data, size_t len, uint64_t timeout_ns)
     char *p = data;
 
     while (len) {
+        unsigned long snap = evtchn_snapshot(port);
         XENSTORE_RING_IDX cons = ring->rsp_cons, prod = ring->rsp_prod;
         __sync_synchronize();
         if (prod - cons > XENSTORE_RING_SIZE)
             return -XEN_EIO;
         if (prod == cons) {
-            if (evtchn_wait(port, timeout_ns))
+            if (evtchn_wait_since(port, snap, timeout_ns))
                 return -XEN_ETIMEDOUT;
             continue;
         }

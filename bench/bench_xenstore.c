@@ -1,7 +1,8 @@
 /*
  * bench_xenstore.c: xenstore read and write operations per second over
  * the Unix socket, one request in flight (as libxenstore clients do),
- * against the xenstore service; the baselines, measured in the same run:
+ * against the xenstore service (in this process, and in xenhv itself when
+ * it is built); the baselines, measured in the same run:
  * a bare echo server on the same kind of socket (the transport's floor),
  * and Debian's own xenstored and oxenstored when they can be started here
  * (else the exact reason they could not).
@@ -24,7 +25,8 @@
 #include "public/io/xs_wire.h"
 #include "xs_service.h"
 
-#define SECONDS_PER_FIGURE 1.0
+#define SECONDS_PER_ROUND 0.25
+#define ROUNDS            4
 
 static double now(void)
 {
@@ -72,22 +74,29 @@ static int roundtrip(int fd, uint32_t type, const char *payload, uint32_t len)
     return h.type == XS_ERROR ? -1 : 0;
 }
 
-/* Operations per second of one kind for SECONDS_PER_FIGURE. */
+/* Operations per second of one kind: the best of ROUNDS windows of
+ * SECONDS_PER_ROUND (the machine is shared; the best window is the one
+ * least disturbed). */
 static double rate(int fd, uint32_t type)
 {
     static const char wr[] = "/bench/key\0value-12";
     static const char rd[] = "/bench/key";
     const char *p = type == XS_WRITE ? wr : rd;
     uint32_t len = type == XS_WRITE ? sizeof(wr) - 1 : sizeof(rd);
-    double start = now(), t;
-    long ops = 0;
-    do {
-        for (int i = 0; i < 256; i++, ops++)
-            if (roundtrip(fd, type, p, len))
-                return -1;
-        t = now() - start;
-    } while (t < SECONDS_PER_FIGURE);
-    return (double)ops / t;
+    double best = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+        double start = now(), t;
+        long ops = 0;
+        do {
+            for (int i = 0; i < 256; i++, ops++)
+                if (roundtrip(fd, type, p, len))
+                    return -1;
+            t = now() - start;
+        } while (t < SECONDS_PER_ROUND);
+        if ((double)ops / t > best)
+            best = (double)ops / t;
+    }
+    return best;
 }
 
 struct figures {
@@ -222,6 +231,39 @@ static void debian_daemon(const char *label, const char *prog, char *const argv[
     printf("  Debian %-10s not measured: %s\n", label, why);
 }
 
+/* The same figures through the real daemon, if built (xenhv --foreground
+ * in a private run directory). */
+static int xenhv_measure(const char *dir, struct figures *f)
+{
+    static const char *const candidates[] = {"../hypervisor/xenhv", "hypervisor/xenhv"};
+    const char *prog = NULL;
+    char rundir[80], sock[100];
+    for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
+        if (!access(candidates[i], X_OK))
+            prog = candidates[i];
+    if (!prog)
+        return -1;
+    snprintf(rundir, sizeof(rundir), "%s/run", dir);
+    snprintf(sock, sizeof(sock), "%s/xenstored", rundir);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+            _exit(127);
+        setenv("XENHV_RUNDIR", rundir, 1);
+        execl(prog, "xenhv", "--foreground", (char *)NULL);
+        _exit(127);
+    }
+    int rc = -1, status;
+    for (int i = 0; i < 300 && access(sock, F_OK); i++)
+        usleep(10000);
+    if (!access(sock, F_OK))
+        rc = measure(sock, f);
+    kill(pid, SIGTERM);
+    waitpid(pid, &status, 0);
+    return rc;
+}
+
 int main(void)
 {
     char dir[] = "/tmp/bench-xenstore.XXXXXX", path[80];
@@ -250,14 +292,20 @@ int main(void)
         return 1;
     }
 
-    printf("xenstore over a Unix socket, one request in flight, %.0f s per figure\n",
-           SECONDS_PER_FIGURE);
+    printf("xenstore over a Unix socket, one request in flight, best of %d x %.2f s\n", ROUNDS,
+           SECONDS_PER_ROUND);
     printf("  xenhv xenstore   write %9.0f ops/s   read %9.0f ops/s   (target 20000)\n", ours.write,
            ours.read);
     printf("  echo server      write %9.0f ops/s   read %9.0f ops/s   (transport floor)\n",
            floor.write, floor.read);
     printf("  ratio xenhv/echo write %.2f         read %.2f\n", ours.write / floor.write,
            ours.read / floor.read);
+    struct figures daemon;
+    if (xenhv_measure(dir, &daemon) == 0)
+        printf("  xenhv daemon     write %9.0f ops/s   read %9.0f ops/s   (xenhv --foreground)\n",
+               daemon.write, daemon.read);
+    else
+        printf("  xenhv daemon     not measured: hypervisor/xenhv is not built or did not serve\n");
 
     char *const xenstored_argv[] = {"xenstored", "--no-fork", "--no-domain-init", NULL};
     char *const xenstored_dom_argv[] = {"xenstored", "--no-fork", NULL};

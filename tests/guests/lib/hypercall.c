@@ -28,9 +28,10 @@ long hypercall(unsigned int nr, unsigned long a1, unsigned long a2, unsigned lon
     __asm__ __volatile__("call *%[e]"
                          : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
                          : [e] "r"(entry)
-                         : "memory", "rcx", "r11");
+                         : "memory", "rcx", "r11", "r9"); /* debug Xen poisons unused args */
 #else
-    __asm__ __volatile__("call *%%eax"
+    /* %ebp is the sixth argument register: debug Xen poisons it. */
+    __asm__ __volatile__("push %%ebp; call *%%eax; pop %%ebp"
                          : "=a"(ret), "+b"(a1), "+c"(a2), "+d"(a3), "+S"(a4), "+D"(a5)
                          : "0"(entry)
                          : "memory");

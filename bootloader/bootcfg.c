@@ -111,7 +111,7 @@ int bootcfg_add_entry(struct bootcfg_state *st, char *title, char *kernel, char 
     if (!e)
         goto fail;
     cfg->entries = e;
-    e[cfg->n_entries] = (struct bootcfg_entry){title, kernel, initrd, args};
+    e[cfg->n_entries] = (struct bootcfg_entry){title, kernel, initrd, NULL, args};
     return (int)cfg->n_entries++;
 fail:
     free(title);
@@ -119,6 +119,42 @@ fail:
     free(initrd);
     free(args);
     return -E2BIG;
+}
+
+int bootcfg_set_initrds(struct bootcfg_state *st, int index, const char *dir, char *const *paths,
+                        unsigned n)
+{
+    struct bootcfg_entry *e = &st->out->entries[index];
+    char **list, *first;
+    int rc = -ENOMEM;
+
+    if (n == 0)
+        return 0;
+    if (n > BOOTCFG_MAX_INITRDS)
+        n = BOOTCFG_MAX_INITRDS;
+    list = calloc(n + 1, sizeof(*list));
+    if (!list)
+        return -ENOMEM;
+    for (unsigned i = 0; i < n; i++) {
+        list[i] = bootcfg_path(dir, paths[i]);
+        if (!list[i])
+            goto out;
+    }
+    first = strdup(list[0]);
+    if (!first)
+        goto out;
+    free(e->initrd);
+    e->initrd = first;
+    if (n > 1 && !e->initrds) {
+        e->initrds = list;
+        list = NULL;
+    }
+    rc = 0;
+out:
+    for (unsigned i = 0; list && i < n; i++)
+        free(list[i]);
+    free(list);
+    return rc;
 }
 
 /* Copies LEN bytes into a NUL-terminated string; interior NULs become spaces. */
@@ -306,6 +342,9 @@ void bootcfg_free(struct bootcfg *cfg)
         free(cfg->entries[i].title);
         free(cfg->entries[i].kernel);
         free(cfg->entries[i].initrd);
+        for (char **p = cfg->entries[i].initrds; p && *p; p++)
+            free(*p);
+        free(cfg->entries[i].initrds);
         free(cfg->entries[i].args);
     }
     free(cfg->entries);

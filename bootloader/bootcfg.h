@@ -18,6 +18,7 @@
 #define BOOTCFG_MAX_NEST    8          /* submenu/block nesting */
 #define BOOTCFG_MAX_VARS    256        /* GRUB 2 variables */
 #define BOOTCFG_MAX_STR     65536      /* one word, path or argument string */
+#define BOOTCFG_MAX_INITRDS 8          /* initrd files of one entry */
 
 enum bootcfg_kind {
     BOOTCFG_GRUB2,
@@ -28,9 +29,11 @@ enum bootcfg_kind {
 /* One bootable entry; paths are absolute paths inside the boot filesystem. */
 struct bootcfg_entry {
     char *title;
-    char *kernel; /* NULL: the entry boots nothing we can load */
-    char *initrd; /* NULL: none */
-    char *args;   /* never NULL, may be "" */
+    char *kernel;   /* NULL: the entry boots nothing we can load */
+    char *initrd;   /* NULL: none; else the first (or only) initrd */
+    char **initrds; /* NULL, or every initrd in load order, NULL-terminated, when
+                       there are several (GRUB and syslinux concatenate them) */
+    char *args;     /* never NULL, may be "" */
 };
 
 struct bootcfg {

@@ -37,8 +37,8 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-/* Takes initrd=X (first of a comma list) out of ARGS into *INITRD if unset. */
-static int split_initrd(char *args, char **initrd, const char *dir)
+/* Takes initrd=LIST out of ARGS into *INITRD (raw, a comma list) if unset. */
+static int split_initrd(char *args, char **initrd)
 {
     char *p = args;
 
@@ -53,15 +53,9 @@ static int split_initrd(char *args, char **initrd, const char *dir)
         if (e == w)
             break;
         if (strncmp(w, "initrd=", 7) == 0) {
-            if (!*initrd) {
-                char *v = bootcfg_strndup(w + 7, strcspn(w + 7, ", \t\r\f\v"));
-
-                if (!v)
-                    return -ENOMEM;
-                if (*v)
-                    *initrd = bootcfg_path(dir, v);
-                free(v);
-                if (!*initrd && (size_t)(e - w) > 7)
+            if (!*initrd && e - w > 7) {
+                *initrd = bootcfg_strndup(w + 7, (size_t)(e - w) - 7);
+                if (!*initrd)
                     return -ENOMEM;
             }
             while (bootcfg_isspace(*e))
@@ -82,6 +76,26 @@ static int split_initrd(char *args, char **initrd, const char *dir)
     return 0;
 }
 
+/* Entry IDX's initrds from RAW, a comma-separated list relative to DIR. */
+static int apply_initrds(struct bootcfg_state *st, int idx, const char *dir, const char *raw)
+{
+    char *copy, *paths[BOOTCFG_MAX_INITRDS], *save = NULL, *tok;
+    unsigned n = 0;
+    int rc;
+
+    if (!raw)
+        return 0;
+    copy = strdup(raw);
+    if (!copy)
+        return -ENOMEM;
+    for (tok = strtok_r(copy, ", \t", &save); tok && n < BOOTCFG_MAX_INITRDS;
+         tok = strtok_r(NULL, ", \t", &save))
+        paths[n++] = tok;
+    rc = bootcfg_set_initrds(st, idx, dir, paths, n);
+    free(copy);
+    return rc;
+}
+
 static int flush_label(struct extlinux *ex, const char *path, unsigned line)
 {
     const char *app;
@@ -98,7 +112,7 @@ static int flush_label(struct extlinux *ex, const char *path, unsigned line)
         rc = -ENOMEM;
         goto out;
     }
-    rc = split_initrd(args, &ex->initrd, dir);
+    rc = split_initrd(args, &ex->initrd);
     if (rc < 0)
         goto out;
     if (ex->kernel && ends_with(ex->kernel, ".c32")) {
@@ -111,14 +125,17 @@ static int flush_label(struct extlinux *ex, const char *path, unsigned line)
         goto out;
     }
     ex->labels = labels;
-    idx = bootcfg_add_entry(ex->st, ex->title ? ex->title : strdup(ex->label), ex->kernel,
-                            ex->initrd, args);
-    ex->title = ex->kernel = ex->initrd = NULL;
+    idx = bootcfg_add_entry(ex->st, ex->title ? ex->title : strdup(ex->label), ex->kernel, NULL,
+                            args);
+    ex->title = ex->kernel = NULL;
     args = NULL;
     if (idx < 0) {
         rc = bootcfg_error(ex->st, idx, path, line, "more than %u labels", BOOTCFG_MAX_ENTRIES);
         goto out;
     }
+    rc = apply_initrds(ex->st, idx, dir, ex->initrd);
+    if (rc < 0)
+        goto out;
     ex->labels[ex->nlabels++] = ex->label;
     ex->label = NULL;
     if (ex->menu_default_here)
@@ -266,7 +283,7 @@ static int parse_line(struct extlinux *ex, const char *path, unsigned line, char
     if ((strcasecmp(kw, "kernel") == 0 || strcasecmp(kw, "linux") == 0) && *arg)
         return set_path(&ex->kernel, path, arg);
     if (strcasecmp(kw, "initrd") == 0 && *arg)
-        return set_path(&ex->initrd, path, arg);
+        return set_str(&ex->initrd, arg);
     return 0; /* TIMEOUT, PROMPT, UI, SAY, ... */
 }
 
@@ -321,14 +338,20 @@ static int default_as_command(struct extlinux *ex, const char *path)
         free(args);
         return -ENOMEM;
     }
-    if (split_initrd(args, &ex->initrd, "/") < 0) {
+    if (split_initrd(args, &ex->initrd) < 0) {
         free(kernel);
         free(args);
         return -ENOMEM;
     }
-    idx = bootcfg_add_entry(ex->st, strdup(ex->default_label), kernel, ex->initrd, args);
-    ex->initrd = NULL;
-    return idx < 0 ? idx : 0;
+    idx = bootcfg_add_entry(ex->st, strdup(ex->default_label), kernel, NULL, args);
+    if (idx < 0)
+        return idx;
+    dir = bootcfg_dirname(path);
+    if (!dir)
+        return -ENOMEM;
+    idx = apply_initrds(ex->st, idx, dir, ex->initrd);
+    free(dir);
+    return idx;
 }
 
 int bootcfg_parse_extlinux(struct bootcfg_state *st, const char *path, const char *text, size_t len)

@@ -3,7 +3,8 @@
  * a menu needs without running it: words with '', "" and \ quoting, $var
  * and ${var} expansion, `set`/NAME=VALUE/unset, load_env (grubenv),
  * source/configfile includes, menuentry and (nested) submenu blocks with
- * linux/linux16/linuxefi and initrd lines, function blocks skipped, and
+ * linux/linux16/linuxefi and initrd lines (several initrds are loaded one
+ * after the other, as GRUB does), function blocks skipped, and
  * if/then/else/fi taken as straight-line code (conditions not evaluated:
  * the last assignment wins, which gives grub-mkconfig's defaults).
  * `set default=` may be an index, a title, an id, or a ">"-separated path
@@ -499,7 +500,8 @@ static int menuentry(struct g2 *g, struct g2_lex *lx, struct g2_cmd *c, unsigned
     struct g2_level lv;
     unsigned saved_nvars = g->nvars, saved_scope = g->scope;
     struct g2_cmd *body = NULL;
-    char *kernel = NULL, *initrd = NULL, *args = NULL;
+    char *kernel = NULL, *args = NULL, *initrds[BOOTCFG_MAX_INITRDS];
+    unsigned n_initrds = 0;
     int rc, idx;
 
     rc = begin_item(g, lx, c, &lv);
@@ -567,11 +569,15 @@ static int menuentry(struct g2 *g, struct g2_lex *lx, struct g2_cmd *c, unsigned
         } else if ((strcmp(w0, "initrd") == 0 || strcmp(w0, "initrd16") == 0 ||
                     strcmp(w0, "initrdefi") == 0) &&
                    nargs >= 2) {
-            free(initrd);
-            initrd = bootcfg_path("/", body->w[first + 1]);
-            if (!initrd) {
-                rc = -ENOMEM;
-                goto out;
+            while (n_initrds > 0)
+                free(initrds[--n_initrds]);
+            for (unsigned i = first + 1; i < body->n && n_initrds < BOOTCFG_MAX_INITRDS; i++) {
+                initrds[n_initrds] = strdup(body->w[i]);
+                if (!initrds[n_initrds]) {
+                    rc = -ENOMEM;
+                    goto out;
+                }
+                n_initrds++;
             }
         } else if (strcmp(w0, "set") == 0 && nargs >= 2) {
             rc = assign(g, body->w[first + 1]);
@@ -581,14 +587,17 @@ static int menuentry(struct g2 *g, struct g2_lex *lx, struct g2_cmd *c, unsigned
         if (rc < 0)
             goto out;
     }
-    idx = bootcfg_add_entry(g->st, lv.title, kernel, initrd, args);
+    idx = bootcfg_add_entry(g->st, lv.title, kernel, NULL, args);
     lv.title = NULL;
-    kernel = initrd = args = NULL;
+    kernel = args = NULL;
     if (idx < 0) {
         rc = bootcfg_error(g->st, idx, lx->path, c->line, "more than %u menu entries",
                            BOOTCFG_MAX_ENTRIES);
         goto out;
     }
+    rc = bootcfg_set_initrds(g->st, idx, "/", initrds, n_initrds);
+    if (rc < 0)
+        goto out;
     {
         struct g2_level self = lv;
 
@@ -603,7 +612,8 @@ out:
         cmd_free(body);
     free(body);
     free(kernel);
-    free(initrd);
+    while (n_initrds > 0)
+        free(initrds[--n_initrds]);
     free(args);
     level_free(&lv);
     return rc < 0 ? rc : 0;

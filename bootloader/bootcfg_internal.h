@@ -47,6 +47,13 @@ int bootcfg_add_entry(struct bootcfg_state *st, char *title, char *kernel, char 
                       char *args);
 
 /*
+ * Sets entry INDEX's initrds from N raw paths (relative to DIR; N capped at
+ * BOOTCFG_MAX_INITRDS): initrd is the first, initrds all when N > 1.
+ */
+int bootcfg_set_initrds(struct bootcfg_state *st, int index, const char *dir, char *const *paths,
+                        unsigned n);
+
+/*
  * Reads an included file through the reader, enforcing depth and the byte
  * budget.  Returns 0 or a negative errno (error recorded naming FROM:LINE).
  */

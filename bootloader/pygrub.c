@@ -58,7 +58,8 @@ struct options {
 struct choice {
     char *title;
     char *kernel;
-    char *ramdisk;
+    char *ramdisk; /* the first (or only) ramdisk file, NULL: none */
+    char **more;   /* NULL, or the further ones to append, NULL-terminated */
     char *args;
 };
 
@@ -254,6 +255,9 @@ static void choice_free(struct choice *ch)
     free(ch->title);
     free(ch->kernel);
     free(ch->ramdisk);
+    for (char **p = ch->more; p && *p; p++)
+        free(*p);
+    free(ch->more);
     free(ch->args);
     memset(ch, 0, sizeof(*ch));
 }
@@ -308,6 +312,18 @@ static int compose(const struct options *o, const struct bootcfg_entry *e, struc
         ch->ramdisk = strdup(e->initrd);
     if (!ch->title || !ch->kernel || ((o->ramdisk || (e && e->initrd)) && !ch->ramdisk))
         return -ENOMEM;
+    if (!o->ramdisk && e && e->initrds && e->initrds[0]) {
+        size_t n = 0;
+
+        while (e->initrds[n + 1])
+            n++;
+        ch->more = calloc(n + 1, sizeof(*ch->more));
+        if (!ch->more)
+            return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+            if (!(ch->more[i] = strdup(e->initrds[i + 1])))
+                return -ENOMEM;
+    }
     return 0;
 }
 
@@ -318,7 +334,11 @@ static void list_entries(const struct bootcfg *cfg)
 
         printf("title: %s%s\n", e->title, (int)i == cfg->default_index ? " (default)" : "");
         printf("  kernel: %s\n", e->kernel ? e->kernel : "(none)");
-        printf("  initrd: %s\n", e->initrd ? e->initrd : "(none)");
+        if (e->initrds)
+            for (char **p = e->initrds; *p; p++)
+                printf("  initrd: %s\n", *p);
+        else
+            printf("  initrd: %s\n", e->initrd ? e->initrd : "(none)");
         printf("  args: %s\n", e->args);
     }
 }
@@ -402,6 +422,8 @@ static int run_isconfig(const struct options *o)
         printf("  title: %s\n  kernel: %s\n", ch.title, ch.kernel);
         if (ch.ramdisk)
             printf("  initrd: %s\n", ch.ramdisk);
+        for (char **m = ch.more; m && *m; m++)
+            printf("  initrd: %s\n", *m);
         printf("  args: %s\n", ch.args);
         rc = 0;
     }
@@ -585,6 +607,18 @@ static int boot(const struct options *o, int disk_fd, uint64_t disk_size, int ou
 
         if (k && ch.ramdisk)
             r = bootsearch_file(fs, ch.ramdisk, &rc);
+        for (char **m = ch.more; k && r && m && *m; m++) {
+            char *x = bootsearch_file(fs, *m, &rc);
+
+            if (!x) {
+                msg("%s: ramdisk %s does not exist (%s)", o->disk, *m, strerror(-rc));
+                free(k);
+                free(r);
+                rc = -ENOENT;
+                goto out;
+            }
+            free(x);
+        }
         if (!k || (ch.ramdisk && !r)) {
             msg("%s: %s %s does not exist (%s)", o->disk, k ? "ramdisk" : "kernel",
                 k ? ch.ramdisk : ch.kernel, strerror(-rc));
@@ -605,6 +639,14 @@ static int boot(const struct options *o, int disk_fd, uint64_t disk_size, int ou
             goto out;
         if (ch.ramdisk) {
             rc = copy_out(o, fs, "ramdisk", ch.ramdisk, MAX_RAMDISK, ramdisk_fd);
+            /* further initrds follow it in the same file, as GRUB loads them */
+            for (char **m = ch.more; rc == 0 && m && *m; m++) {
+                off_t used = lseek(ramdisk_fd, 0, SEEK_CUR);
+
+                rc = used < 0
+                         ? -errno
+                         : copy_out(o, fs, "ramdisk", *m, MAX_RAMDISK - (uint64_t)used, ramdisk_fd);
+            }
             if (rc < 0)
                 goto out;
         }

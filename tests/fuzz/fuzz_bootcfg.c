@@ -83,6 +83,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
         if (!e->title || !e->args || (e->kernel && e->kernel[0] != '/') ||
             (e->initrd && e->initrd[0] != '/'))
             abort(); /* every path is absolute */
+        if (e->initrds && (!e->initrd || strcmp(e->initrds[0], e->initrd) != 0))
+            abort(); /* the list starts with the first initrd */
+        for (char **p = e->initrds; p && *p; p++)
+            if ((*p)[0] != '/')
+                abort();
         if (((e->title[0] | 0x20) >= 'a' && (e->title[0] | 0x20) <= 'z') &&
             bootcfg_find_entry(&cfg, e->title) < 0)
             abort(); /* a title (not a number) finds an entry */

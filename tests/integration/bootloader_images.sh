@@ -153,6 +153,19 @@ ok "extlinux.conf: DEFAULT label, paths relative to the config's directory" \
 ok "extlinux.conf: initrd= from APPEND is the ramdisk" cmp "$(field ramdisk)" "$ex/boot/initrd.img-6.1"
 ok "extlinux.conf: args without initrd=" test "$(field args)" = "root=/dev/xvda1 ro"
 
+# --- several initrds: loaded one after the other, as GRUB does ----------------
+mi=$scratch/mi
+make_tree "$mi" boot
+printf 'MICROCODE\n' >"$mi/boot/ucode.img"
+mkdir -p "$mi/boot/grub"
+printf 'menuentry arch {\n linux /boot/vmlinuz-6.1 rw\n initrd /boot/ucode.img /boot/initrd.img-6.1\n}\n' \
+    >"$mi/boot/grub/grub.cfg"
+mkfs_dir "$mi" "$scratch/mi.img" 16M
+run_pygrub --output-format=simple "$scratch/mi.img"
+cat "$mi/boot/ucode.img" "$mi/boot/initrd.img-6.1" >"$scratch/mi.expected"
+ok "initrd with two files: the ramdisk is both, concatenated in order" \
+    cmp "$(field ramdisk)" "$scratch/mi.expected"
+
 # --- partitioned disks: a separate /boot partition ------------------------------
 bt=$scratch/bt
 make_tree "$bt" ""

@@ -198,6 +198,24 @@ START_TEST(grub2_one_line_entries_and_local_scope)
 }
 END_TEST
 
+START_TEST(grub2_several_initrds)
+{
+    ck_assert_int_eq(parse(BOOTCFG_GRUB2, "/boot/grub/grub.cfg",
+                           "menuentry arch {\n"
+                           "  linux /vmlinuz-linux root=/dev/xvda1\n"
+                           "  initrd /intel-ucode.img /initramfs-linux.img\n"
+                           "}\n"
+                           "menuentry one { linux /k; initrd /i }\n"),
+                     0);
+    ck_assert_str_eq(dflt()->initrd, "/intel-ucode.img");
+    ck_assert_str_eq(dflt()->initrds[0], "/intel-ucode.img");
+    ck_assert_str_eq(dflt()->initrds[1], "/initramfs-linux.img");
+    ck_assert_ptr_null(dflt()->initrds[2]);
+    ck_assert_ptr_null(cfg.entries[1].initrds); /* one initrd: initrd alone */
+    ck_assert_str_eq(cfg.entries[1].initrd, "/i");
+}
+END_TEST
+
 START_TEST(grub2_source_include)
 {
     static const struct memfile inc[] = {
@@ -371,6 +389,11 @@ START_TEST(extlinux_menu_default_include_initrd)
     ck_assert_uint_eq(cfg.n_entries, 2);
     ck_assert_str_eq(dflt()->kernel, "/k2");
     ck_assert_str_eq(dflt()->initrd, "/syslinux/i2");
+    ck_assert_ptr_nonnull(dflt()->initrds); /* INITRD i2,i3: both, in order */
+    ck_assert_str_eq(dflt()->initrds[0], "/syslinux/i2");
+    ck_assert_str_eq(dflt()->initrds[1], "/syslinux/i3");
+    ck_assert_ptr_null(dflt()->initrds[2]);
+    ck_assert_ptr_null(cfg.entries[0].initrds);
 }
 END_TEST
 
@@ -493,6 +516,7 @@ int main(void)
     tcase_add_test(g2, grub2_saved_default_from_grubenv);
     tcase_add_test(g2, grub2_words_quotes_variables);
     tcase_add_test(g2, grub2_one_line_entries_and_local_scope);
+    tcase_add_test(g2, grub2_several_initrds);
     tcase_add_test(g2, grub2_source_include);
     tcase_add_test(g2, grub2_include_loop_fails);
     tcase_add_test(g2, grub2_unclosed_and_stray_braces_fail);

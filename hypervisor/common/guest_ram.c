@@ -92,13 +92,12 @@ static int check_extent(uint64_t gpfn, unsigned order)
     return 0;
 }
 
-int guest_ram_populate(struct guest_ram *ram, uint64_t gpfn, unsigned order)
+/* Back n frames at gpfn (in range): all or nothing. */
+static int populate_frames(struct guest_ram *ram, uint64_t gpfn, uint64_t n)
 {
-    uint64_t n = 1ULL << order, fresh = 0;
-    int rc = check_extent(gpfn, order);
+    uint64_t fresh = 0;
+    int rc;
 
-    if (rc)
-        return rc;
     for (uint64_t i = 0; i < n; i++)
         fresh += !guest_ram_populated(ram, gpfn + i);
     if (fresh > ram->max_pages || ram->tot_pages > ram->max_pages - fresh)
@@ -108,7 +107,7 @@ int guest_ram_populate(struct guest_ram *ram, uint64_t gpfn, unsigned order)
     for (uint64_t i = 0; i < n; i++) {
         rc = set_populated(ram, gpfn + i, true);
         if (rc) {
-            /* Undo this extent: frames marked so far go back. */
+            /* Undo: frames marked so far go back. */
             for (uint64_t j = 0; j < i; j++)
                 set_populated(ram, gpfn + j, false);
             return rc;
@@ -118,6 +117,24 @@ int guest_ram_populate(struct guest_ram *ram, uint64_t gpfn, unsigned order)
     if (gpfn + n - 1 > ram->max_gpfn)
         ram->max_gpfn = gpfn + n - 1;
     return 0;
+}
+
+int guest_ram_populate(struct guest_ram *ram, uint64_t gpfn, unsigned order)
+{
+    int rc = check_extent(gpfn, order);
+
+    return rc ? rc : populate_frames(ram, gpfn, 1ULL << order);
+}
+
+int guest_ram_populate_run(struct guest_ram *ram, uint64_t gpfn, unsigned order, uint64_t count)
+{
+    int rc = check_extent(gpfn, order);
+
+    if (rc)
+        return rc;
+    if (count > (GUEST_RAM_FRAMES - gpfn) >> order)
+        return -EINVAL;
+    return populate_frames(ram, gpfn, count << order);
 }
 
 int guest_ram_release(struct guest_ram *ram, uint64_t gpfn, unsigned order)

@@ -45,6 +45,8 @@ bool guest_ram_populated(const struct guest_ram *ram, uint64_t gpfn);
 /* Back 2^order frames at gpfn (aligned).  -EINVAL out of range or
  * misaligned, -ENOMEM past max_pages or when the host has no memory. */
 int guest_ram_populate(struct guest_ram *ram, uint64_t gpfn, unsigned order);
+/* Populate count consecutive extents from gpfn, all or nothing. */
+int guest_ram_populate_run(struct guest_ram *ram, uint64_t gpfn, unsigned order, uint64_t count);
 /* Give back 2^order frames at gpfn; -ENOENT if any is not populated. */
 int guest_ram_release(struct guest_ram *ram, uint64_t gpfn, unsigned order);
 /* Find and populate 2^order free frames; their first frame in *gpfn. */

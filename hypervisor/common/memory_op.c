@@ -61,9 +61,19 @@ static long reservation(struct hc_caller *c, uint64_t arg, uint64_t start,
         for (j = 0; j < n; j++) {
             uint64_t gpfn;
             switch (kind) {
-            case RES_POPULATE:
+            case RES_POPULATE: {
+                /* Consecutive extents go in one step when they all fit. */
+                uint64_t k = 1;
+                while (j + k < n && batch[j + k] == batch[j] + (k << r.extent_order))
+                    k++;
+                if (k > 1 && !guest_ram_populate_run(&d->ram, batch[j], r.extent_order, k)) {
+                    j += k - 1;
+                    rc = 0;
+                    break;
+                }
                 rc = guest_ram_populate(&d->ram, batch[j], r.extent_order);
                 break;
+            }
             case RES_DECREASE:
                 rc = guest_ram_release(&d->ram, batch[j], r.extent_order);
                 break;

@@ -130,8 +130,14 @@ static void delete_setting(struct rewrite *rw, const XLU_SettingInfo *s)
         ls--;
     while (le < rw->len && (rw->data[le] == ' ' || rw->data[le] == '\t' || rw->data[le] == ';'))
         le++;
-    if ((ls == 0 || rw->data[ls - 1] == '\n') && (le == rw->len || rw->data[le] == '\n')) {
+    int line_start = ls == 0 || rw->data[ls - 1] == '\n';
+    if (line_start && (le == rw->len || rw->data[le] == '\n')) {
         add_edit(rw, ls, le < rw->len ? le + 1 : le, "");
+        return;
+    }
+    if (line_start && rw->data[le] == '#') {
+        /* keep the statement's comment, on its own line */
+        add_edit(rw, ls, le, "");
         return;
     }
     if (b < rw->len && rw->data[b] == ';')
@@ -438,10 +444,10 @@ static void unified_diff(const char *name, const struct lines *a, const struct l
     while (i < n || j < m) {
         if (i < n && j < m && line_eq(a, i, b, j))
             op[k] = ' ', ai[k] = i++, bj[k] = j++;
-        else if (j < m && (i == n || LCS(i, j + 1) >= LCS(i + 1, j)))
-            op[k] = '+', ai[k] = i, bj[k] = j++;
-        else
+        else if (i < n && (j == m || LCS(i + 1, j) >= LCS(i, j + 1)))
             op[k] = '-', ai[k] = i++, bj[k] = j;
+        else
+            op[k] = '+', ai[k] = i, bj[k] = j++;
         k++;
     }
 #undef LCS

@@ -17,7 +17,8 @@ static void walk(XLU_Config *cfg, XLU_ConfigList *list, int depth)
         XLU_ConfigList *sub;
         char *s;
         (void)xlu_cfg_get_listitem(list, i);
-        if (xlu_cfg_value_type(v) == XLU_LIST && !xlu_cfg_value_get_list(cfg, v, &sub, 0) && depth < 8)
+        if (xlu_cfg_value_type(v) == XLU_LIST && !xlu_cfg_value_get_list(cfg, v, &sub, 0) &&
+            depth < 8)
             walk(cfg, sub, depth + 1);
         else
             (void)xlu_cfg_value_get_string(cfg, v, &s, 0);

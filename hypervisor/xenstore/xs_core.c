@@ -81,6 +81,12 @@ struct xs_store *xs_store_new(void)
     for (size_t i = 0; i < sizeof(initial) / sizeof(initial[0]); i++)
         if (store_mknode(st, initial[i]))
             goto fail;
+    struct xs_perm owner = {0, XS_PERM_NONE};
+    struct xs_perms perms = {&owner, 1};
+    st->special[0] = xs_node_new("@introduceDomain", NULL, 0, &perms);
+    st->special[1] = xs_node_new("@releaseDomain", NULL, 0, &perms);
+    if (!st->special[0] || !st->special[1])
+        goto fail;
     return st;
 fail:
     xs_store_free(st);
@@ -101,6 +107,8 @@ void xs_store_free(struct xs_store *st)
     }
     if (st->tree.buckets)
         xs_table_destroy(&st->tree);
+    xs_node_free(st->special[0]);
+    xs_node_free(st->special[1]);
     free(st);
 }
 
@@ -173,10 +181,19 @@ struct xs_conn *xs_store_conns(struct xs_store *st)
     return st->conns;
 }
 
+static struct xs_node *special_node(struct xs_store *st, const char *name)
+{
+    for (int i = 0; i < 2; i++)
+        if (!strcmp(st->special[i]->path, name))
+            return st->special[i];
+    return NULL;
+}
+
 void xs_store_fire_special(struct xs_store *st, const char *name)
 {
     struct xs_evlist l = {NULL, NULL};
-    if (!xs_evlist_add(&l, name, true, NULL))
+    struct xs_node *n = special_node(st, name);
+    if (n && !xs_evlist_add(&l, name, true, &n->perms))
         xs_evlist_fire(st, &l);
 }
 
@@ -441,7 +458,8 @@ static int missing_error(struct req *r, const char *path)
 
 static int get_node(struct req *r, const char *path, unsigned need, const struct xs_node **out)
 {
-    const struct xs_node *n = xs_view_get(&r->view, path);
+    const struct xs_node *n =
+        path[0] == '@' ? special_node(r->c->store, path) : xs_view_get(&r->view, path);
     if (!n)
         return missing_error(r, path);
     if ((xs_conn_perms(r->c, &n->perms) & need) != need)
@@ -475,7 +493,7 @@ static int op_get_perms(struct req *r)
 {
     char *path;
     const struct xs_node *n;
-    int rc = need_args(r, 1) ?: canon(r, r->argv[0], false, &path, NULL);
+    int rc = need_args(r, 1) ?: canon(r, r->argv[0], true, &path, NULL);
     if (rc)
         return rc;
     rc = get_node(r, path, XS_PERM_READ, &n);
@@ -797,6 +815,15 @@ static void forget_domain(struct xs_store *st, uint32_t domid)
     struct owned o = {domid, NULL, 0, 0, &st->gen};
     struct xs_evlist events = {NULL, NULL};
     struct xs_view v = {st, NULL, &events};
+    for (int i = 0; i < 2; i++) {
+        struct owned so = {domid, NULL, 0, 0, &st->gen};
+        find_owned(st->special[i], &so); /* drops its ACL entries */
+        if (so.n)
+            st->special[i]->perms.p[0].domid = 0;
+        while (so.n)
+            free(so.paths[--so.n]);
+        free(so.paths);
+    }
     xs_table_each(&st->tree, find_owned, &o);
     if (o.n)
         qsort(o.paths, o.n, sizeof(*o.paths), by_length); /* parents first */
@@ -827,7 +854,7 @@ static int op_set_perms(struct req *r)
     int rc = xs_perms_parse(&perms, r->payload + plen + 1, r->len - plen - 1);
     if (rc)
         return rc;
-    rc = canon(r, r->payload, false, &path, NULL);
+    rc = canon(r, r->payload, true, &path, NULL);
     if (rc)
         goto out_perms;
     rc = get_node(r, path, XS_PERM_WRITE | XS_PERM_OWNER, &n);
@@ -842,6 +869,11 @@ static int op_set_perms(struct req *r)
             rc = -ENOSPC;
             goto out;
         }
+    }
+    if (path[0] == '@') {
+        /* Special nodes are outside the tree and transactions. */
+        rc = xs_node_set_perms(special_node(r->c->store, path), &perms) ?: reply_ok(r);
+        goto out;
     }
     struct xs_node *w = xs_node_dup(n);
     rc = w ? xs_node_set_perms(w, &perms) : -ENOMEM;

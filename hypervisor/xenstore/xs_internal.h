@@ -54,6 +54,9 @@ struct xs_store {
     struct xs_domain *domains;
     struct xs_core_hooks hooks;
     bool output_pending;
+    /* "@introduceDomain" and "@releaseDomain": not in the tree, but with
+     * permissions saying which unprivileged domains get their events. */
+    struct xs_node *special[2];
 };
 
 /* A view: the store's tree itself, or a transaction's view of it. */

@@ -58,7 +58,7 @@ void xs_evlist_fire(struct xs_store *st, struct xs_evlist *l)
         for (struct xs_conn *c = st->conns; c; c = c->next) {
             if (!c->watches)
                 continue;
-            if (e->path[0] == '/' && !(xs_conn_perms(c, &e->perms) & XS_PERM_READ))
+            if (!(xs_conn_perms(c, &e->perms) & XS_PERM_READ))
                 continue;
             for (struct xs_watch *w = c->watches; w; w = w->next)
                 if (watch_matches(w, e))

@@ -552,6 +552,30 @@ START_TEST(special_watches_fire_on_introduce_and_release)
 }
 END_TEST
 
+START_TEST(special_watches_reach_guests_only_when_permitted)
+{
+    struct xs_conn *g = guest(5);
+    expect_ok(rq(g, XS_WATCH, 0, 2, "@releaseDomain", "r"));
+    ck_assert_str_eq(next_event(g), "@releaseDomain r"); /* the initial one, always */
+    expect_ok(rq(dom0, XS_INTRODUCE, 0, 3, "3", "1", "1"));
+    expect_ok(rq(dom0, XS_RELEASE, 0, 1, "3"));
+    ck_assert_str_eq(next_event(g), "");
+    /* Only dom0 may open it up; then the guest hears of releases. */
+    const char *p[] = {"n0", "r5"};
+    struct reply r = rq(g, XS_GET_PERMS, 0, 1, "@releaseDomain");
+    ck_assert_str_eq(r.data, "EACCES");
+    char buf[64] = "@releaseDomain\0n5";
+    assert_err(rq_raw(g, XS_SET_PERMS, 0, buf, 18), "EACCES");
+    expect_ok(perms_set(dom0, "@releaseDomain", 2, p));
+    r = rq(dom0, XS_GET_PERMS, 0, 1, "@releaseDomain");
+    ck_assert_mem_eq(r.data, "n0\0r5\0", 6);
+    expect_ok(rq(dom0, XS_INTRODUCE, 0, 3, "3", "1", "1"));
+    expect_ok(rq(dom0, XS_RELEASE, 0, 1, "3"));
+    ck_assert_str_eq(next_event(g), "@releaseDomain r");
+    assert_err(rq(dom0, XS_READ, 0, 1, "@releaseDomain"), "EINVAL");
+}
+END_TEST
+
 /* Domains. */
 
 START_TEST(domain_operations)
@@ -709,7 +733,8 @@ int main(void)
         {"watches",
          {watch_fires_initially_then_on_changes_below, watch_on_removed_subtree_fires_exactly,
           watch_relative_paths_stay_relative, watch_events_respect_read_perms,
-          watch_txn_events_wait_for_commit, special_watches_fire_on_introduce_and_release}},
+          watch_txn_events_wait_for_commit, special_watches_fire_on_introduce_and_release,
+          special_watches_reach_guests_only_when_permitted}},
         {"domains",
          {domain_operations, release_drops_the_domains_connection,
           release_forgets_what_the_domain_owned}},

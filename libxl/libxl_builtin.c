@@ -376,8 +376,13 @@ static bool cpuid_equal(const void *a, const void *b)
     const libxl_cpuid_policy *x = *(libxl_cpuid_policy *const *)a;
     const libxl_cpuid_policy *y = *(libxl_cpuid_policy *const *)b;
 
-    if (!x || !y)
-        return x == y;
+    static const libxl_cpuid_policy none;
+
+    /* no policy and an empty one are the same */
+    if (!x)
+        x = &none;
+    if (!y)
+        y = &none;
     if (x->num_leaves != y->num_leaves || x->num_msrs != y->num_msrs)
         return false;
     for (int i = 0; i < x->num_leaves; i++)

@@ -4,7 +4,8 @@
  * it; otherwise the whole test is skipped).  The real library is loaded
  * beside ours (RTLD_DEEPBIND keeps its symbols to itself), so the same
  * memory can be handed to both:
- *   - every struct has libxl 4.17's size (its _init clears exactly that);
+ *   - every struct has libxl 4.17's size (its _init clears exactly that),
+ *     and _init (and _init_<key> for each union member) the same values;
  *   - for every struct filled with non-default values, real
  *     libxl_<type>_to_json writes the same bytes as ours;
  *   - real libxl_<type>_from_json reads our JSON into the same values as
@@ -65,6 +66,57 @@ START_TEST(test_sizes_match_real)
                       d->size, n);
         free(buf);
         compared++;
+    }
+    ck_assert_int_ge(compared, 45);
+}
+END_TEST
+
+/* Real _init and _init_<key> give the values ours give. */
+START_TEST(test_init_matches_real)
+{
+    int compared = 0;
+
+    for (int i = 0; libxl__idl_types[i]; i++) {
+        const libxl__type_desc *d = libxl__idl_types[i];
+        real_init_fn init;
+
+        if (d->kind != LIBXL__K_STRUCT || !(init = (real_init_fn)real_fn(d->name, "init")))
+            continue;
+        for (size_t j = 0; j < d->nfields; j++) {
+            const libxl__field_desc *f = &d->fields[j];
+            char op[64];
+            void (*init_key)(void *p, int key);
+
+            if (f->fkind != LIBXL__F_UNION)
+                continue;
+            snprintf(op, sizeof(op), "init_%s", f->key_name);
+            init_key = (void (*)(void *, int))real_fn(d->name, op);
+            ck_assert_msg(init_key != NULL, "libxl_%s_%s missing", d->name, op);
+            for (size_t m = 0; m < f->nmembers; m++) {
+                unsigned char *a = calloc(1, OBJ_MAX), *b = calloc(1, OBJ_MAX);
+
+                init(a);
+                init_key(a, f->members[m].key);
+                libxl__obj_init(d, b);
+                libxl__obj_init_union(d, j, b, f->members[m].key);
+                ck_assert_msg(libxl__obj_equal(d, a, b), "%s.%s=%s: init differs", d->name,
+                              f->key_name, f->members[m].name);
+                libxl__obj_dispose(d, b);
+                free(a);
+                free(b);
+                compared++;
+            }
+        }
+        {
+            unsigned char *a = calloc(1, OBJ_MAX), *b = calloc(1, OBJ_MAX);
+
+            init(a);
+            libxl__obj_init(d, b);
+            ck_assert_msg(libxl__obj_equal(d, a, b), "%s: init differs", d->name);
+            free(a);
+            free(b);
+            compared++;
+        }
     }
     ck_assert_int_ge(compared, 45);
 }
@@ -157,6 +209,7 @@ int main(void)
         return EXIT_SUCCESS;
     }
     tcase_add_test(tc, test_sizes_match_real);
+    tcase_add_test(tc, test_init_matches_real);
     tcase_add_test(tc, test_gen_json_matches_real);
     tcase_add_test(tc, test_parse_json_matches_real);
     suite_add_tcase(s, tc);

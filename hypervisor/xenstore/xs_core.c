@@ -1045,9 +1045,8 @@ static int op_set_target(struct req *r)
     return reply_ok(r);
 }
 
-static int op_reset_watches(struct req *r)
+static void drop_watches_and_txns(struct xs_conn *c)
 {
-    struct xs_conn *c = r->c;
     xs_watch_free_all(c);
     while (c->txns) {
         struct xs_txn *t = c->txns;
@@ -1055,6 +1054,18 @@ static int op_reset_watches(struct req *r)
         xs_txn_free(t);
     }
     c->ntxns = 0;
+}
+
+void xs_conn_reset(struct xs_conn *c)
+{
+    drop_watches_and_txns(c);
+    while (c->out_head)
+        xs_conn_out_consume(c, c->out_head->len - c->out_head->off);
+}
+
+static int op_reset_watches(struct req *r)
+{
+    drop_watches_and_txns(r->c);
     return reply_ok(r);
 }
 

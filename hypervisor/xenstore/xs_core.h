@@ -80,6 +80,10 @@ void xs_conn_free(struct xs_conn *c);
  * by XENSTORE_PAYLOAD_MAX).  Replies and watch events go on output queues. */
 void xs_conn_request(struct xs_conn *c, const struct xsd_sockmsg *hdr, const char *payload);
 
+/* Forget the connection's watches, transactions and queued output (a
+ * guest reconnecting its ring). */
+void xs_conn_reset(struct xs_conn *c);
+
 /* Output queue: the first message, and consuming n bytes of it. */
 struct xs_msg *xs_conn_out_peek(struct xs_conn *c);
 void xs_conn_out_consume(struct xs_conn *c, uint32_t n);

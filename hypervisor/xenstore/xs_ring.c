@@ -13,6 +13,27 @@ void xs_ring_init(struct xs_ring *r, void *page)
 {
     memset(r, 0, sizeof(*r));
     r->intf = page;
+    __atomic_store_n(&r->intf->server_features,
+                     XENSTORE_SERVER_FEATURE_RECONNECTION | XENSTORE_SERVER_FEATURE_ERROR,
+                     __ATOMIC_RELEASE);
+}
+
+/* The guest asked to start over (connection = XENSTORE_RECONNECT): drop
+ * what is in flight, its watches and transactions, zero the indexes and
+ * the error, and say it is connected again. */
+static bool reconnect(struct xs_ring *r, struct xs_conn *c)
+{
+    struct xenstore_domain_interface *intf = r->intf;
+    if (__atomic_load_n(&intf->connection, __ATOMIC_ACQUIRE) != XENSTORE_RECONNECT)
+        return false;
+    xs_conn_reset(c);
+    xs_reader_reset(&r->rd);
+    r->broken = false;
+    intf->req_cons = intf->req_prod = 0;
+    intf->rsp_cons = intf->rsp_prod = 0;
+    intf->error = XENSTORE_ERROR_NONE;
+    __atomic_store_n(&intf->connection, XENSTORE_CONNECTED, __ATOMIC_RELEASE);
+    return true;
 }
 
 static void ring_break(struct xs_ring *r, uint32_t error)
@@ -26,6 +47,8 @@ bool xs_ring_process(struct xs_ring *r, struct xs_conn *c, unsigned max, bool *n
     struct xenstore_domain_interface *intf = r->intf;
     unsigned done = 0;
 
+    if (reconnect(r, c))
+        *notify = true;
     while (!r->broken && done < max && c->out_bytes < OUT_BACKLOG) {
         XENSTORE_RING_IDX cons = __atomic_load_n(&intf->req_cons, __ATOMIC_RELAXED);
         XENSTORE_RING_IDX prod = __atomic_load_n(&intf->req_prod, __ATOMIC_ACQUIRE);

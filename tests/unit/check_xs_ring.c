@@ -191,6 +191,43 @@ START_TEST(ring_bogus_consumer_index_breaks)
 }
 END_TEST
 
+START_TEST(ring_advertises_features)
+{
+    ck_assert_uint_eq(intf->server_features,
+                      XENSTORE_SERVER_FEATURE_RECONNECTION | XENSTORE_SERVER_FEATURE_ERROR);
+}
+END_TEST
+
+START_TEST(ring_reconnect_starts_over)
+{
+    /* A broken ring with a watch and half a request... */
+    guest_request(XS_WATCH, 1, "/w\0t", 5);
+    service();
+    char out[256];
+    guest_take(out, sizeof(out));
+    ck_assert_uint_eq(conn->nwatches, 1);
+    intf->req_prod = intf->req_cons + 5000;
+    service();
+    ck_assert(ring.broken);
+    /* ...is reset when the guest asks, and works again. */
+    intf->connection = XENSTORE_RECONNECT;
+    service();
+    ck_assert(!ring.broken);
+    ck_assert_uint_eq(intf->connection, XENSTORE_CONNECTED);
+    ck_assert_uint_eq(intf->error, XENSTORE_ERROR_NONE);
+    ck_assert_uint_eq(intf->req_prod, 0);
+    ck_assert_uint_eq(intf->rsp_prod, 0);
+    ck_assert_uint_eq(conn->nwatches, 0);
+    guest_request(XS_READ, 7, "/", 2);
+    service();
+    struct xsd_sockmsg h;
+    ck_assert_uint_eq(guest_take(out, sizeof(out)), sizeof(h));
+    memcpy(&h, out, sizeof(h));
+    ck_assert_uint_eq(h.req_id, 7);
+    ck_assert_uint_eq(h.type, XS_READ);
+}
+END_TEST
+
 START_TEST(ring_garbage_never_crashes)
 {
     /* Random bytes, random indexes: the service must survive. */
@@ -235,6 +272,8 @@ int main(void)
     tcase_add_test(tc, ring_producer_too_far_ahead_breaks);
     tcase_add_test(tc, ring_oversized_length_breaks);
     tcase_add_test(tc, ring_bogus_consumer_index_breaks);
+    tcase_add_test(tc, ring_advertises_features);
+    tcase_add_test(tc, ring_reconnect_starts_over);
     tcase_add_test(tc, ring_garbage_never_crashes);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -3,7 +3,7 @@
 # stops its daemon at exit.
 PROBE=$top_builddir/tests/tools/xenhv_probe
 XENHV_RUNDIR=$scratch/run
-XENHV=$top_builddir/hypervisor/xenhv
+XENHV=${XENHV:-$top_builddir/hypervisor/xenhv}
 export XENHV_RUNDIR XENHV
 
 xenhv_pid() {

@@ -16,9 +16,9 @@
 #include "libxl_ctrl.h"
 #include "public/memory.h"
 
-#define MIB      64u
-#define FRAMES   (MIB * 256u)
-#define SECONDS  2.0
+#define MIB     64u
+#define FRAMES  (MIB * 256u)
+#define SECONDS 2.0
 
 static int cycle(libxl__ctrl *ctrl, xen_pfn_t *list, struct xen_memory_reservation *r,
                  unsigned order)
@@ -42,8 +42,8 @@ static int cycle(libxl__ctrl *ctrl, xen_pfn_t *list, struct xen_memory_reservati
     rc = libxl__ctrl_domctl(ctrl, &op);
     for (unsigned i = 0; i < extents; i++)
         list[i] = (xen_pfn_t)i << order;
-    *r = (struct xen_memory_reservation){.nr_extents = extents, .extent_order = order,
-                                         .domid = (domid_t)domid};
+    *r = (struct xen_memory_reservation){
+        .nr_extents = extents, .extent_order = order, .domid = (domid_t)domid};
     set_xen_guest_handle(r->extent_start, list);
     n = libxl__ctrl_hypercall(ctrl, __HYPERVISOR_memory_op, XENMEM_populate_physmap,
                               (uint64_t)(uintptr_t)r, 0, 0, 0);

@@ -67,8 +67,7 @@ int main(void)
         return 1;
     rc = libxl__ctrl_open(&ctrl);
     if (rc) {
-        fprintf(stderr, "bench_hypercall: cannot open the control interface: %s\n",
-                strerror(-rc));
+        fprintf(stderr, "bench_hypercall: cannot open the control interface: %s\n", strerror(-rc));
         bench_xenhv_teardown();
         return 1;
     }

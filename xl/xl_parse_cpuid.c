@@ -129,6 +129,8 @@ static int parse_flag(libxl_cpuid_policy_list *list, const char *str)
         if (strlen(f->name) != n || strncmp(f->name, str, n))
             continue;
         char c;
+        /* the leaf is entered before the value is checked (as libxl does) */
+        libxl_cpuid_leaf *l = policy_leaf(list, f->leaf, f->subleaf);
         if (strlen(v) == 1 && strchr("01xks", *v))
             c = *v;
         else if (!strcmp(v, "true") || !strcmp(v, "on"))
@@ -137,7 +139,6 @@ static int parse_flag(libxl_cpuid_policy_list *list, const char *str)
             c = '0';
         else
             return 3;
-        libxl_cpuid_leaf *l = policy_leaf(list, f->leaf, f->subleaf);
         char *pol = l ? reg_policy(l, f->reg) : NULL;
         if (!pol)
             return 4;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "libxlutil.h"
 #include "xlu_internal.h"
@@ -67,9 +68,10 @@ static int update_range(XLU_Config *cfg, const char *s, libxl_bitmap *map)
         return EINVAL;
     }
     if (is_nodes) {
-        /* One NUMA node holding every cpu: node 0 is all of them. */
+        /* One NUMA node holding every online cpu: node 0 is all of them. */
+        long online = sysconf(_SC_NPROCESSORS_ONLN);
         if (a == 0)
-            for (unsigned long i = 0; i < (unsigned long)map->size * 8; i++)
+            for (unsigned long i = 0; i < (unsigned long)(online > 0 ? online : 1); i++)
                 set_bit(map, i, !is_not);
         return 0;
     }

@@ -201,10 +201,13 @@ int xlu_rdm_parse(XLU_Config *cfg, libxl_rdm_reserve *rdm, const char *str)
                 ret = ERROR_INVAL;
             }
         } else if (!strcmp(tok, "policy")) {
-            if (libxl_rdm_reserve_policy_from_string(eq, &rdm->policy)) {
+            /* xl 4.17 inverts this test: a policy it knows makes the whole
+             * setting invalid (so it is ignored), an unknown one is
+             * reported and then accepted.  Kept, for the same outcome. */
+            if (libxl_rdm_reserve_policy_from_string(eq, &rdm->policy))
                 pci_err(cfg, "Unknown RDM policy", eq);
+            else
                 ret = ERROR_INVAL;
-            }
         } else {
             pci_err(cfg, "Unknown RDM state option", tok);
             ret = ERROR_INVAL;

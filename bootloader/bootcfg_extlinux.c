@@ -37,42 +37,40 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-/* Takes initrd=LIST out of ARGS into *INITRD (raw, a comma list) if unset. */
+/*
+ * Takes initrd=LIST out of ARGS (in place, in one pass) into *INITRD (raw,
+ * a comma list) if unset; words are re-joined by single spaces.
+ */
 static int split_initrd(char *args, char **initrd)
 {
-    char *p = args;
+    const char *r = args;
+    char *w = args;
 
-    while (*p) {
-        char *w = p, *e;
+    for (;;) {
+        const char *s, *e;
 
-        while (bootcfg_isspace(*w))
-            w++;
-        e = w;
-        while (*e && !bootcfg_isspace(*e))
-            e++;
-        if (e == w)
+        while (bootcfg_isspace(*r))
+            r++;
+        if (!*r)
             break;
-        if (strncmp(w, "initrd=", 7) == 0) {
-            if (!*initrd && e - w > 7) {
-                *initrd = bootcfg_strndup(w + 7, (size_t)(e - w) - 7);
+        s = r;
+        while (*r && !bootcfg_isspace(*r))
+            r++;
+        e = r;
+        if (strncmp(s, "initrd=", 7) == 0) {
+            if (!*initrd && e - s > 7) {
+                *initrd = bootcfg_strndup(s + 7, (size_t)(e - s) - 7);
                 if (!*initrd)
                     return -ENOMEM;
             }
-            while (bootcfg_isspace(*e))
-                e++;
-            memmove(w, e, strlen(e) + 1); /* drop the word */
-            p = w;
             continue;
         }
-        p = e;
+        if (w != args)
+            *w++ = ' ';
+        memmove(w, s, (size_t)(e - s)); /* W never passes S */
+        w += e - s;
     }
-    /* trim what dropping left behind */
-    {
-        size_t n = strlen(args);
-
-        while (n > 0 && bootcfg_isspace(args[n - 1]))
-            args[--n] = '\0';
-    }
+    *w = '\0';
     return 0;
 }
 

@@ -406,6 +406,27 @@ START_TEST(extlinux_default_command_line)
 }
 END_TEST
 
+START_TEST(extlinux_many_initrd_words)
+{
+    size_t n = 100000;
+    char *text = malloc(n * 9 + 64);
+
+    strcpy(text, "LABEL x\nKERNEL /k\nAPPEND ro");
+    {
+        char *p = text + strlen(text);
+
+        for (size_t i = 0; i < n; i++, p += 9)
+            memcpy(p, " initrd=a", 9);
+        strcpy(p, " quiet\n");
+    }
+    /* one pass over the line (Check's per-test timeout bounds it) */
+    ck_assert_int_eq(parse(BOOTCFG_EXTLINUX, "/extlinux.conf", text), 0);
+    ck_assert_str_eq(dflt()->initrd, "/a");
+    ck_assert_str_eq(dflt()->args, "ro quiet");
+    free(text);
+}
+END_TEST
+
 START_TEST(extlinux_include_loop_fails)
 {
     static const struct memfile loop[] = {
@@ -529,6 +550,7 @@ int main(void)
     tcase_add_test(ex, extlinux_labels);
     tcase_add_test(ex, extlinux_menu_default_include_initrd);
     tcase_add_test(ex, extlinux_default_command_line);
+    tcase_add_test(ex, extlinux_many_initrd_words);
     tcase_add_test(ex, extlinux_include_loop_fails);
     tcase_add_test(misc, oversize_and_nul_bytes);
     tcase_add_test(misc, find_entry_by_index_and_title);

@@ -108,7 +108,8 @@ int domain_create(domid_t *domid, const struct xen_domctl_createdomain *cfg)
 
     if (!domain_config_ok(cfg))
         return -EINVAL;
-    if (cfg->max_vcpus > DOMAIN_MAX_VCPUS || cfg->max_grant_frames > GUEST_MAX_GRANT_FRAMES ||
+    if (cfg->max_vcpus < 1 || cfg->max_vcpus > DOMAIN_MAX_VCPUS ||
+        cfg->max_grant_frames > GUEST_MAX_GRANT_FRAMES ||
         XEN_DOMCTL_GRANT_version(cfg->grant_opts) > 2)
         return -EINVAL;
     if (*domid == 0) {
@@ -152,11 +153,9 @@ int domain_create(domid_t *domid, const struct xen_domctl_createdomain *cfg)
     rc = gnttab_init(d, cfg->max_grant_frames, XEN_DOMCTL_GRANT_version(cfg->grant_opts));
     if (rc)
         goto fail;
-    if (cfg->max_vcpus) {
-        rc = domain_set_max_vcpus(d, cfg->max_vcpus);
-        if (rc)
-            goto fail;
-    }
+    rc = domain_set_max_vcpus(d, cfg->max_vcpus);
+    if (rc)
+        goto fail;
 
     domain_table[*domid] = d;
     nr_domains++;

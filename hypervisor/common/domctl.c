@@ -63,8 +63,11 @@ static long dc_unpausedomain(struct hc_caller *c, struct domain *d, struct xen_d
 static long dc_getdomaininfo(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
 {
     /* As on Xen: the first domain with id >= op->domain. */
-    struct domain *next = op->domain < DOMID_FIRST_RESERVED ? domain_next(op->domain) : NULL;
+    struct domain *next;
 
+    if (op->domain >= DOMID_FIRST_RESERVED)
+        return -EINVAL;
+    next = domain_next(op->domain);
     if (!next)
         return -ESRCH;
     domain_fill_info(next, &op->u.getdomaininfo);

@@ -542,6 +542,19 @@ static int cmd_hostile(int argc, char **argv)
                  create_domain(ctrl, "hvm", (XEN_X86_EMU_ALL & ~XEN_X86_EMU_VPCI) | (1u << 20), 1,
                                &(uint32_t){0}));
 
+    op = (struct xen_domctl){.cmd = XEN_DOMCTL_createdomain};
+    expect_error("createdomain with no vCPUs", libxl__ctrl_domctl(ctrl, &op));
+    op = (struct xen_domctl){.cmd = XEN_DOMCTL_createdomain, .domain = 0x7ff0};
+    op.u.createdomain.max_vcpus = 1;
+    expect_error("createdomain with a reserved domid", libxl__ctrl_domctl(ctrl, &op));
+    op = (struct xen_domctl){.cmd = XEN_DOMCTL_createdomain, .domain = (domid_t)pv};
+    op.u.createdomain.max_vcpus = 1;
+    expect_error("createdomain with a domid in use", libxl__ctrl_domctl(ctrl, &op));
+    op = (struct xen_domctl){.cmd = XEN_DOMCTL_createdomain};
+    op.u.createdomain.max_vcpus = 1;
+    op.u.createdomain.max_grant_frames = -5;
+    expect_error("createdomain with -5 grant frames", libxl__ctrl_domctl(ctrl, &op));
+
     /* Memory: out-of-range frames, huge orders, oversized counts. */
     expect_short("populate frame 2^40",
                  reservation(ctrl, XENMEM_populate_physmap, pv, 1ULL << 40, 1, 0), 1);

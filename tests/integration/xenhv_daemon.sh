@@ -64,6 +64,17 @@ check "--foreground exits 0 on SIGTERM"
 grep -q 'xenhv: info: xenhv exited' "$scratch/fg.err"
 check "--foreground logs to stderr too"
 
+# A daemon that died without cleaning up (SIGKILL) is replaced on next use.
+"$PROBE" info > /dev/null && pid=$(xenhv_pid) && kill -KILL "$pid"
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+[ -S "$XENHV_RUNDIR/control" ]
+check "a killed daemon leaves its socket behind"
+"$PROBE" list > "$scratch/list" 2>&1 && [ "$(cat "$scratch/list")" = 0 ] &&
+    [ "$(xenhv_pid)" != "$pid" ]
+check "the next client starts a new daemon over the stale socket"
+xenhv_stop
+
 mkdir -p "$scratch/other" && chmod 755 "$scratch/other"
 XENHV_RUNDIR=$scratch/other "$PROBE" info > /dev/null 2>&1
 [ "$(stat -c %a "$scratch/other")" = 700 ]

@@ -287,8 +287,15 @@ static void accept_one(int lfd)
     struct conn *cn;
     int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
-    if (fd < 0)
+    if (fd < 0) {
+        if (errno == EMFILE || errno == ENFILE) {
+            /* Out of fds: the listening socket stays readable, so do not
+             * spin on it; serve the others and try again shortly. */
+            log_warn("cannot accept a control connection: %s", strerror(errno));
+            usleep(10000);
+        }
         return;
+    }
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
         (cred.uid != 0 && cred.uid != geteuid())) {
         log_warn("refused a control connection from uid %d", (int)cred.uid);

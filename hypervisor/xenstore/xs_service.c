@@ -21,11 +21,10 @@
 #include "xs_ring.h"
 #include "xs_service.h"
 
-#define MAX_LISTENERS    4
-#define SOCK_OUT_LIMIT   (1u << 20) /* stop reading a client this far behind */
-#define RING_BATCH       32         /* requests per ring per round */
-#define KICK_WORDS       ((XS_DOMID_FIRST_RESERVED + 63) / 64)
-#define MAX_NOTIFY_BATCH 64
+#define MAX_LISTENERS  4
+#define SOCK_OUT_LIMIT (1u << 20) /* stop reading a client this far behind */
+#define RING_BATCH     32         /* requests per ring per round */
+#define KICK_WORDS     ((XS_DOMID_FIRST_RESERVED + 63) / 64)
 
 enum ev_kind { EV_LISTEN, EV_WAKE, EV_SOCK };
 
@@ -51,6 +50,7 @@ struct ring_dom {
     void *page;
     bool mapped_by_ops; /* unmap_ring when released */
     bool more;          /* requests may be waiting */
+    bool notify_due;    /* the guest is to be notified */
     struct ring_dom *next;
 };
 
@@ -77,8 +77,8 @@ struct xs_service {
     struct xs_ring_ops ops;
     void *ops_opaque;
     struct ring_dom *unmap_later; /* released on the service thread */
-    struct pending_notify notes[MAX_NOTIFY_BATCH];
-    int nnotes;
+    struct pending_notify *notes; /* the service thread's only */
+    size_t notes_cap;
 };
 
 static void wake(struct xs_service *s)
@@ -100,13 +100,30 @@ static struct ring_dom *find_dom(struct xs_service *s, uint32_t domid, struct ri
 
 static void note(struct xs_service *s, struct ring_dom *d)
 {
-    if (!d->notify)
-        return;
-    for (int i = 0; i < s->nnotes; i++)
-        if (s->notes[i].domid == d->domid)
-            return;
-    if (s->nnotes < MAX_NOTIFY_BATCH)
-        s->notes[s->nnotes++] = (struct pending_notify){d->notify, d->opaque, d->domid};
+    d->notify_due = d->notify != NULL;
+}
+
+/* Collect the due notifications into s->notes (lock held); returns how
+ * many, or -1 if some must wait for the next round (no memory). */
+static int collect_notes(struct xs_service *s)
+{
+    size_t n = 0;
+    for (struct ring_dom *d = s->doms; d; d = d->next)
+        n += d->notify_due;
+    if (n > s->notes_cap) {
+        struct pending_notify *p = realloc(s->notes, n * sizeof(*p));
+        if (!p)
+            return -1;
+        s->notes = p;
+        s->notes_cap = n;
+    }
+    n = 0;
+    for (struct ring_dom *d = s->doms; d; d = d->next) {
+        if (d->notify_due)
+            s->notes[n++] = (struct pending_notify){d->notify, d->opaque, d->domid};
+        d->notify_due = false;
+    }
+    return (int)n;
 }
 
 /* Attach a ring to a domain and introduce it (lock held). */
@@ -438,16 +455,17 @@ static void *service_main(void *arg)
         flush_all(s);
         struct ring_dom *unmap = s->unmap_later;
         s->unmap_later = NULL;
-        struct pending_notify notes[MAX_NOTIFY_BATCH];
-        int nnotes = s->nnotes;
-        memcpy(notes, s->notes, sizeof(notes[0]) * (size_t)nnotes);
-        s->nnotes = 0;
+        int nnotes = collect_notes(s);
+        if (nnotes < 0) {
+            nnotes = 0;
+            busy = true; /* try again at once */
+        }
         struct xs_ring_ops ops = s->ops;
         void *ops_opaque = s->ops_opaque;
         pthread_mutex_unlock(&s->lock);
 
         for (int i = 0; i < nnotes; i++)
-            notes[i].fn(notes[i].opaque, notes[i].domid);
+            s->notes[i].fn(s->notes[i].opaque, s->notes[i].domid);
         while (unmap) {
             struct ring_dom *next = unmap->next;
             if (unmap->mapped_by_ops && ops.unmap_ring)
@@ -496,6 +514,7 @@ void xs_service_stop_destroy(struct xs_service *s)
         }
     }
     xs_store_free(s->st);
+    free(s->notes);
     if (s->epfd >= 0)
         close(s->epfd);
     if (s->wake.fd >= 0)

@@ -10,6 +10,7 @@
  * service lock held: notify_guest and map_ring on the service thread,
  * unmap_ring on the service thread or in xs_service_release_domain /
  * xs_service_stop_destroy.  Callbacks must not call into this API.
+ * notify_guest may come just after the domain was released: ignore it.
  *
  * Errors are negative errno values.
  */

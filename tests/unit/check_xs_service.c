@@ -278,6 +278,51 @@ START_TEST(stop_unmaps_what_is_left)
 }
 END_TEST
 
+static int many_notified[100];
+
+static void count_notify(void *opaque, unsigned domid)
+{
+    pthread_mutex_lock(&mu);
+    many_notified[domid]++;
+    pthread_cond_broadcast(&cv);
+    pthread_mutex_unlock(&mu);
+}
+
+START_TEST(many_guests_all_answered_and_notified)
+{
+    enum { N = 90 };
+    struct xenstore_domain_interface *p[N];
+    char buf[64];
+    memset(many_notified, 0, sizeof(many_notified));
+    for (int i = 0; i < N; i++) {
+        p[i] = calloc(1, 4096);
+        guest_send(p[i], XS_GET_DOMAIN_PATH, (uint32_t)i, "1", 2);
+        ck_assert_int_eq(
+            xs_service_introduce_domain(svc, 10 + (unsigned)i, p[i], 1, count_notify, NULL), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        ck_assert_uint_eq(guest_recv(p[i], 10 + (unsigned)i, buf, sizeof(buf)), XS_GET_DOMAIN_PATH);
+        ck_assert_str_eq(buf, "/local/domain/1");
+    }
+    for (int tries = 0; tries < 100; tries++) {
+        int all = 1;
+        pthread_mutex_lock(&mu);
+        for (int i = 0; i < N; i++)
+            all &= many_notified[10 + i] > 0;
+        pthread_mutex_unlock(&mu);
+        if (all)
+            break;
+        usleep(10000);
+    }
+    for (int i = 0; i < N; i++)
+        ck_assert_int_gt(many_notified[10 + i], 0);
+    for (int i = 0; i < N; i++) {
+        ck_assert_int_eq(xs_service_release_domain(svc, 10 + (unsigned)i), 0);
+        free(p[i]);
+    }
+}
+END_TEST
+
 START_TEST(many_clients_at_once)
 {
     char buf[128];
@@ -311,6 +356,7 @@ int main(void)
     tcase_add_test(tc, guest_ring_requests_are_answered_and_notified);
     tcase_add_test(tc, introduce_and_release_over_the_socket_map_and_unmap);
     tcase_add_test(tc, stop_unmaps_what_is_left);
+    tcase_add_test(tc, many_guests_all_answered_and_notified);
     tcase_add_test(tc, many_clients_at_once);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -11,6 +11,7 @@
 
 #include "domain.h"
 #include "log.h"
+#include "xenstore_glue.h"
 
 pthread_mutex_t hv_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -182,6 +183,19 @@ int domain_unlink(struct domain *d)
     return 0;
 }
 
+void domain_destroy_unlinked(struct domain *d)
+{
+    unsigned domid = d->domid;
+
+    pthread_mutex_unlock(&hv_lock);
+    if (domain_hooks && domain_hooks->destroying)
+        domain_hooks->destroying(d);
+    xenstore_glue_release(domid);
+    pthread_mutex_lock(&hv_lock);
+    domain_free(d);
+    log_info("domain %u destroyed", domid);
+}
+
 struct domain *domain_unlink_any(void)
 {
     for (unsigned i = 1; i < DOMID_FIRST_RESERVED; i++) {
@@ -253,16 +267,30 @@ int domain_set_max_vcpus(struct domain *d, unsigned max)
     return 0;
 }
 
+const struct domain_hooks *domain_hooks;
+
+void domain_set_hooks(const struct domain_hooks *hooks)
+{
+    domain_hooks = hooks;
+}
+
 void domain_pause(struct domain *d)
 {
-    d->pause_count++;
+    if (d->pause_count++ == 0 && domain_hooks && domain_hooks->paused)
+        domain_hooks->paused(d);
 }
 
 int domain_unpause(struct domain *d)
 {
     if (!d->pause_count)
         return -EINVAL;
-    d->pause_count--;
+    if (--d->pause_count == 0 && domain_hooks && domain_hooks->unpaused) {
+        int rc = domain_hooks->unpaused(d);
+        if (rc) {
+            d->pause_count++; /* could not run it: it stays paused */
+            return rc;
+        }
+    }
     return 0;
 }
 

@@ -71,6 +71,22 @@ struct domain {
     void *backend;
 };
 
+/*
+ * What the CPU backend (or whoever runs vCPUs) learns about a domain's
+ * life.  unpaused and paused are called under hv_lock when the pause
+ * count reaches or leaves 0; destroying is called without
+ * hv_lock, after the domain left the table and before its memory goes:
+ * it must stop the domain's vCPU threads (which may need hv_lock).
+ */
+struct domain_hooks {
+    int (*unpaused)(struct domain *d); /* pause count went to 0: run */
+    void (*paused)(struct domain *d);  /* pause count left 0: stop running */
+    void (*destroying)(struct domain *d);
+};
+/* Register the hooks (once, before serving). */
+void domain_set_hooks(const struct domain_hooks *hooks);
+extern const struct domain_hooks *domain_hooks;
+
 /* Feature predicates (DESIGN "Domain types"). */
 static inline bool has_hvm_container(const struct domain *d)
 {
@@ -111,9 +127,11 @@ bool domain_config_ok(const struct xen_domctl_createdomain *cfg);
 int domain_create_dom0(void);
 /* Create a domain from a createdomain request; *domid 0 = allocate. */
 int domain_create(domid_t *domid, const struct xen_domctl_createdomain *cfg);
-/* Take d out of the table (under hv_lock); the caller then calls
- * domain_free() without hv_lock (after telling the xenstore service). */
+/* Take d out of the table (under hv_lock), closing its event channels. */
 int domain_unlink(struct domain *d);
+/* Then, still under hv_lock: drop the lock while the vCPUs stop and the
+ * xenstore service releases the domain, take it again and free d. */
+void domain_destroy_unlinked(struct domain *d);
 void domain_free(struct domain *d);
 
 struct domain *domain_lookup(domid_t domid); /* NULL if none */

@@ -12,9 +12,6 @@
 #include "hypercall.h"
 #include "log.h"
 
-/* The xenhv side of destroy: the xenstore glue releases the domain. */
-extern void xenhv_domain_destroyed(struct domain *d);
-
 #define HVM_CONTEXT_MAX (1u << 20)
 
 struct domctl_row {
@@ -41,7 +38,7 @@ static long dc_destroydomain(struct hc_caller *c, struct domain *d, struct xen_d
 
     if (rc)
         return rc;
-    xenhv_domain_destroyed(d); /* drops hv_lock around the xenstore call */
+    domain_destroy_unlinked(d); /* drops hv_lock while the domain is released */
     return 0;
 }
 

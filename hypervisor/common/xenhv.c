@@ -90,7 +90,7 @@ static void destroy_all_domains(void)
 
     pthread_mutex_lock(&hv_lock);
     while ((d = domain_unlink_any()))
-        xenhv_domain_destroyed(d);
+        domain_destroy_unlinked(d);
     pthread_mutex_unlock(&hv_lock);
 }
 

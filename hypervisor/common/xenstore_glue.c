@@ -111,18 +111,16 @@ void xenstore_glue_stop(void)
     xs_svc = NULL;
 }
 
-void xenhv_domain_destroyed(struct domain *d)
+void xenstore_glue_release(unsigned domid)
 {
-    unsigned domid = d->domid;
-
-    pthread_mutex_unlock(&hv_lock);
     if (xs_svc)
         xs_service_release_domain(xs_svc, domid);
+    if (domid >= DOMID_FIRST_RESERVED)
+        return;
     pthread_mutex_lock(&hv_lock);
     if (xs_local_port[domid]) {
         evtchn_close(domain_lookup(0), xs_local_port[domid]);
         xs_local_port[domid] = 0;
     }
-    domain_free(d);
-    log_info("domain %u destroyed", domid);
+    pthread_mutex_unlock(&hv_lock);
 }

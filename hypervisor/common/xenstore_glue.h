@@ -11,8 +11,9 @@ struct domain;
 int xenstore_glue_start(const char *socket_path);
 void xenstore_glue_stop(void);
 
-/* d was unlinked under hv_lock (held by the caller): release it from the
- * xenstore service (hv_lock is dropped meanwhile) and free it. */
-void xenhv_domain_destroyed(struct domain *d);
+/* Forget a destroyed domain (called without hv_lock): the service
+ * releases it (firing @releaseDomain) and dom0's end of its xenstore
+ * event channel is closed. */
+void xenstore_glue_release(unsigned domid);
 
 #endif

@@ -85,6 +85,12 @@ check "closing dom0's end leaves the guest's port unbound"
 grep -qx 'notify closed port: Invalid argument' "$scratch/ev"
 check "notify on a closed port is EINVAL"
 
+"$PROBE" gnttab "$pvh" > "$scratch/gt"
+grep -qx 'frames 4 of 32' "$scratch/gt"
+check "grant table set up with 4 of its 32 frames"
+grep -qx 'xenstore grant: flags 1 domid 0 frame 0xfeffc' "$scratch/gt"
+check "the toolstack seeds a grant entry through a mapping of the table"
+
 "$PROBE" hvmparam "$hvm" 1 0xfeffc && [ "$("$PROBE" hvmparam "$hvm" 1)" = $((0xfeffc)) ]
 check "HVM_PARAM_STORE_PFN set and read back"
 "$PROBE" hvmparam "$pv" 1 > /dev/null 2>&1

@@ -365,6 +365,49 @@ static int cmd_evtchn(int argc, char **argv)
     return 0;
 }
 
+/* gnttab DOMID: set up the table, seed an entry through a mapping of its
+ * first frame, as a builder seeds the console and xenstore grants. */
+static int cmd_gnttab(int argc, char **argv)
+{
+    struct gnttab_setup_table *gs = libxl__ctrl_buf_alloc(ctrl, sizeof(*gs));
+    struct gnttab_query_size *qs = libxl__ctrl_buf_alloc(ctrl, sizeof(*qs));
+    xen_pfn_t *frames = libxl__ctrl_buf_alloc(ctrl, 4 * sizeof(*frames));
+    grant_entry_v1_t *gt;
+    long rc;
+
+    if (argc < 2 || !gs || !qs || !frames)
+        return fail("usage: gnttab DOMID", -EINVAL);
+    gs->dom = (domid_t)num(argv[1]);
+    gs->nr_frames = 4;
+    set_xen_guest_handle(gs->frame_list, frames);
+    rc = libxl__ctrl_hypercall(ctrl, __HYPERVISOR_grant_table_op, GNTTABOP_setup_table,
+                               (uint64_t)(uintptr_t)gs, 1, 0, 0);
+    if (rc || gs->status)
+        return fail("setup_table", rc ? (int)rc : -EINVAL);
+    qs->dom = gs->dom;
+    rc = libxl__ctrl_hypercall(ctrl, __HYPERVISOR_grant_table_op, GNTTABOP_query_size,
+                               (uint64_t)(uintptr_t)qs, 1, 0, 0);
+    if (rc || qs->status)
+        return fail("query_size", rc ? (int)rc : -EINVAL);
+    printf("frames %u of %u\n", qs->nr_frames, qs->max_nr_frames);
+    gt = libxl__ctrl_map_foreign(ctrl, gs->dom, PROT_READ | PROT_WRITE, frames, NULL, 1);
+    if (!gt)
+        return fail("map grant frame", -errno);
+    gt[GNTTAB_RESERVED_XENSTORE] =
+        (grant_entry_v1_t){.flags = GTF_permit_access, .domid = 0, .frame = 0xfeffc};
+    libxl__ctrl_unmap_foreign(ctrl, gt, 1);
+    gt = libxl__ctrl_map_foreign(ctrl, gs->dom, PROT_READ, frames, NULL, 1);
+    if (!gt)
+        return fail("map grant frame again", -errno);
+    printf("xenstore grant: flags %u domid %u frame %#x\n", gt[GNTTAB_RESERVED_XENSTORE].flags,
+           gt[GNTTAB_RESERVED_XENSTORE].domid, gt[GNTTAB_RESERVED_XENSTORE].frame);
+    libxl__ctrl_unmap_foreign(ctrl, gt, 1);
+    libxl__ctrl_buf_free(ctrl, gs);
+    libxl__ctrl_buf_free(ctrl, qs);
+    libxl__ctrl_buf_free(ctrl, frames);
+    return 0;
+}
+
 /* hvmparam DOMID INDEX [VALUE] */
 static int cmd_hvmparam(int argc, char **argv)
 {
@@ -831,7 +874,7 @@ static const struct probe_cmd probe_cmds[] = {
     {"decrease", cmd_decrease}, {"memquery", cmd_memquery}, {"map", cmd_map},
     {"evtchn", cmd_evtchn},     {"hvmparam", cmd_hvmparam}, {"vcpuctx", cmd_vcpuctx},
     {"dmesg", cmd_dmesg},       {"hostile", cmd_hostile},   {"stress", cmd_stress},
-    {"cycles", cmd_cycles},
+    {"cycles", cmd_cycles},     {"gnttab", cmd_gnttab},
 };
 
 int main(int argc, char **argv)

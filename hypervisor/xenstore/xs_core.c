@@ -961,7 +961,7 @@ static int op_transaction_end(struct req *r)
     *pp = t->next;
     c->ntxns--;
     if (r->argv[0][0] == 'T')
-        rc = xs_txn_commit(c->store, t);
+        rc = xs_txn_commit(c->store, t, c->domid, c->privileged ? 0 : c->store->quota.entries);
     xs_txn_free(t);
     return rc ?: reply_ok(r);
 }

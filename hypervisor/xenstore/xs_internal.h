@@ -76,8 +76,10 @@ int xs_view_del(struct xs_view *v, const char *path);
 
 struct xs_txn *xs_txn_new(uint32_t id);
 void xs_txn_free(struct xs_txn *t);
-/* Apply to the tree, or -EAGAIN if anything it saw has changed since. */
-int xs_txn_commit(struct xs_store *st, struct xs_txn *t);
+/* Apply to the tree, or -EAGAIN if anything it saw has changed since, or
+ * -ENOSPC if domid would then own more than max_entries nodes (0: no
+ * limit). */
+int xs_txn_commit(struct xs_store *st, struct xs_txn *t, uint32_t domid, uint32_t max_entries);
 
 /* Store-level node changes with accounting. */
 void xs_store_put(struct xs_store *st, struct xs_node *n);

@@ -114,7 +114,14 @@ int xs_view_del(struct xs_view *v, const char *path)
 struct commit_check {
     struct xs_store *st;
     int rc;
+    uint32_t domid;
+    int64_t owned; /* change in nodes domid owns, if applied */
 };
+
+static bool owned_by(const struct xs_node *n, uint32_t domid)
+{
+    return n && n->perms.n && n->perms.p[0].domid == domid;
+}
 
 static void check_entry(struct xs_node *e, void *arg)
 {
@@ -122,6 +129,8 @@ static void check_entry(struct xs_node *e, void *arg)
     const struct xs_node *m = xs_table_get(&cc->st->tree, e->path);
     if ((m ? m->gen : 0) != e->base_gen)
         cc->rc = -EAGAIN;
+    if (e->state == XS_NODE_LIVE || e->state == XS_NODE_GONE)
+        cc->owned += (e->state == XS_NODE_LIVE && owned_by(e, cc->domid)) - owned_by(m, cc->domid);
 }
 
 static void apply_entry(struct xs_node *e, void *arg)
@@ -139,12 +148,16 @@ static void apply_entry(struct xs_node *e, void *arg)
     }
 }
 
-int xs_txn_commit(struct xs_store *st, struct xs_txn *t)
+int xs_txn_commit(struct xs_store *st, struct xs_txn *t, uint32_t domid, uint32_t max_entries)
 {
-    struct commit_check cc = {st, 0};
+    struct commit_check cc = {st, 0, domid, 0};
     xs_table_each(&t->overlay, check_entry, &cc);
     if (cc.rc)
         return cc.rc;
+    /* Other transactions of the same domain may have used the quota. */
+    if (max_entries && cc.owned > 0 &&
+        (int64_t)xs_domain_entries(st, domid) + cc.owned > (int64_t)max_entries)
+        return -ENOSPC;
     xs_table_each(&t->overlay, apply_entry, &cc);
     xs_evlist_fire(st, &t->events);
     return cc.rc;

@@ -658,6 +658,25 @@ START_TEST(quota_entries)
 }
 END_TEST
 
+START_TEST(quota_entries_hold_across_transactions)
+{
+    struct xs_conn *g = guest(5);
+    expect_ok(wr(g, 0, "x", ""));
+    expect_ok(wr(g, 0, "y", ""));
+    xs_store_quota(st)->entries = 6; /* home, x, y + 3 */
+    uint32_t t1 = txn_start(g), t2 = txn_start(g);
+    expect_ok(wr(g, t1, "x/a", "1"));
+    expect_ok(wr(g, t1, "x/b", "1"));
+    expect_ok(wr(g, t2, "y/a", "1"));
+    expect_ok(wr(g, t2, "y/b", "1"));
+    expect_ok(rq(g, XS_TRANSACTION_END, t1, 1, "T"));
+    /* Each fitted alone; together they do not. */
+    assert_err(rq(g, XS_TRANSACTION_END, t2, 1, "T"), "ENOSPC");
+    assert_err(rq(g, XS_READ, 0, 1, "y/a"), "ENOENT");
+    ck_assert_uint_eq(xs_domain_entries(st, 5), 5);
+}
+END_TEST
+
 START_TEST(quota_entry_size)
 {
     struct xs_conn *g = guest(5);
@@ -739,8 +758,8 @@ int main(void)
          {domain_operations, release_drops_the_domains_connection,
           release_forgets_what_the_domain_owned}},
         {"quotas",
-         {quota_entries, quota_entry_size, quota_watches_and_transactions, quota_perms_list,
-          slow_watcher_loses_events_not_memory}},
+         {quota_entries, quota_entries_hold_across_transactions, quota_entry_size,
+          quota_watches_and_transactions, quota_perms_list, slow_watcher_loses_events_not_memory}},
     };
     for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
         TCase *tc = tcase_create(groups[g].name);

@@ -103,6 +103,7 @@ struct idl_lexer {
     enum idl_tok tok;
     char text[256];
     int tok_line;
+    int prev_line; /* line of the word take_word consumed last */
 };
 
 void idl_lex_init(struct idl_lexer *lx, const char *file, const char *src);
@@ -111,6 +112,9 @@ bool idl_lex_is(const struct idl_lexer *lx, const char *text);
 void idl_lex_peek2(const struct idl_lexer *lx, char *out, size_t outsz);
 void idl_fatal(const struct idl_lexer *lx, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 2, 3)));
+/* As idl_fatal, naming line instead of the current token's. */
+void idl_fatal_at(const struct idl_lexer *lx, int line, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
 
 /* Parser: fills the model; exits with a message naming file:line on a
  * syntax error (the generator is a build tool). */

@@ -9,16 +9,31 @@
 
 #include "idl.h"
 
+static void vfatal(const struct idl_lexer *lx, int line, const char *fmt, va_list ap)
+    __attribute__((noreturn, format(printf, 3, 0)));
+
+static void vfatal(const struct idl_lexer *lx, int line, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "%s:%d: ", lx->file, line);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
 void idl_fatal(const struct idl_lexer *lx, const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "%s:%d: ", lx->file, lx->tok_line);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(1);
+    vfatal(lx, lx->tok_line, fmt, ap);
+}
+
+void idl_fatal_at(const struct idl_lexer *lx, int line, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vfatal(lx, line, fmt, ap);
 }
 
 void idl_lex_init(struct idl_lexer *lx, const char *file, const char *src)

@@ -150,6 +150,7 @@ static char *take_word(struct idl_lexer *lx, const char *what)
     if (lx->tok != IDL_T_WORD)
         idl_fatal(lx, "expected %s, found '%s'", what, lx->text);
     r = idl_strdup(lx->text);
+    lx->prev_line = lx->tok_line;
     idl_lex_next(lx);
     return r;
 }
@@ -214,7 +215,7 @@ static struct idl_type *lookup(struct idl_model *m, struct idl_lexer *lx, const 
     struct idl_type *t = idl_find_type(m, name);
 
     if (!t)
-        idl_fatal(lx, "unknown type '%s'", name);
+        idl_fatal_at(lx, lx->prev_line, "unknown type '%s'", name);
     return t;
 }
 
@@ -247,7 +248,7 @@ static void parse_union(struct idl_model *m, struct idl_lexer *lx, struct idl_fi
     f->type = lookup(m, lx, tname);
     free(tname);
     if (f->type->kind != IDL_K_ENUM)
-        idl_fatal(lx, "a union's key must be an enum");
+        idl_fatal_at(lx, lx->prev_line, "a union's key must be an enum");
     parse_opts(lx, &o);
     f->key_def = o.def;
     expect(lx, ")");
@@ -266,7 +267,8 @@ static void parse_union(struct idl_model *m, struct idl_lexer *lx, struct idl_fi
             if (!strcasecmp(f->type->values[i].name, mb->name))
                 known = true;
         if (!known)
-            idl_fatal(lx, "union member '%s' is not a value of %s", mb->name, f->type->name);
+            idl_fatal_at(lx, lx->prev_line, "union member '%s' is not a value of %s", mb->name,
+                         f->type->name);
         if (idl_lex_is(lx, "{"))
             mb->st = parse_anon_struct(m, lx, mb->name);
     }
@@ -311,10 +313,10 @@ static void parse_field(struct idl_model *m, struct idl_lexer *lx, struct idl_fi
     f->deprecated_by = o.deprecated_by;
     f->is_const = o.is_const;
     if (o.prefix || o.dir || o.resolve || o.is_typedef)
-        idl_fatal(lx, "option not allowed on field '%s'", f->name);
+        idl_fatal_at(lx, f->line, "option not allowed on field '%s'", f->name);
     if (f->is_const &&
         !(f->fkind == IDL_F_PLAIN && f->type->kind == IDL_K_PRIM && f->type->prim == IDL_P_STRING))
-        idl_fatal(lx, "only string fields may be const");
+        idl_fatal_at(lx, f->line, "only string fields may be const");
 }
 
 static void parse_fields(struct idl_model *m, struct idl_lexer *lx, struct idl_type *st)
@@ -326,7 +328,8 @@ static void parse_fields(struct idl_model *m, struct idl_lexer *lx, struct idl_t
         parse_field(m, lx, &st->fields[st->nfields]);
         for (int i = 0; i < st->nfields; i++)
             if (!strcmp(st->fields[i].name, st->fields[st->nfields].name))
-                idl_fatal(lx, "duplicate field '%s'", st->fields[i].name);
+                idl_fatal_at(lx, st->fields[st->nfields].line, "duplicate field '%s'",
+                             st->fields[i].name);
         st->nfields++;
     }
 }
@@ -349,12 +352,13 @@ static void check_deprecated(struct idl_lexer *lx, const struct idl_type *top,
             if (!strcmp(g->name, f->deprecated_by)) {
                 found = true;
                 if (g->fkind != IDL_F_PLAIN || g->type != f->type)
-                    idl_fatal(lx, "%s: deprecated_by=%s has another type", f->name, g->name);
+                    idl_fatal_at(lx, f->line, "%s: deprecated_by=%s has another type", f->name,
+                                 g->name);
             }
         }
         if (!found)
-            idl_fatal(lx, "%s: deprecated_by=%s names no field of %s", f->name, f->deprecated_by,
-                      top->name);
+            idl_fatal_at(lx, f->line, "%s: deprecated_by=%s names no field of %s", f->name,
+                         f->deprecated_by, top->name);
     }
 }
 
@@ -362,11 +366,13 @@ static void parse_decl(struct idl_model *m, struct idl_lexer *lx)
 {
     struct idl_type *t = idl_xcalloc(1, sizeof(*t));
     struct opts o;
+    int name_line;
 
     if (idl_lex_is(lx, "builtin")) {
         idl_lex_next(lx);
         t->kind = IDL_K_BUILTIN;
         t->name = take_word(lx, "a builtin name");
+        name_line = lx->prev_line;
     } else if (idl_lex_is(lx, "int")) {
         struct idl_type *base;
         char *pname;
@@ -374,12 +380,13 @@ static void parse_decl(struct idl_model *m, struct idl_lexer *lx)
         idl_lex_next(lx);
         t->kind = IDL_K_ALIAS;
         t->name = take_word(lx, "an integer type name");
+        name_line = lx->prev_line;
         expect(lx, "=");
         pname = take_word(lx, "a primitive type");
         base = lookup(m, lx, pname);
         free(pname);
         if (base->kind != IDL_K_PRIM || base->prim == IDL_P_STRING)
-            idl_fatal(lx, "'%s' must be an integer type", base->name);
+            idl_fatal_at(lx, lx->prev_line, "'%s' must be an integer type", base->name);
         t->prim = base->prim;
         parse_opts(lx, &o);
         t->is_typedef = o.is_typedef;
@@ -388,6 +395,7 @@ static void parse_decl(struct idl_model *m, struct idl_lexer *lx)
         idl_lex_next(lx);
         t->kind = IDL_K_ENUM;
         t->name = take_word(lx, "an enum name");
+        name_line = lx->prev_line;
         parse_opts(lx, &o);
         t->def = o.def;
         t->prefix = o.prefix;
@@ -408,6 +416,7 @@ static void parse_decl(struct idl_model *m, struct idl_lexer *lx)
         idl_lex_next(lx);
         t->kind = IDL_K_STRUCT;
         t->name = take_word(lx, "a struct name");
+        name_line = lx->prev_line;
         parse_opts(lx, &o);
         t->dir = o.dir;
         t->resolve = o.resolve;
@@ -419,7 +428,7 @@ static void parse_decl(struct idl_model *m, struct idl_lexer *lx)
         idl_fatal(lx, "expected builtin, int, enum or struct, found '%s'", lx->text);
     }
     if (idl_find_type(m, t->name))
-        idl_fatal(lx, "type '%s' declared twice", t->name);
+        idl_fatal_at(lx, name_line, "type '%s' declared twice", t->name);
     add_type(m, t);
 }
 

@@ -341,7 +341,8 @@ static int edit_order(const void *a, const void *b)
 
 static char *apply_edits(struct rewrite *rw, long *out_len)
 {
-    qsort(rw->edits, (size_t)rw->nedits, sizeof(*rw->edits), edit_order);
+    if (rw->nedits)
+        qsort(rw->edits, (size_t)rw->nedits, sizeof(*rw->edits), edit_order);
     size_t cap = (size_t)rw->len + 1;
     for (int i = 0; i < rw->nedits; i++)
         cap += strlen(rw->edits[i].text);

@@ -85,8 +85,11 @@ PARSE_HANDLER(parse_cpus)
         libxl_defbool_set(&b->numa_placement, false);
         return 0;
     }
-    if (cpu_map(ps->config, buf, &maps[0]))
+    if (cpu_map(ps->config, buf, &maps[0])) {
+        if (!n) /* maps[0] is outside the array's count: free it here */
+            libxl_bitmap_dispose(&maps[0]);
         return 1;
+    }
     for (int i = 1; i < n; i++)
         if (libxl_bitmap_copy_alloc(NULL, &maps[i], &maps[0])) {
             fprintf(stderr, "Unable to allocate cpumap for vcpu %d\n", i);

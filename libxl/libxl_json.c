@@ -413,6 +413,34 @@ int libxl__obj_parse_json(const libxl__type_desc *d, yajl_val v, void *p, char *
     return rc;
 }
 
+/* Deeper than any IDL type nests (domain_config.vsnds[].pcms[].streams[]
+ * .params.sample_rates is 9); refused before yajl builds (and recursively
+ * frees) a tree whose depth the input chooses. */
+#define JSON_MAX_DEPTH 64
+
+static bool too_deep(const char *s)
+{
+    int depth = 0;
+    bool in_string = false;
+
+    for (; *s; s++) {
+        if (in_string) {
+            if (*s == '\\' && s[1])
+                s++;
+            else if (*s == '"')
+                in_string = false;
+        } else if (*s == '"') {
+            in_string = true;
+        } else if (*s == '[' || *s == '{') {
+            if (++depth > JSON_MAX_DEPTH)
+                return true;
+        } else if (*s == ']' || *s == '}') {
+            depth--;
+        }
+    }
+    return false;
+}
+
 int libxl__obj_from_json(const libxl__type_desc *d, void *p, const char *s, char **err_r)
 {
     char errbuf[1024], *nl;
@@ -424,6 +452,11 @@ int libxl__obj_from_json(const libxl__type_desc *d, void *p, const char *s, char
     if (!s) {
         if (err_r)
             *err_r = strdup("no JSON given");
+        return ERROR_INVAL;
+    }
+    if (too_deep(s)) {
+        if (err_r && asprintf(err_r, "invalid JSON: nested more than %d deep", JSON_MAX_DEPTH) < 0)
+            *err_r = NULL;
         return ERROR_INVAL;
     }
     errbuf[0] = 0;

@@ -7,6 +7,7 @@
  * with an error naming the path; the deprecated boot fields (u.pv.kernel,
  * ...) follow the alias rules through the C API and through JSON.
  */
+#define _GNU_SOURCE /* asprintf */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +193,37 @@ START_TEST(test_truncated_documents)
 }
 END_TEST
 
+/* Nesting deeper than any type is refused before the parser recurses. */
+START_TEST(test_deep_nesting)
+{
+    size_t n = 1000000, k;
+    char *s = malloc(2 * n + 32), *err = NULL;
+    libxl_domain_config dc;
+
+    k = (size_t)sprintf(s, "{\"c_info\": ");
+    memset(s + k, '[', n);
+    memset(s + k + n, ']', n);
+    strcpy(s + k + 2 * n, "}");
+    ck_assert_int_eq(parse_config(&dc, s, &err), ERROR_INVAL);
+    ck_assert_str_eq(err, "invalid JSON: nested more than 64 deep");
+    free(err);
+    libxl_domain_config_dispose(&dc);
+    /* brackets inside strings do not count */
+    memset(s, '[', 200);
+    s[200] = 0;
+    {
+        char *doc;
+
+        ck_assert_int_ge(asprintf(&doc, "{\"c_info\": {\"name\": \"%s\\\"{\"}}", s), 0);
+        ck_assert_int_eq(parse_config(&dc, doc, &err), 0);
+        ck_assert_uint_eq(strlen(dc.c_info.name), 202);
+        free(doc);
+    }
+    libxl_domain_config_dispose(&dc);
+    free(s);
+}
+END_TEST
+
 START_TEST(test_unknown_keys_ignored)
 {
     libxl_domain_config dc;
@@ -349,6 +381,7 @@ int main(void)
     tcase_add_loop_test(tc, test_malformed_rejected_with_path, 0,
                         (int)(sizeof(bad) / sizeof(bad[0])));
     tcase_add_test(tc, test_truncated_documents);
+    tcase_add_test(tc, test_deep_nesting);
     tcase_add_test(tc, test_unknown_keys_ignored);
     tcase_add_test(tc, test_public_from_json);
     tcase_add_test(tc, test_deprecated_c_api);

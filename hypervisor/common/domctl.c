@@ -9,10 +9,9 @@
 #include <string.h>
 
 #include "domain.h"
+#include "hvm_context.h"
 #include "hypercall.h"
 #include "log.h"
-
-#define HVM_CONTEXT_MAX (1u << 20)
 
 struct domctl_row {
     const char *name;
@@ -179,24 +178,52 @@ static long dc_get_address_size(struct hc_caller *c, struct domain *d, struct xe
 static long dc_gethvmcontext(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
 {
     struct xen_domctl_hvmcontext *h = &op->u.hvmcontext;
+    uint8_t *blob;
+    uint32_t len;
+    long rc;
 
     if (!d->is_hvm)
         return -EINVAL;
-    if (!h->buffer.q) {
-        h->size = d->hvm_context_len; /* size query */
-        return 0;
+    rc = hvm_context_get(d, &blob, &len);
+    if (rc)
+        return rc;
+    if (!h->buffer.q)
+        h->size = len; /* size query */
+    else if (h->size < len)
+        rc = -ENOSPC;
+    else {
+        h->size = len;
+        rc = c->copy_to(c, h->buffer.q, blob, len);
     }
-    if (h->size < d->hvm_context_len)
-        return -ENOSPC;
-    h->size = d->hvm_context_len;
-    return d->hvm_context_len ? c->copy_to(c, h->buffer.q, d->hvm_context, d->hvm_context_len) : 0;
+    free(blob);
+    return rc;
+}
+
+static long dc_gethvmcontext_partial(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    struct xen_domctl_hvmcontext_partial *h = &op->u.hvmcontext_partial;
+    const uint8_t *payload;
+    uint8_t *blob;
+    uint32_t len, plen;
+    long rc;
+
+    if (!d->is_hvm || h->type > UINT16_MAX || h->instance > UINT16_MAX)
+        return -EINVAL;
+    rc = hvm_context_get(d, &blob, &len);
+    if (rc)
+        return rc;
+    rc = hvm_context_find(blob, len, (uint16_t)h->type, (uint16_t)h->instance, &payload, &plen);
+    if (!rc)
+        rc = h->bufsz < plen ? -ENOSPC : c->copy_to(c, h->buffer.q, payload, plen);
+    free(blob);
+    return rc;
 }
 
 static long dc_sethvmcontext(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
 {
     struct xen_domctl_hvmcontext *h = &op->u.hvmcontext;
     uint8_t *blob;
-    int rc;
+    long rc;
 
     if (!d->is_hvm)
         return -EINVAL;
@@ -208,16 +235,11 @@ static long dc_sethvmcontext(struct hc_caller *c, struct domain *d, struct xen_d
     if (!blob)
         return -ENOMEM;
     rc = c->copy_from(c, h->buffer.q, blob, h->size);
-    if (rc) {
+    if (!rc)
+        rc = hvm_context_set(d, blob, h->size); /* the CPU backend's input */
+    if (rc)
         free(blob);
-        return rc;
-    }
-    /* Kept as the CPU backend's input; it parses the records when it
-     * builds the vCPUs. */
-    free(d->hvm_context);
-    d->hvm_context = blob;
-    d->hvm_context_len = h->size;
-    return 0;
+    return rc;
 }
 
 static const struct domctl_row domctl_table[] = {
@@ -235,6 +257,8 @@ static const struct domctl_row domctl_table[] = {
     [XEN_DOMCTL_settimeoffset] = {"settimeoffset", true, false, dc_settimeoffset},
     [XEN_DOMCTL_gethvmcontext] = {"gethvmcontext", true, true, dc_gethvmcontext},
     [XEN_DOMCTL_sethvmcontext] = {"sethvmcontext", true, false, dc_sethvmcontext},
+    [XEN_DOMCTL_gethvmcontext_partial] = {"gethvmcontext_partial", true, false,
+                                          dc_gethvmcontext_partial},
     [XEN_DOMCTL_set_address_size] = {"set_address_size", true, false, dc_set_address_size},
     [XEN_DOMCTL_get_address_size] = {"get_address_size", true, true, dc_get_address_size},
 };

@@ -91,6 +91,17 @@ check "grant table set up with 4 of its 32 frames"
 grep -qx 'xenstore grant: flags 1 domid 0 frame 0xfeffc' "$scratch/gt"
 check "the toolstack seeds a grant entry through a mapping of the table"
 
+"$PROBE" hvmctx "$pvh" > "$scratch/ctx"
+grep -qx 'default size 288' "$scratch/ctx" && grep -qx 'first record 1 magic 0x54381286' "$scratch/ctx"
+check "a fresh HVM domain's context: the header and its vCPUs' MTRRs"
+grep -qx 'mtrr pat 0x7040600070406' "$scratch/ctx"
+check "gethvmcontext_partial finds vCPU 0's MTRR record"
+grep -qx 'cpu rip 0x100000 rbx 0x5000' "$scratch/ctx"
+check "sethvmcontext with a CPU record, read back"
+grep -qx 'bad magic: Invalid argument' "$scratch/ctx" &&
+    grep -qx 'overlong record: Invalid argument' "$scratch/ctx"
+check "malformed contexts are EINVAL"
+
 "$PROBE" hvmparam "$hvm" 1 0xfeffc && [ "$("$PROBE" hvmparam "$hvm" 1)" = $((0xfeffc)) ]
 check "HVM_PARAM_STORE_PFN set and read back"
 "$PROBE" hvmparam "$pv" 1 > /dev/null 2>&1

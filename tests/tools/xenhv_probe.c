@@ -16,6 +16,7 @@
 #include "libxl_ctrl.h"
 #include "public/event_channel.h"
 #include "public/grant_table.h"
+#include "public/arch-x86/hvm/save.h"
 #include "public/hvm/hvm_op.h"
 #include "public/hvm/params.h"
 #include "public/memory.h"
@@ -405,6 +406,86 @@ static int cmd_gnttab(int argc, char **argv)
     libxl__ctrl_buf_free(ctrl, gs);
     libxl__ctrl_buf_free(ctrl, qs);
     libxl__ctrl_buf_free(ctrl, frames);
+    return 0;
+}
+
+/* hvmctx DOMID: read the default context, set one with a CPU record,
+ * read the CPU record back; malformed contexts are refused. */
+static int cmd_hvmctx(int argc, char **argv)
+{
+    const size_t desc = sizeof(struct hvm_save_descriptor);
+    size_t size = desc + sizeof(struct hvm_save_header) + desc + sizeof(struct hvm_hw_cpu) + desc;
+    uint8_t *ctx = libxl__ctrl_buf_alloc(ctrl, 65536), *p;
+    struct xen_domctl op = {.cmd = XEN_DOMCTL_gethvmcontext};
+    struct hvm_save_descriptor d;
+    struct hvm_save_header hdr;
+    struct hvm_hw_cpu *cpu = (struct hvm_hw_cpu *)(ctx + 32768);
+    int rc;
+
+    if (argc < 2 || !ctx)
+        return fail("usage: hvmctx DOMID", -EINVAL);
+    op.domain = (domid_t)num(argv[1]);
+    rc = libxl__ctrl_domctl(ctrl, &op); /* NULL buffer: the size */
+    if (rc)
+        return fail("gethvmcontext size", rc);
+    printf("default size %u\n", op.u.hvmcontext.size);
+    op.u.hvmcontext.size = 32768;
+    set_xen_guest_handle(op.u.hvmcontext.buffer, ctx);
+    rc = libxl__ctrl_domctl(ctrl, &op);
+    if (rc)
+        return fail("gethvmcontext", rc);
+    memcpy(&d, ctx, sizeof(d));
+    memcpy(&hdr, ctx + desc, sizeof(hdr));
+    printf("first record %u magic %#x\n", d.typecode, hdr.magic);
+    op = (struct xen_domctl){.cmd = XEN_DOMCTL_gethvmcontext_partial, .domain = op.domain};
+    op.u.hvmcontext_partial.type = HVM_SAVE_CODE_MTRR;
+    op.u.hvmcontext_partial.bufsz = sizeof(struct hvm_hw_mtrr);
+    set_xen_guest_handle(op.u.hvmcontext_partial.buffer, ctx + 40000);
+    rc = libxl__ctrl_domctl(ctrl, &op);
+    if (rc)
+        return fail("gethvmcontext_partial MTRR", rc);
+    printf("mtrr pat %#llx\n",
+           (unsigned long long)((struct hvm_hw_mtrr *)(ctx + 40000))->msr_pat_cr);
+
+    /* Header (as read) + a CPU record for vCPU 0 + END. */
+    p = ctx + desc + sizeof(hdr);
+    memset(cpu, 0, sizeof(*cpu));
+    cpu->rip = 0x100000;
+    cpu->rbx = 0x5000;
+    d = (struct hvm_save_descriptor){.typecode = HVM_SAVE_CODE_CPU, .length = sizeof(*cpu)};
+    memcpy(p, &d, sizeof(d));
+    memcpy(p + desc, cpu, sizeof(*cpu));
+    d = (struct hvm_save_descriptor){.typecode = HVM_SAVE_CODE_END};
+    memcpy(p + desc + sizeof(*cpu), &d, sizeof(d));
+    op = (struct xen_domctl){.cmd = XEN_DOMCTL_sethvmcontext, .domain = op.domain};
+    op.u.hvmcontext.size = (uint32_t)size;
+    set_xen_guest_handle(op.u.hvmcontext.buffer, ctx);
+    rc = libxl__ctrl_domctl(ctrl, &op);
+    if (rc)
+        return fail("sethvmcontext", rc);
+    op = (struct xen_domctl){.cmd = XEN_DOMCTL_gethvmcontext_partial, .domain = op.domain};
+    op.u.hvmcontext_partial.type = HVM_SAVE_CODE_CPU;
+    op.u.hvmcontext_partial.bufsz = sizeof(*cpu);
+    set_xen_guest_handle(op.u.hvmcontext_partial.buffer, ctx + 40000);
+    rc = libxl__ctrl_domctl(ctrl, &op);
+    if (rc)
+        return fail("gethvmcontext_partial CPU", rc);
+    cpu = (struct hvm_hw_cpu *)(ctx + 40000);
+    printf("cpu rip %#llx rbx %#llx\n", (unsigned long long)cpu->rip, (unsigned long long)cpu->rbx);
+
+    /* A bad magic, then a record running past the end. */
+    hdr.magic = 0x12345678;
+    memcpy(ctx + desc, &hdr, sizeof(hdr));
+    op = (struct xen_domctl){.cmd = XEN_DOMCTL_sethvmcontext, .domain = op.domain};
+    op.u.hvmcontext.size = (uint32_t)size;
+    set_xen_guest_handle(op.u.hvmcontext.buffer, ctx);
+    printf("bad magic: %s\n", strerror(-libxl__ctrl_domctl(ctrl, &op)));
+    hdr.magic = HVM_FILE_MAGIC;
+    memcpy(ctx + desc, &hdr, sizeof(hdr));
+    d = (struct hvm_save_descriptor){.typecode = HVM_SAVE_CODE_CPU, .length = 0xfffffff0u};
+    memcpy(p, &d, sizeof(d));
+    printf("overlong record: %s\n", strerror(-libxl__ctrl_domctl(ctrl, &op)));
+    libxl__ctrl_buf_free(ctrl, ctx);
     return 0;
 }
 
@@ -874,7 +955,7 @@ static const struct probe_cmd probe_cmds[] = {
     {"decrease", cmd_decrease}, {"memquery", cmd_memquery}, {"map", cmd_map},
     {"evtchn", cmd_evtchn},     {"hvmparam", cmd_hvmparam}, {"vcpuctx", cmd_vcpuctx},
     {"dmesg", cmd_dmesg},       {"hostile", cmd_hostile},   {"stress", cmd_stress},
-    {"cycles", cmd_cycles},     {"gnttab", cmd_gnttab},
+    {"cycles", cmd_cycles},     {"gnttab", cmd_gnttab},     {"hvmctx", cmd_hvmctx},
 };
 
 int main(int argc, char **argv)

@@ -12,6 +12,7 @@
 #include "console_ring.h"
 #include "domain.h"
 #include "guest_ram.h"
+#include "hvm_context.h"
 #include "hypercall.h"
 #include "log.h"
 #include "public/event_channel.h"
@@ -327,6 +328,38 @@ START_TEST(xen_version_subops)
 }
 END_TEST
 
+START_TEST(hvm_context_records)
+{
+    uint8_t blob[512] = {0};
+    struct hvm_save_descriptor d = {.typecode = HVM_SAVE_CODE_HEADER, .length = 24};
+    struct hvm_save_header h = {.magic = HVM_FILE_MAGIC, .version = HVM_FILE_VERSION};
+    const uint8_t *payload;
+    uint32_t plen;
+
+    memcpy(blob, &d, 8);
+    memcpy(blob + 8, &h, 24);
+    d = (struct hvm_save_descriptor){.typecode = 7, .instance = 3, .length = 4};
+    memcpy(blob + 32, &d, 8);
+    memcpy(blob + 40, "abcd", 4);
+    d = (struct hvm_save_descriptor){.typecode = HVM_SAVE_CODE_END};
+    memcpy(blob + 44, &d, 8);
+    ck_assert_int_eq(hvm_context_find(blob, 52, 7, 3, &payload, &plen), 0);
+    ck_assert_int_eq(plen, 4);
+    ck_assert_int_eq(memcmp(payload, "abcd", 4), 0);
+    ck_assert_int_eq(hvm_context_find(blob, 52, 7, 4, &payload, &plen), -ENOENT);
+    /* Truncated anywhere: no complete END inside the blob. */
+    for (uint32_t len = 0; len < 52; len++)
+        ck_assert_int_eq(hvm_context_find(blob, len, 99, 0, &payload, &plen), -EINVAL);
+    ck_assert_int_eq(hvm_context_find(blob, 52, 99, 0, &payload, &plen), -ENOENT);
+    /* A record claiming more than there is. */
+    d = (struct hvm_save_descriptor){.typecode = 7, .length = 0xffffffffu};
+    memcpy(blob + 32, &d, 8);
+    ck_assert_int_eq(hvm_context_find(blob, 52, 99, 0, &payload, &plen), -EINVAL);
+    /* Not starting with a header. */
+    ck_assert_int_eq(hvm_context_find(blob + 32, 20, 99, 0, &payload, &plen), -EINVAL);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("xenhv_core");
@@ -340,6 +373,7 @@ int main(void)
     tcase_add_test(tc, memory_op_populate);
     tcase_add_test(tc, evtchn_between_domains);
     tcase_add_test(tc, xen_version_subops);
+    tcase_add_test(tc, hvm_context_records);
     suite_add_tcase(s, tc);
 
     SRunner *sr = srunner_create(s);

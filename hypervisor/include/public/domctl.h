@@ -114,6 +114,14 @@ struct xen_domctl_hvmcontext {
     XEN_GUEST_HANDLE_64(uint8) buffer;
 };
 
+/* XEN_DOMCTL_gethvmcontext_partial: one record's payload. */
+struct xen_domctl_hvmcontext_partial {
+    uint32_t type;     /* HVM_SAVE_CODE_* */
+    uint32_t instance; /* e.g. the vCPU */
+    uint64_aligned_t bufsz;
+    XEN_GUEST_HANDLE_64(uint8) buffer;
+};
+
 struct xen_domctl_address_size {
     uint32_t size;
 };
@@ -177,6 +185,7 @@ struct xen_domctl {
         struct xen_domctl_setdomainhandle setdomainhandle;
         struct xen_domctl_settimeoffset settimeoffset;
         struct xen_domctl_hvmcontext hvmcontext;
+        struct xen_domctl_hvmcontext_partial hvmcontext_partial;
         struct xen_domctl_address_size address_size;
         uint8_t pad[128];
     } u;

@@ -215,6 +215,17 @@ out:
 
 /* Parsing */
 
+/*
+ * Limits checked on the text, before yajl builds a tree: yajl's tree code
+ * recurses as deep as the input nests and grows arrays one element at a
+ * time.  64 levels is far deeper than any IDL type nests
+ * (domain_config.vsnds[].pcms[].streams[].params.sample_rates is 9), and
+ * 65536 elements (or members) far more than any config needs (vCPUs,
+ * devices, IRQs).
+ */
+#define JSON_MAX_DEPTH    64
+#define JSON_MAX_ELEMENTS 65536
+
 int libxl__json_parse_int(libxl__json_path *path, yajl_val v, libxl__kind k, int64_t *out)
 {
     const char *s;
@@ -304,8 +315,8 @@ static int parse_array(libxl__json_path *path, const libxl__field_desc *f, yajl_
     if (!YAJL_IS_ARRAY(v))
         return libxl__json_error(path, "expected an array");
     n = v->u.array.len;
-    if (n > INT32_MAX / 2)
-        return libxl__json_error(path, "array too long");
+    if (n > JSON_MAX_ELEMENTS) /* over_limits() refuses such documents */
+        return libxl__json_error(path, "%zu elements, more than %d", n, JSON_MAX_ELEMENTS);
     /* replace what was there */
     if (*arr) {
         for (int j = 0; j < *count; j++)
@@ -413,13 +424,10 @@ int libxl__obj_parse_json(const libxl__type_desc *d, yajl_val v, void *p, char *
     return rc;
 }
 
-/* Deeper than any IDL type nests (domain_config.vsnds[].pcms[].streams[]
- * .params.sample_rates is 9); refused before yajl builds (and recursively
- * frees) a tree whose depth the input chooses. */
-#define JSON_MAX_DEPTH 64
-
-static bool too_deep(const char *s)
+/* NULL if s is within the limits, else what is wrong. */
+static const char *over_limits(const char *s)
 {
+    long count[JSON_MAX_DEPTH + 1] = {0};
     int depth = 0;
     bool in_string = false;
 
@@ -433,17 +441,22 @@ static bool too_deep(const char *s)
             in_string = true;
         } else if (*s == '[' || *s == '{') {
             if (++depth > JSON_MAX_DEPTH)
-                return true;
+                return "nested more than 64 deep";
+            count[depth] = 0;
         } else if (*s == ']' || *s == '}') {
-            depth--;
+            if (depth > 0)
+                depth--;
+        } else if (*s == ',' && depth > 0 && ++count[depth] >= JSON_MAX_ELEMENTS) {
+            return "an array or object of more than 65536 elements";
         }
     }
-    return false;
+    return NULL;
 }
 
 int libxl__obj_from_json(const libxl__type_desc *d, void *p, const char *s, char **err_r)
 {
     char errbuf[1024], *nl;
+    const char *limit;
     yajl_val tree;
     int rc;
 
@@ -454,8 +467,9 @@ int libxl__obj_from_json(const libxl__type_desc *d, void *p, const char *s, char
             *err_r = strdup("no JSON given");
         return ERROR_INVAL;
     }
-    if (too_deep(s)) {
-        if (err_r && asprintf(err_r, "invalid JSON: nested more than %d deep", JSON_MAX_DEPTH) < 0)
+    limit = over_limits(s);
+    if (limit) {
+        if (err_r && asprintf(err_r, "invalid JSON: %s", limit) < 0)
             *err_r = NULL;
         return ERROR_INVAL;
     }

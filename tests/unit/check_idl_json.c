@@ -193,7 +193,8 @@ START_TEST(test_truncated_documents)
 }
 END_TEST
 
-/* Nesting deeper than any type is refused before the parser recurses. */
+/* Nesting deeper than any type is refused before the parser recurses;
+ * arrays longer than any config needs are refused. */
 START_TEST(test_deep_nesting)
 {
     size_t n = 1000000, k;
@@ -219,6 +220,22 @@ START_TEST(test_deep_nesting)
         ck_assert_uint_eq(strlen(dc.c_info.name), 202);
         free(doc);
     }
+    libxl_domain_config_dispose(&dc);
+    free(s);
+
+    /* arrays (and objects): at most 65536 elements */
+    s = malloc(16 * 70000);
+    k = (size_t)sprintf(s, "{\"b_info\": {\"irqs\": [");
+    for (int i = 0; i < 65537; i++)
+        k += (size_t)sprintf(s + k, "%s1", i ? "," : "");
+    strcpy(s + k, "]}}");
+    ck_assert_int_eq(parse_config(&dc, s, &err), ERROR_INVAL);
+    ck_assert_str_eq(err, "invalid JSON: an array or object of more than 65536 elements");
+    free(err);
+    libxl_domain_config_dispose(&dc);
+    strcpy(s + 2000, "]}}"); /* 990 elements */
+    ck_assert_int_eq(parse_config(&dc, s, &err), 0);
+    ck_assert_int_eq(dc.b_info.num_irqs, 990);
     libxl_domain_config_dispose(&dc);
     free(s);
 }

@@ -29,6 +29,7 @@ static int cycle(libxl__ctrl *ctrl, xen_pfn_t *list, struct xen_memory_reservati
     int rc;
 
     op.u.createdomain.max_vcpus = 1;
+    op.u.createdomain.max_grant_frames = -1;
     if (order) {
         op.u.createdomain.flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
         op.u.createdomain.arch.emulation_flags = XEN_X86_EMU_ALL & ~XEN_X86_EMU_VPCI;

@@ -110,7 +110,6 @@ int domain_create(domid_t *domid, const struct xen_domctl_createdomain *cfg)
     if (!domain_config_ok(cfg))
         return -EINVAL;
     if (cfg->max_vcpus < 1 || cfg->max_vcpus > DOMAIN_MAX_VCPUS ||
-        cfg->max_grant_frames > GUEST_MAX_GRANT_FRAMES ||
         XEN_DOMCTL_GRANT_version(cfg->grant_opts) > 2)
         return -EINVAL;
     if (*domid == 0) {

@@ -12,7 +12,7 @@
 #include "gnttab.h"
 #include "hypercall.h"
 
-#define DEFAULT_MAX_GRANT_FRAMES 32
+#define DEFAULT_MAX_GRANT_FRAMES 64
 #define INITIAL_GRANT_FRAMES     1
 
 int gnttab_init(struct domain *d, int max_frames, unsigned max_version)
@@ -20,9 +20,11 @@ int gnttab_init(struct domain *d, int max_frames, unsigned max_version)
     struct gnttab *gt = &d->gnttab;
 
     memset(gt, 0, sizeof(*gt));
-    if (max_frames < 0 || max_frames > GUEST_MAX_GRANT_FRAMES)
+    if (max_frames < 0) /* as Xen: negative means the default */
+        max_frames = DEFAULT_MAX_GRANT_FRAMES;
+    if (max_frames < INITIAL_GRANT_FRAMES || max_frames > GUEST_MAX_GRANT_FRAMES)
         return -EINVAL;
-    gt->max_frames = max_frames ? (unsigned)max_frames : DEFAULT_MAX_GRANT_FRAMES;
+    gt->max_frames = (unsigned)max_frames;
     gt->max_version = max_version ? max_version : 1;
     gt->version = 1;
     return gnttab_grow(d, INITIAL_GRANT_FRAMES);

@@ -1,9 +1,10 @@
-# xenhv_lib.sh: helpers for the xenhv integration tests.  Source after
+# xenhv_lib.sh: helpers for the xenhv integration tests (XENHV_UNDER_TEST
+# runs another xenhv binary, e.g. a sanitizer build).  Source after
 # lib.sh.  Each test gets a private run directory in its scratch space and
 # stops its daemon at exit.
 PROBE=$top_builddir/tests/tools/xenhv_probe
 XENHV_RUNDIR=$scratch/run
-XENHV=${XENHV:-$top_builddir/hypervisor/xenhv}
+XENHV=${XENHV_UNDER_TEST:-$top_builddir/hypervisor/xenhv}
 export XENHV_RUNDIR XENHV
 
 xenhv_pid() {

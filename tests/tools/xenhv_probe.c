@@ -667,17 +667,22 @@ static int cmd_hostile(int argc, char **argv)
                                &(uint32_t){0}));
 
     op = (struct xen_domctl){.cmd = XEN_DOMCTL_createdomain};
+    op.u.createdomain.max_grant_frames = -1;
     expect_error("createdomain with no vCPUs", libxl__ctrl_domctl(ctrl, &op));
     op = (struct xen_domctl){.cmd = XEN_DOMCTL_createdomain, .domain = 0x7ff0};
     op.u.createdomain.max_vcpus = 1;
+    op.u.createdomain.max_grant_frames = -1;
     expect_error("createdomain with a reserved domid", libxl__ctrl_domctl(ctrl, &op));
     op = (struct xen_domctl){.cmd = XEN_DOMCTL_createdomain, .domain = (domid_t)pv};
     op.u.createdomain.max_vcpus = 1;
+    op.u.createdomain.max_grant_frames = -1;
     expect_error("createdomain with a domid in use", libxl__ctrl_domctl(ctrl, &op));
     op = (struct xen_domctl){.cmd = XEN_DOMCTL_createdomain};
     op.u.createdomain.max_vcpus = 1;
-    op.u.createdomain.max_grant_frames = -5;
-    expect_error("createdomain with -5 grant frames", libxl__ctrl_domctl(ctrl, &op));
+    op.u.createdomain.max_grant_frames = 0;
+    expect_error("createdomain with 0 grant frames", libxl__ctrl_domctl(ctrl, &op));
+    op.u.createdomain.max_grant_frames = 1000;
+    expect_error("createdomain with 1000 grant frames", libxl__ctrl_domctl(ctrl, &op));
 
     /* Memory: out-of-range frames, huge orders, oversized counts. */
     expect_short("populate frame 2^40",

@@ -97,6 +97,7 @@ static uint32_t create(uint32_t cdf, uint32_t emu)
     op.u.createdomain.flags = cdf;
     op.u.createdomain.arch.emulation_flags = emu;
     op.u.createdomain.max_vcpus = 2;
+    op.u.createdomain.max_grant_frames = -1; /* the default */
     ck_assert_int_eq(domctl(&op), 0);
     return op.domain;
 }

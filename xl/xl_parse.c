@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "xl.h"
 #include "xl_parse.h"
@@ -42,11 +43,13 @@ static const struct parse_row parse_table[] = {
     {"vcpus",             ROW_FN,      ROW_ANY, 0, parse_vcpus},
     {"maxvcpus",          ROW_INT,     ROW_ANY, BI(max_vcpus), NULL},
     {"vuart",             ROW_FN,      ROW_ANY, 0, parse_vuart},
+    {"vnuma",             ROW_FN,      ROW_ANY, 0, parse_vnuma},
     {NULL,                ROW_FN,      ROW_ANY, 0, parse_vcpu_defaults},
     {"cpus",              ROW_FN,      ROW_ANY, 0, parse_cpus},
     {"cpus_soft",         ROW_FN,      ROW_ANY, 0, parse_cpus},
     {"max_grant_frames",  ROW_FN,      ROW_ANY, BI(max_grant_frames), parse_grant_frames},
     {"max_maptrack_frames", ROW_FN,    ROW_ANY, BI(max_maptrack_frames), parse_grant_frames},
+    {"max_grant_version", ROW_FN,      ROW_ANY, BI(max_grant_version), parse_grant_frames},
     {NULL,                ROW_FN,      ROW_ANY, BI(claim_mode), parse_claim_mode},
     /* lifecycle */
     {"on_poweroff",       ROW_FN,      ROW_ANY, DC(on_poweroff), parse_action},
@@ -113,11 +116,16 @@ static const struct parse_row parse_table[] = {
     {"irqs",              ROW_FN,      ROW_ANY, 0, parse_irqs},
     {"iomem",             ROW_FN,      ROW_ANY, 0, parse_iomem},
     {"disk",              ROW_FN,      ROW_ANY, 0, parse_disks},
+    {"p9",                ROW_FN,      ROW_ANY, 0, parse_p9s},
     {"vtpm",              ROW_FN,      ROW_ANY, 0, parse_vtpms},
+    {"vdispl",            ROW_FN,      ROW_ANY, 0, parse_vdispls},
+    {"pvcalls",           ROW_FN,      ROW_ANY, 0, parse_pvcalls},
     {"channel",           ROW_FN,      ROW_ANY, 0, parse_channels},
     {"vif",               ROW_FN,      ROW_ANY, 0, parse_nics},
     {"vif2",              ROW_FN,      ROW_ANY, 0, parse_vif2},
     {"vfb",               ROW_FN,      ROW_ANY, 0, parse_vfbs},
+    {"usbctrl",           ROW_FN,      ROW_ANY, 0, parse_usb},
+    {"usbdev",            ROW_FN,      ROW_ANY, 0, parse_usb},
     {"cpuid",             ROW_FN,      ROW_ANY, 0, parse_cpuid},
     /* device model */
     {"device_model",      ROW_FN,      ROW_ANY, 0, parse_device_model},
@@ -169,6 +177,12 @@ static const struct parse_row parse_table[] = {
     {"msr_relaxed",       ROW_FN,      ROW_ANY, 0, parse_msr_relaxed},
 };
 /* clang-format on */
+
+int host_cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_CONF);
+    return n > 0 ? (int)n : 1;
+}
 
 void *xl_array_extend(void *array, int *count, size_t elem_size)
 {

@@ -120,7 +120,16 @@ PARSE_HANDLER(parse_vif2);
 PARSE_HANDLER(parse_vfbs);
 PARSE_HANDLER(parse_vkbs);
 
+/* xl_parse_pvdev.c, xl_parse_vnuma.c */
+PARSE_HANDLER(parse_p9s);
+PARSE_HANDLER(parse_pvcalls);
+PARSE_HANDLER(parse_vdispls);
+PARSE_HANDLER(parse_usb);
+PARSE_HANDLER(parse_vnuma);
+
 /* Helpers (xl_parse.c). */
+/* The host's cpus, as cpu bitmaps count them. */
+int host_cpu_count(void);
 void *xl_array_extend(void *array, int *count, size_t elem_size);
 void xl_replace_string(char **slot, const char *value);
 

@@ -34,16 +34,10 @@
 
 /* ---- cpu affinity ---- */
 
-static int host_cpus(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_CONF);
-    return n > 0 ? (int)n : 1;
-}
-
 static int cpu_map(XLU_Config *config, const char *spec, libxl_bitmap *map)
 {
     libxl_bitmap_init(map);
-    if (libxl_bitmap_alloc(NULL, map, host_cpus())) {
+    if (libxl_bitmap_alloc(NULL, map, host_cpu_count())) {
         fprintf(stderr, "Unable to allocate cpumap\n");
         return 1;
     }

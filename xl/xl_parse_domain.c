@@ -169,12 +169,16 @@ PARSE_HANDLER(parse_vcpu_defaults)
 PARSE_HANDLER(parse_grant_frames)
 {
     long l;
+    int is_int = !strcmp(row->key, "max_grant_version");
     int e = xlu_cfg_get_bounded_long(ps->config, row->key, 0, INT_MAX, &l, 1);
     if (e == ESRCH) /* not given: xl.conf's default, "libxl decides" */
         return 0;
     if (e)
         return 1;
-    *ROW_FIELD(ps, row, uint32_t) = (uint32_t)l;
+    if (is_int) /* max_grant_version is an int */
+        *ROW_FIELD(ps, row, int) = (int)l;
+    else
+        *ROW_FIELD(ps, row, uint32_t) = (uint32_t)l;
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "domain.h"
 #include "log.h"
@@ -131,7 +132,8 @@ int domain_create(domid_t *domid, const struct xen_domctl_createdomain *cfg)
     d->misc_flags = cfg->arch.misc_flags;
     d->ssidref = cfg->ssidref;
     memcpy(d->handle, cfg->handle, sizeof(d->handle));
-    d->pause_count = 1; /* created paused, as on Xen */
+    d->pause_count = 1;    /* created paused, as on Xen */
+    d->sched_weight = 256; /* credit2's default */
 
     rc = guest_ram_init(&d->ram, *domid);
     if (rc)
@@ -239,6 +241,15 @@ unsigned domain_count(void)
     return nr_domains;
 }
 
+uint64_t host_cpu_mask(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    if (n <= 0)
+        n = 1;
+    return n >= 64 ? ~0ULL : (1ULL << n) - 1;
+}
+
 int domain_set_max_vcpus(struct domain *d, unsigned max)
 {
     struct vcpu **vcpus;
@@ -260,6 +271,7 @@ int domain_set_max_vcpus(struct domain *d, unsigned max)
         }
         vcpus[i]->domain = d;
         vcpus[i]->id = i;
+        vcpus[i]->affinity_hard = vcpus[i]->affinity_soft = host_cpu_mask();
     }
     d->vcpus = vcpus;
     d->max_vcpus = max;

@@ -36,7 +36,9 @@ struct vcpu {
     bool online;     /* has a context, may run once unpaused */
     bool ctxt_valid; /* ctxt was set by setvcpucontext */
     struct vcpu_guest_context ctxt;
-    void *backend; /* the CPU backend's state for this vCPU */
+    uint64_t affinity_hard; /* host CPUs it may run on (bit per CPU) */
+    uint64_t affinity_soft; /* ... and prefers */
+    void *backend;          /* the CPU backend's state for this vCPU */
 };
 
 struct domain {
@@ -65,6 +67,11 @@ struct domain {
     struct evtchn_table evtchn;
     struct gnttab gnttab;
     uint64_t cpu_time_ns;
+    uint16_t sched_weight; /* credit2 */
+    uint16_t sched_cap;
+    uint32_t tsc_mode;
+    uint32_t gtsc_khz;
+    uint64_t paging_pool_bytes;
     /* Called (under hv_lock) when an event is raised for vCPU v: the CPU
      * backend sets it to wake the vCPU's thread. */
     void (*kick)(struct domain *d, unsigned vcpu);
@@ -140,6 +147,8 @@ struct domain *domain_next(domid_t first);
 unsigned domain_count(void);
 
 int domain_set_max_vcpus(struct domain *d, unsigned max);
+/* The host's online CPUs as a bitmap (the first 64). */
+uint64_t host_cpu_mask(void);
 void domain_pause(struct domain *d);
 int domain_unpause(struct domain *d);
 void domain_fill_info(const struct domain *d, struct xen_domctl_getdomaininfo *info);

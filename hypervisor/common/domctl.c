@@ -242,6 +242,133 @@ static long dc_sethvmcontext(struct hc_caller *c, struct domain *d, struct xen_d
     return rc;
 }
 
+/* A bitmap of host CPUs from/to the caller (at most 64 bits kept). */
+#define CPUMAP_MAX_BITS 4096
+
+static int cpumap_in(struct hc_caller *c, const struct xenctl_bitmap *map, uint64_t *bits)
+{
+    uint8_t bytes[8] = {0};
+    uint32_t n;
+
+    if (map->nr_bits == 0 || map->nr_bits > CPUMAP_MAX_BITS)
+        return -EINVAL;
+    n = (map->nr_bits + 7) / 8;
+    if (n > sizeof(bytes))
+        n = sizeof(bytes);
+    int rc = c->copy_from(c, map->bitmap.q, bytes, n);
+    if (rc)
+        return rc;
+    *bits = 0;
+    for (uint32_t i = 0; i < n; i++)
+        *bits |= (uint64_t)bytes[i] << (8 * i);
+    if (map->nr_bits < 64)
+        *bits &= (1ULL << map->nr_bits) - 1;
+    return 0;
+}
+
+static int cpumap_out(struct hc_caller *c, const struct xenctl_bitmap *map, uint64_t bits)
+{
+    uint8_t bytes[CPUMAP_MAX_BITS / 8] = {0};
+    uint32_t n;
+
+    if (map->nr_bits == 0 || map->nr_bits > CPUMAP_MAX_BITS)
+        return -EINVAL;
+    n = (map->nr_bits + 7) / 8;
+    for (uint32_t i = 0; i < n && i < 8; i++)
+        bytes[i] = (uint8_t)(bits >> (8 * i));
+    return c->copy_to(c, map->bitmap.q, bytes, n);
+}
+
+static long dc_vcpuaffinity(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    struct xen_domctl_vcpuaffinity *a = &op->u.vcpuaffinity;
+    struct vcpu *v = domctl_vcpu(d, a->vcpu);
+    uint64_t hard, soft, online = host_cpu_mask();
+    int rc = 0;
+
+    if (!v || !(a->flags & (XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT)))
+        return -EINVAL;
+    if (op->cmd == XEN_DOMCTL_setvcpuaffinity) {
+        hard = v->affinity_hard;
+        soft = v->affinity_soft;
+        if (a->flags & XEN_VCPUAFFINITY_HARD)
+            rc = cpumap_in(c, &a->cpumap_hard, &hard);
+        if (!rc && (a->flags & XEN_VCPUAFFINITY_SOFT))
+            rc = cpumap_in(c, &a->cpumap_soft, &soft);
+        if (rc)
+            return rc;
+        if (!(hard & online))
+            return -EINVAL; /* nowhere to run */
+        v->affinity_hard = hard;
+        v->affinity_soft = soft;
+        /* OUT: the effective maps. */
+        hard &= online;
+        soft &= hard;
+    } else {
+        hard = v->affinity_hard;
+        soft = v->affinity_soft;
+    }
+    if (a->flags & XEN_VCPUAFFINITY_HARD)
+        rc = cpumap_out(c, &a->cpumap_hard, hard);
+    if (!rc && (a->flags & XEN_VCPUAFFINITY_SOFT))
+        rc = cpumap_out(c, &a->cpumap_soft, soft);
+    return rc;
+}
+
+static long dc_scheduler_op(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    struct xen_domctl_scheduler_op *s = &op->u.scheduler_op;
+
+    if (s->sched_id != XEN_SCHEDULER_CREDIT2)
+        return -EINVAL;
+    switch (s->cmd) {
+    case XEN_DOMCTL_SCHEDOP_getinfo:
+        s->u.credit2.weight = d->sched_weight;
+        s->u.credit2.cap = d->sched_cap;
+        return 0;
+    case XEN_DOMCTL_SCHEDOP_putinfo:
+        if (s->u.credit2.weight)
+            d->sched_weight = s->u.credit2.weight;
+        if (s->u.credit2.cap > 100 * d->max_vcpus)
+            return -EINVAL;
+        d->sched_cap = s->u.credit2.cap;
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+static long dc_tscinfo(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    struct xen_domctl_tsc_info *t = &op->u.tsc_info;
+
+    if (op->cmd == XEN_DOMCTL_settscinfo) {
+        if (t->tsc_mode > 3) /* default, always emulate, native, no emulation */
+            return -EINVAL;
+        d->tsc_mode = t->tsc_mode;
+        d->gtsc_khz = t->gtsc_khz;
+        return 0;
+    }
+    memset(t, 0, sizeof(*t));
+    t->tsc_mode = d->tsc_mode;
+    t->gtsc_khz = d->gtsc_khz;
+    return 0;
+}
+
+static long dc_paging_mempool(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    if (op->cmd == XEN_DOMCTL_get_paging_mempool_size) {
+        op->u.paging_mempool.size = d->paging_pool_bytes;
+        return 0;
+    }
+    if (op->u.paging_mempool.size % GUEST_PAGE_SIZE ||
+        op->u.paging_mempool.size > (uint64_t)GUEST_RAM_FRAMES * GUEST_PAGE_SIZE)
+        return -EINVAL;
+    /* No page tables of ours to pay for: the size is only recorded. */
+    d->paging_pool_bytes = op->u.paging_mempool.size;
+    return 0;
+}
+
 static const struct domctl_row domctl_table[] = {
     [XEN_DOMCTL_createdomain] = {"createdomain", false, true, dc_createdomain},
     [XEN_DOMCTL_destroydomain] = {"destroydomain", true, false, dc_destroydomain},
@@ -253,6 +380,15 @@ static const struct domctl_row domctl_table[] = {
     [XEN_DOMCTL_getvcpucontext] = {"getvcpucontext", true, false, dc_getvcpucontext},
     [XEN_DOMCTL_getvcpuinfo] = {"getvcpuinfo", true, true, dc_getvcpuinfo},
     [XEN_DOMCTL_max_vcpus] = {"max_vcpus", true, false, dc_max_vcpus},
+    [XEN_DOMCTL_setvcpuaffinity] = {"setvcpuaffinity", true, false, dc_vcpuaffinity},
+    [XEN_DOMCTL_getvcpuaffinity] = {"getvcpuaffinity", true, false, dc_vcpuaffinity},
+    [XEN_DOMCTL_scheduler_op] = {"scheduler_op", true, true, dc_scheduler_op},
+    [XEN_DOMCTL_settscinfo] = {"settscinfo", true, false, dc_tscinfo},
+    [XEN_DOMCTL_gettscinfo] = {"gettscinfo", true, true, dc_tscinfo},
+    [XEN_DOMCTL_set_paging_mempool_size] = {"set_paging_mempool_size", true, false,
+                                            dc_paging_mempool},
+    [XEN_DOMCTL_get_paging_mempool_size] = {"get_paging_mempool_size", true, true,
+                                            dc_paging_mempool},
     [XEN_DOMCTL_setdomainhandle] = {"setdomainhandle", true, false, dc_setdomainhandle},
     [XEN_DOMCTL_settimeoffset] = {"settimeoffset", true, false, dc_settimeoffset},
     [XEN_DOMCTL_gethvmcontext] = {"gethvmcontext", true, true, dc_gethvmcontext},

@@ -131,6 +131,50 @@ static long sc_readconsole(struct hc_caller *c, struct xen_sysctl *op)
     return 0;
 }
 
+/* The host as one node, one socket, a core per CPU. */
+static long sc_cputopoinfo(struct hc_caller *c, struct xen_sysctl *op)
+{
+    struct xen_sysctl_cputopoinfo *t = &op->u.cputopoinfo;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    uint32_t ncpus = n > 0 ? (uint32_t)n : 1;
+
+    if (t->cputopo.q) {
+        for (uint32_t i = 0; i < t->num_cpus && i < ncpus; i++) {
+            struct xen_sysctl_cputopo topo = {.core = i, .socket = 0, .node = 0};
+            int rc = c->copy_to(c, t->cputopo.q + (uint64_t)i * sizeof(topo), &topo, sizeof(topo));
+            if (rc)
+                return rc;
+        }
+    }
+    t->num_cpus = ncpus;
+    return 0;
+}
+
+static long sc_numainfo(struct hc_caller *c, struct xen_sysctl *op)
+{
+    struct xen_sysctl_numainfo *ni = &op->u.numainfo;
+    struct xen_sysctl_meminfo mi;
+    uint64_t total_kb, avail_kb;
+    uint32_t distance = 10; /* local */
+    int rc;
+
+    if (ni->num_nodes >= 1 && ni->meminfo.q) {
+        host_meminfo(&total_kb, &avail_kb);
+        mi.memsize = total_kb * 1024;
+        mi.memfree = avail_kb * 1024;
+        rc = c->copy_to(c, ni->meminfo.q, &mi, sizeof(mi));
+        if (rc)
+            return rc;
+    }
+    if (ni->num_nodes >= 1 && ni->distance.q) {
+        rc = c->copy_to(c, ni->distance.q, &distance, sizeof(distance));
+        if (rc)
+            return rc;
+    }
+    ni->num_nodes = 1;
+    return 0;
+}
+
 static long sc_sched_id(struct hc_caller *c, struct xen_sysctl *op)
 {
     op->u.sched_id.sched_id = XEN_SCHEDULER_CREDIT2;
@@ -142,6 +186,8 @@ static const struct sysctl_row sysctl_table[] = {
     [XEN_SYSCTL_physinfo] = {"physinfo", sc_physinfo},
     [XEN_SYSCTL_sched_id] = {"sched_id", sc_sched_id},
     [XEN_SYSCTL_getdomaininfolist] = {"getdomaininfolist", sc_getdomaininfolist},
+    [XEN_SYSCTL_cputopoinfo] = {"cputopoinfo", sc_cputopoinfo},
+    [XEN_SYSCTL_numainfo] = {"numainfo", sc_numainfo},
 };
 
 long do_sysctl(struct hc_caller *c, const uint64_t args[5])

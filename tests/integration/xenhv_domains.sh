@@ -102,6 +102,17 @@ grep -qx 'bad magic: Invalid argument' "$scratch/ctx" &&
     grep -qx 'overlong record: Invalid argument' "$scratch/ctx"
 check "malformed contexts are EINVAL"
 
+"$PROBE" sched "$hvm" > "$scratch/sched"
+grep -qx 'weight 512 cap 0' "$scratch/sched"
+check "credit2 weight set and read back (scheduler_op)"
+grep -qx 'hard affinity 0x1' "$scratch/sched" && grep -qx 'empty affinity: Invalid argument' "$scratch/sched"
+check "vCPU hard affinity set and read back; an empty one is EINVAL"
+grep -qx 'tsc_mode 2' "$scratch/sched" && grep -qx 'paging pool 4194304' "$scratch/sched"
+check "TSC mode and paging pool size recorded"
+"$PROBE" topo > "$scratch/topo"
+grep -qx "cpus $(nproc)" "$scratch/topo" && grep -qx 'nodes 1 distance 10 memory ok' "$scratch/topo"
+check "cputopoinfo and numainfo describe the host"
+
 "$PROBE" hvmparam "$hvm" 1 0xfeffc && [ "$("$PROBE" hvmparam "$hvm" 1)" = $((0xfeffc)) ]
 check "HVM_PARAM_STORE_PFN set and read back"
 "$PROBE" hvmparam "$pv" 1 > /dev/null 2>&1

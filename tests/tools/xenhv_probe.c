@@ -489,6 +489,107 @@ static int cmd_hvmctx(int argc, char **argv)
     return 0;
 }
 
+/* sched DOMID: the toolstack's per-domain knobs, set and read back:
+ * credit2 weight, vCPU 0's hard affinity, TSC mode, paging pool. */
+static int cmd_sched(int argc, char **argv)
+{
+    uint8_t *map = libxl__ctrl_buf_alloc(ctrl, 8);
+    struct xen_domctl op = {.cmd = XEN_DOMCTL_scheduler_op};
+    domid_t domid;
+    int rc;
+
+    if (argc < 2 || !map)
+        return fail("usage: sched DOMID", -EINVAL);
+    domid = (domid_t)num(argv[1]);
+    op.domain = domid;
+    op.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT2;
+    op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_putinfo;
+    op.u.scheduler_op.u.credit2.weight = 512;
+    rc = libxl__ctrl_domctl(ctrl, &op);
+    if (rc)
+        return fail("scheduler_op putinfo", rc);
+    op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_getinfo;
+    op.u.scheduler_op.u.credit2.weight = 0;
+    rc = libxl__ctrl_domctl(ctrl, &op);
+    if (rc)
+        return fail("scheduler_op getinfo", rc);
+    printf("weight %u cap %u\n", op.u.scheduler_op.u.credit2.weight,
+           op.u.scheduler_op.u.credit2.cap);
+
+    op = (struct xen_domctl){.cmd = XEN_DOMCTL_setvcpuaffinity, .domain = domid};
+    op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+    map[0] = 0x1;
+    set_xen_guest_handle(op.u.vcpuaffinity.cpumap_hard.bitmap, map);
+    op.u.vcpuaffinity.cpumap_hard.nr_bits = 8;
+    rc = libxl__ctrl_domctl(ctrl, &op);
+    if (rc)
+        return fail("setvcpuaffinity", rc);
+    map[0] = 0xff;
+    op.cmd = XEN_DOMCTL_getvcpuaffinity;
+    rc = libxl__ctrl_domctl(ctrl, &op);
+    if (rc)
+        return fail("getvcpuaffinity", rc);
+    printf("hard affinity %#x\n", map[0]);
+    map[0] = 0;
+    op.cmd = XEN_DOMCTL_setvcpuaffinity;
+    printf("empty affinity: %s\n", strerror(-libxl__ctrl_domctl(ctrl, &op)));
+
+    op = (struct xen_domctl){.cmd = XEN_DOMCTL_settscinfo, .domain = domid};
+    op.u.tsc_info.tsc_mode = 2;
+    rc = libxl__ctrl_domctl(ctrl, &op);
+    op = (struct xen_domctl){.cmd = XEN_DOMCTL_gettscinfo, .domain = domid};
+    rc = rc ? rc : libxl__ctrl_domctl(ctrl, &op);
+    if (rc)
+        return fail("tscinfo", rc);
+    printf("tsc_mode %u\n", op.u.tsc_info.tsc_mode);
+    op = (struct xen_domctl){.cmd = XEN_DOMCTL_set_paging_mempool_size, .domain = domid};
+    op.u.paging_mempool.size = 4u << 20;
+    rc = libxl__ctrl_domctl(ctrl, &op);
+    op = (struct xen_domctl){.cmd = XEN_DOMCTL_get_paging_mempool_size, .domain = domid};
+    rc = rc ? rc : libxl__ctrl_domctl(ctrl, &op);
+    if (rc)
+        return fail("paging_mempool", rc);
+    printf("paging pool %llu\n", (unsigned long long)op.u.paging_mempool.size);
+    libxl__ctrl_buf_free(ctrl, map);
+    return 0;
+}
+
+/* topo: CPUs and NUMA nodes as physinfo's companions report them. */
+static int cmd_topo(int argc, char **argv)
+{
+    struct xen_sysctl op = {.cmd = XEN_SYSCTL_cputopoinfo};
+    xen_sysctl_cputopo_t *topo;
+    struct xen_sysctl_meminfo *mi;
+    uint32_t *dist;
+    int rc = libxl__ctrl_sysctl(ctrl, &op);
+
+    if (rc)
+        return fail("cputopoinfo size", rc);
+    printf("cpus %u\n", op.u.cputopoinfo.num_cpus);
+    topo = libxl__ctrl_buf_alloc(ctrl, op.u.cputopoinfo.num_cpus * sizeof(*topo));
+    set_xen_guest_handle(op.u.cputopoinfo.cputopo, topo);
+    rc = libxl__ctrl_sysctl(ctrl, &op);
+    if (rc)
+        return fail("cputopoinfo", rc);
+    printf("last cpu: core %u socket %u node %u\n", topo[op.u.cputopoinfo.num_cpus - 1].core,
+           topo[op.u.cputopoinfo.num_cpus - 1].socket, topo[op.u.cputopoinfo.num_cpus - 1].node);
+    op = (struct xen_sysctl){.cmd = XEN_SYSCTL_numainfo};
+    mi = libxl__ctrl_buf_alloc(ctrl, sizeof(*mi));
+    dist = libxl__ctrl_buf_alloc(ctrl, sizeof(*dist));
+    op.u.numainfo.num_nodes = 1;
+    set_xen_guest_handle(op.u.numainfo.meminfo, mi);
+    set_xen_guest_handle(op.u.numainfo.distance, dist);
+    rc = libxl__ctrl_sysctl(ctrl, &op);
+    if (rc)
+        return fail("numainfo", rc);
+    printf("nodes %u distance %u memory %s\n", op.u.numainfo.num_nodes, *dist,
+           mi->memsize && mi->memfree <= mi->memsize ? "ok" : "bad");
+    libxl__ctrl_buf_free(ctrl, topo);
+    libxl__ctrl_buf_free(ctrl, mi);
+    libxl__ctrl_buf_free(ctrl, dist);
+    return 0;
+}
+
 /* hvmparam DOMID INDEX [VALUE] */
 static int cmd_hvmparam(int argc, char **argv)
 {
@@ -961,6 +1062,7 @@ static const struct probe_cmd probe_cmds[] = {
     {"evtchn", cmd_evtchn},     {"hvmparam", cmd_hvmparam}, {"vcpuctx", cmd_vcpuctx},
     {"dmesg", cmd_dmesg},       {"hostile", cmd_hostile},   {"stress", cmd_stress},
     {"cycles", cmd_cycles},     {"gnttab", cmd_gnttab},     {"hvmctx", cmd_hvmctx},
+    {"sched", cmd_sched},       {"topo", cmd_topo},
 };
 
 int main(int argc, char **argv)

@@ -97,6 +97,62 @@ struct xen_domctl_getvcpuinfo {
     uint32_t cpu;
 };
 
+/* XEN_DOMCTL_setvcpuaffinity / getvcpuaffinity */
+#define XEN_VCPUAFFINITY_HARD  (1U << 0)
+#define XEN_VCPUAFFINITY_SOFT  (1U << 1)
+#define XEN_VCPUAFFINITY_FORCE (1U << 2)
+struct xen_domctl_vcpuaffinity {
+    uint32_t vcpu;
+    uint32_t flags; /* XEN_VCPUAFFINITY_* */
+    struct xenctl_bitmap cpumap_hard;
+    struct xenctl_bitmap cpumap_soft;
+};
+
+/* XEN_DOMCTL_scheduler_op; also XEN_SYSCTL_sched_id's answer. */
+#define XEN_SCHEDULER_CREDIT           5
+#define XEN_SCHEDULER_CREDIT2          6
+#define XEN_SCHEDULER_ARINC653         7
+#define XEN_SCHEDULER_RTDS             8
+#define XEN_SCHEDULER_NULL             9
+#define XEN_DOMCTL_SCHEDOP_putinfo     0
+#define XEN_DOMCTL_SCHEDOP_getinfo     1
+#define XEN_DOMCTL_SCHEDOP_putvcpuinfo 2
+#define XEN_DOMCTL_SCHEDOP_getvcpuinfo 3
+struct xen_domctl_sched_credit2 {
+    uint16_t weight;
+    uint16_t cap;
+};
+struct xen_domctl_scheduler_op {
+    uint32_t sched_id; /* XEN_SCHEDULER_* */
+    uint32_t cmd;      /* XEN_DOMCTL_SCHEDOP_* */
+    union {
+        struct xen_domctl_sched_credit2 credit;
+        struct xen_domctl_sched_credit2 credit2;
+        struct {
+            uint32_t period, budget, flags;
+        } rtds;
+        struct {
+            XEN_GUEST_HANDLE_64(void) vcpus;
+            uint32_t nr_vcpus;
+            uint32_t padding;
+        } v;
+    } u;
+};
+
+/* XEN_DOMCTL_gettscinfo / settscinfo */
+struct xen_domctl_tsc_info {
+    uint32_t tsc_mode;
+    uint32_t gtsc_khz;
+    uint32_t incarnation;
+    uint32_t pad;
+    uint64_aligned_t elapsed_nsec;
+};
+
+/* XEN_DOMCTL_get/set_paging_mempool_size */
+struct xen_domctl_paging_mempool {
+    uint64_aligned_t size; /* bytes */
+};
+
 struct xen_domctl_max_vcpus {
     uint32_t max;
 };
@@ -182,6 +238,10 @@ struct xen_domctl {
         struct xen_domctl_vcpucontext vcpucontext;
         struct xen_domctl_getvcpuinfo getvcpuinfo;
         struct xen_domctl_max_vcpus max_vcpus;
+        struct xen_domctl_vcpuaffinity vcpuaffinity;
+        struct xen_domctl_scheduler_op scheduler_op;
+        struct xen_domctl_tsc_info tsc_info;
+        struct xen_domctl_paging_mempool paging_mempool;
         struct xen_domctl_setdomainhandle setdomainhandle;
         struct xen_domctl_settimeoffset settimeoffset;
         struct xen_domctl_hvmcontext hvmcontext;

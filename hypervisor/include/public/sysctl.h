@@ -62,6 +62,37 @@ struct xen_sysctl_getdomaininfolist {
     uint32_t num_domains; /* OUT */
 };
 
+/* XEN_SYSCTL_cputopoinfo: with a NULL handle, the number of CPUs. */
+#define XEN_INVALID_CORE_ID   (~0U)
+#define XEN_INVALID_SOCKET_ID (~0U)
+#define XEN_INVALID_NODE_ID   (~0U)
+struct xen_sysctl_cputopo {
+    uint32_t core;
+    uint32_t socket;
+    uint32_t node;
+};
+typedef struct xen_sysctl_cputopo xen_sysctl_cputopo_t;
+DEFINE_XEN_GUEST_HANDLE(xen_sysctl_cputopo_t);
+struct xen_sysctl_cputopoinfo {
+    uint32_t num_cpus; /* IN: entries in cputopo; OUT: CPUs on the host */
+    XEN_GUEST_HANDLE_64(xen_sysctl_cputopo_t) cputopo;
+};
+
+/* XEN_SYSCTL_numainfo: with NULL handles, the number of nodes. */
+#define XEN_INVALID_MEM_SZ    (~0ULL)
+#define XEN_INVALID_NODE_DIST (~0U)
+struct xen_sysctl_meminfo {
+    uint64_t memsize;
+    uint64_t memfree;
+};
+typedef struct xen_sysctl_meminfo xen_sysctl_meminfo_t;
+DEFINE_XEN_GUEST_HANDLE(xen_sysctl_meminfo_t);
+struct xen_sysctl_numainfo {
+    uint32_t num_nodes;
+    XEN_GUEST_HANDLE_64(xen_sysctl_meminfo_t) meminfo;
+    XEN_GUEST_HANDLE_64(uint32) distance; /* node i to j at i * num_nodes + j */
+};
+
 /* XEN_SYSCTL_sched_id */
 struct xen_sysctl_sched_id {
     uint32_t sched_id;
@@ -94,10 +125,6 @@ struct xen_sysctl_sched_id {
 #define XEN_SYSCTL_livepatch_op           27
 #define XEN_SYSCTL_get_cpu_policy         29
 
-/* Scheduler ids (XEN_SYSCTL_sched_id). */
-#define XEN_SCHEDULER_CREDIT  5
-#define XEN_SCHEDULER_CREDIT2 6
-#define XEN_SCHEDULER_NULL    9
 
 struct xen_sysctl {
     uint32_t cmd;
@@ -107,6 +134,8 @@ struct xen_sysctl {
         struct xen_sysctl_physinfo physinfo;
         struct xen_sysctl_getdomaininfolist getdomaininfolist;
         struct xen_sysctl_sched_id sched_id;
+        struct xen_sysctl_cputopoinfo cputopoinfo;
+        struct xen_sysctl_numainfo numainfo;
         uint8_t pad[128];
     } u;
 };

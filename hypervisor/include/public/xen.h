@@ -31,6 +31,8 @@ DEFINE_XEN_GUEST_HANDLE(xen_pfn_t);
 DEFINE_XEN_GUEST_HANDLE(xen_ulong_t);
 typedef uint8_t uint8;
 DEFINE_XEN_GUEST_HANDLE(uint8);
+typedef uint32_t uint32;
+DEFINE_XEN_GUEST_HANDLE(uint32);
 
 /* Hypercall numbers. */
 #define __HYPERVISOR_set_trap_table                0

@@ -228,16 +228,17 @@ int emu_do_syscall(struct hval_vcpu *v, struct hval_exit *exit)
         return rc;
     /* The engine left rip past the 2-byte instruction. */
     if (!(st.efer & X86_EFER_SCE) || !(st.cr0 & X86_CR0_PE)) {
-        st.rip -= 2;
-        emu_set_regs(v, &(struct hval_regs){.rip = st.rip, .rflags = st.rflags});
-        emu_get_regs(v, &(struct hval_regs){0});
+        struct hval_regs r;
         exit->kind = HVAL_EXIT_EXCEPTION;
         exit->exception.vector = 6;
-        struct hval_regs r;
-        emu_get_regs(v, &r);
-        r.rip = st.rip;
+        rc = emu_get_regs(v, &r);
+        if (rc < 0)
+            return rc;
+        r.rip -= 2;
         return emu_set_regs(v, &r);
     }
+    bool from64 = (st.efer & X86_EFER_LMA) && (st.seg[HVAL_CS].attr & HVAL_SEG_L);
+
     sel = (st.star >> 32) & 0xfffc;
     st.seg[HVAL_CS] =
         (struct hval_segment){0, 0xffffffff, sel, 0xb | HVAL_SEG_S | HVAL_SEG_P | HVAL_SEG_G};
@@ -245,7 +246,6 @@ int emu_do_syscall(struct hval_vcpu *v, struct hval_exit *exit)
         (struct hval_segment){0, 0xffffffff, (uint16_t)(sel + 8),
                               0x3 | HVAL_SEG_S | HVAL_SEG_P | HVAL_SEG_DB | HVAL_SEG_G};
     if (st.efer & X86_EFER_LMA) {
-        bool from64 = st.seg[HVAL_CS].attr & HVAL_SEG_L;
         st.gpr[HVAL_RCX] = st.rip;
         st.gpr[HVAL_R11] = st.rflags & ~X86_RFLAGS_RF;
         st.seg[HVAL_CS].attr |= HVAL_SEG_L;

@@ -60,6 +60,8 @@ struct hval_vcpu {
     enum emu_event ev;
     struct hval_exit ev_exit;
     uint32_t ev_intno;
+    uint64_t ev_rip;
+    bool pending_hlt; /* a hlt ran after a handler ended the run */
 
     bool triple_fault;
     uint64_t cr8; /* task priority: kept here, the engine has no TPR */

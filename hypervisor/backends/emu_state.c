@@ -103,9 +103,12 @@ static uint32_t attr_to_flags(uint16_t attr)
     return ((uint32_t)(attr & 0xff) << 8) | ((uint32_t)((attr >> 8) & 0xf) << 20);
 }
 
-static const struct emu_seg_cache *emu_ctx_segs(struct hval_vcpu *v)
+/* Segment cache s of the saved context (which is not 8-byte aligned). */
+static struct emu_seg_cache emu_ctx_seg(struct hval_vcpu *v, int s)
 {
-    return (const struct emu_seg_cache *)((const uint8_t *)v->ctx + v->segs_off);
+    struct emu_seg_cache c;
+    memcpy(&c, (const uint8_t *)v->ctx + v->segs_off + s * sizeof(c), sizeof(c));
+    return c;
 }
 
 int emu_state_probe(struct hval_vcpu *v)
@@ -131,7 +134,7 @@ int emu_state_probe(struct hval_vcpu *v)
         if (off < base_off + HVAL_FS * sizeof(struct emu_seg_cache))
             continue;
         v->segs_off = segs;
-        if (emu_ctx_segs(v)[HVAL_CS].selector != cs)
+        if (emu_ctx_seg(v, HVAL_CS).selector != cs)
             continue;
         /* The engine starts in 64-bit mode: LMA and CS64 in the hidden flags. */
         uint32_t hflags;
@@ -197,8 +200,7 @@ int emu_get_state(struct hval_vcpu *v, struct hval_state *st)
     if (uc_context_save(v->uc, v->ctx) != UC_ERR_OK)
         return -EIO;
     for (int s = 0; s < HVAL_NR_SEGS; s++) {
-        struct emu_seg_cache c;
-        memcpy(&c, &emu_ctx_segs(v)[s], sizeof(c));
+        struct emu_seg_cache c = emu_ctx_seg(v, s);
         st->seg[s].selector = c.selector;
         st->seg[s].base = c.base;
         st->seg[s].limit = c.limit;

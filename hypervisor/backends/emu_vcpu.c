@@ -45,6 +45,7 @@ static enum hval_answer emu_sync_exit(struct hval_vcpu *v, struct hval_exit *exi
     if (a == HVAL_STOP && v->ev == EMU_EV_NONE) {
         v->ev = EMU_EV_EXIT;
         v->ev_exit = *exit;
+        v->ev_rip = emu_reg(v, UC_X86_REG_RIP); /* exact for in/out only */
         uc_emu_stop(v->uc);
     }
     return a;
@@ -399,6 +400,67 @@ static void emu_kick(struct hval_vcpu *v)
     uc_emu_stop(v->uc);
 }
 
+/* The length of the in/out instruction at la, or 0. */
+static unsigned emu_io_insn_len(struct hval_vcpu *v, uint64_t la)
+{
+    uint8_t b[8];
+
+    if (emu_read_linear(v, la, b, sizeof(b)) < 0)
+        return 0;
+    for (unsigned i = 0; i < sizeof(b); i++) {
+        switch (b[i]) {
+        case 0x66:
+        case 0x67:
+        case 0xf2:
+        case 0xf3:
+        case 0x26:
+        case 0x2e:
+        case 0x36:
+        case 0x3e:
+        case 0x64:
+        case 0x65:
+            continue;
+        case 0xe4:
+        case 0xe5:
+        case 0xe6:
+        case 0xe7:
+            return i + 2;
+        case 0xec:
+        case 0xed:
+        case 0xee:
+        case 0xef:
+        case 0x6c:
+        case 0x6d:
+        case 0x6e:
+        case 0x6f:
+            return i + 1;
+        default:
+            if (b[i] >= 0x40 && b[i] <= 0x4f)
+                continue;
+            return 0;
+        }
+    }
+    return 0;
+}
+
+static bool emu_after_hlt(struct hval_vcpu *v);
+
+/*
+ * A run ended by an in/out handler: the rest of the translated block ran
+ * first; if it reached a hlt, report the hlt on the next run.
+ */
+static void emu_io_stop_done(struct hval_vcpu *v)
+{
+    struct hval_state st;
+    uint64_t cs_base;
+
+    if (v->ev_exit.kind != HVAL_EXIT_IO || emu_get_state(v, &st) < 0)
+        return;
+    cs_base = st.seg[HVAL_CS].base;
+    if (st.rip != v->ev_rip + emu_io_insn_len(v, cs_base + v->ev_rip) && emu_after_hlt(v))
+        v->pending_hlt = true;
+}
+
 static bool emu_after_hlt(struct hval_vcpu *v)
 {
     uint64_t rip = emu_reg(v, UC_X86_REG_RIP), la;
@@ -454,6 +516,11 @@ static int emu_run(struct hval_vcpu *v, uint64_t timeout_us, struct hval_exit *e
             exit->kind = HVAL_EXIT_TRIPLE_FAULT;
             return 0;
         }
+        if (v->pending_hlt) {
+            v->pending_hlt = false;
+            exit->kind = HVAL_EXIT_HLT;
+            return 0;
+        }
         if (atomic_exchange(&v->kick, 0)) {
             exit->kind = HVAL_EXIT_INTERRUPTED;
             return 0;
@@ -475,6 +542,7 @@ static int emu_run(struct hval_vcpu *v, uint64_t timeout_us, struct hval_exit *e
         switch (v->ev) {
         case EMU_EV_EXIT:
             *exit = v->ev_exit;
+            emu_io_stop_done(v);
             return 0;
         case EMU_EV_SYSCALL:
             if (emu_do_syscall(v, exit) < 0 || exit->kind != HVAL_EXIT_NONE)

@@ -158,8 +158,9 @@ struct hval_exit {
  * I/O, MMIO, CPUID and MSR exits are answered synchronously, in the middle
  * of the instruction, by the vCPU's exit handler, which fills the answer in
  * *exit and returns one of these.  HVAL_STOP also makes run() return this
- * exit once the current instruction has completed (the instructions of the
- * same translated block may run first).
+ * exit soon after the instruction: the rest of its translated block may
+ * run first (a hlt there is reported by the next run()).  An 8-byte MMIO
+ * access reaches the handler as two 4-byte exits, low half first.
  */
 enum hval_answer {
     HVAL_HANDLED = 0, /* the answer is in *exit */

@@ -21,4 +21,8 @@
 /* The version of this library, "MAJOR.MINOR.MICRO". */
 const char *libxl_version_string(void);
 
+/* The lifecycle API: context, logger, domains, host info, events. */
+#include "libxl_lifecycle.h"
+#include "libxl_event.h"
+
 #endif /* LIBXL_H */

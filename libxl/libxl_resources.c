@@ -1,0 +1,150 @@
+/*
+ * libxl_resources.c: a running domain's memory and vCPUs: max_mem, the
+ * balloon target in memory/target, vCPU lists, vCPUs online through
+ * cpu/N/availability (as libxl does for PV-aware guests).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libxl_internal.h"
+
+int libxl_domain_setmaxmem(libxl_ctx *ctx, uint32_t domid, uint64_t max_memkb)
+{
+    char path[96];
+    int rc;
+
+    if ((rc = libxl__ctx_ensure(ctx)) || (rc = libxl_domain_info(ctx, NULL, domid)))
+        return rc;
+    struct xen_domctl op = {.cmd = XEN_DOMCTL_max_mem, .domain = (domid_t)domid};
+    op.u.max_mem.max_memkb = max_memkb + LIBXL__MAXMEM_CONSTANT;
+    rc = libxl__ctrl_domctl(ctx->ctrl, &op);
+    if (rc) {
+        LOGE(ctx, ERROR, -rc, "domain %u: max_mem", domid);
+        return ERROR_FAIL;
+    }
+    snprintf(path, sizeof(path), "/local/domain/%u/memory/static-max", domid);
+    libxl__xs_printf(ctx->xs, 0, path, "%llu", (unsigned long long)max_memkb);
+    return 0;
+}
+
+int libxl_get_memory_target(libxl_ctx *ctx, uint32_t domid, uint64_t *out_target)
+{
+    char path[96], *v = NULL;
+    int rc;
+
+    if ((rc = libxl__ctx_ensure(ctx)))
+        return rc;
+    snprintf(path, sizeof(path), "/local/domain/%u/memory/target", domid);
+    if (libxl__xs_read(ctx->xs, 0, path, &v))
+        return ERROR_FAIL;
+    *out_target = strtoull(v, NULL, 10);
+    free(v);
+    return 0;
+}
+
+int libxl_set_memory_target(libxl_ctx *ctx, uint32_t domid, int64_t target_memkb, int relative,
+                            int enforce)
+{
+    char path[96], *v = NULL;
+    uint64_t cur = 0, max = 0;
+    int64_t target;
+    int rc;
+
+    if ((rc = libxl__ctx_ensure(ctx)) || (rc = libxl_domain_info(ctx, NULL, domid)))
+        return rc;
+    libxl_get_memory_target(ctx, domid, &cur);
+    target = relative ? (int64_t)cur + target_memkb : target_memkb;
+    snprintf(path, sizeof(path), "/local/domain/%u/memory/static-max", domid);
+    if (!libxl__xs_read(ctx->xs, 0, path, &v)) {
+        max = strtoull(v, NULL, 10);
+        free(v);
+    }
+    if (target < 0) {
+        LOG(ctx, ERROR, "memory target %lld kB is negative", (long long)target);
+        return ERROR_INVAL;
+    }
+    if (max && (uint64_t)target > max) {
+        LOG(ctx, ERROR, "memory_dynamic_max must be less than or equal to memory_static_max");
+        return ERROR_INVAL;
+    }
+    if (enforce) {
+        struct xen_domctl op = {.cmd = XEN_DOMCTL_max_mem, .domain = (domid_t)domid};
+        op.u.max_mem.max_memkb = (uint64_t)target + LIBXL__MAXMEM_CONSTANT;
+        if (libxl__ctrl_domctl(ctx->ctrl, &op))
+            return ERROR_FAIL;
+    }
+    snprintf(path, sizeof(path), "/local/domain/%u/memory/target", domid);
+    return libxl__xs_printf(ctx->xs, 0, path, "%lld", (long long)target) ? ERROR_FAIL : 0;
+}
+
+libxl_vcpuinfo *libxl_list_vcpu(libxl_ctx *ctx, uint32_t domid, int *nb_vcpu, int *nr_cpus_out)
+{
+    libxl_dominfo info;
+    libxl_physinfo phys;
+    libxl_vcpuinfo *list;
+    int n;
+
+    *nb_vcpu = 0;
+    libxl_dominfo_init(&info);
+    if (libxl_domain_info(ctx, &info, domid))
+        return NULL;
+    libxl_physinfo_init(&phys);
+    if (libxl_get_physinfo(ctx, &phys))
+        return NULL;
+    *nr_cpus_out = (int)phys.nr_cpus;
+    n = (int)info.vcpu_max_id + 1;
+    list = calloc((size_t)n, sizeof(*list));
+    if (!list)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        struct xen_domctl op = {.cmd = XEN_DOMCTL_getvcpuinfo, .domain = (domid_t)domid};
+        libxl_vcpuinfo_init(&list[i]);
+        op.u.getvcpuinfo.vcpu = (uint32_t)i;
+        if (libxl__ctrl_domctl(ctx->ctrl, &op)) {
+            libxl_vcpuinfo_list_free(list, i + 1);
+            return NULL;
+        }
+        list[i].vcpuid = (uint32_t)i;
+        list[i].cpu = op.u.getvcpuinfo.cpu;
+        list[i].online = !!op.u.getvcpuinfo.online;
+        list[i].blocked = !!op.u.getvcpuinfo.blocked;
+        list[i].running = !!op.u.getvcpuinfo.running;
+        list[i].vcpu_time = op.u.getvcpuinfo.cpu_time;
+        if (!libxl_bitmap_alloc(ctx, &list[i].cpumap, (int)phys.nr_cpus))
+            libxl_bitmap_set_any(&list[i].cpumap);
+        if (!libxl_bitmap_alloc(ctx, &list[i].cpumap_soft, (int)phys.nr_cpus))
+            libxl_bitmap_set_any(&list[i].cpumap_soft);
+    }
+    *nb_vcpu = n;
+    return list;
+}
+
+void libxl_vcpuinfo_list_free(libxl_vcpuinfo *list, int nr)
+{
+    for (int i = 0; i < nr; i++)
+        libxl_vcpuinfo_dispose(&list[i]);
+    free(list);
+}
+
+int libxl_set_vcpuonline(libxl_ctx *ctx, uint32_t domid, libxl_bitmap *cpumap,
+                         const libxl_asyncop_how *ao_how)
+{
+    libxl_dominfo info;
+    char path[96];
+    int rc;
+
+    (void)ao_how;
+    libxl_dominfo_init(&info);
+    if ((rc = libxl_domain_info(ctx, &info, domid)))
+        return rc;
+    for (uint32_t i = 0; i <= info.vcpu_max_id; i++) {
+        snprintf(path, sizeof(path), "/local/domain/%u/cpu/%u/availability", domid, i);
+        rc = libxl__xs_write(ctx->xs, 0, path,
+                             libxl_bitmap_test(cpumap, (int)i) ? "online" : "offline");
+        if (rc)
+            return ERROR_FAIL;
+    }
+    return 0;
+}

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "xl.h"
+#include "xl_lifecycle.h"
 #include "xl_parse.h"
 
 struct domain_create {
@@ -63,10 +64,13 @@ static int read_file(const char *path, char **data, int *len)
  * domain described by d_config.  Returns an exit status. */
 static int create_domain_start(struct domain_create *dc, libxl_domain_config *d_config)
 {
-    (void)dc;
-    (void)d_config;
-    fprintf(stderr, "xl create: starting domains is not available in this build; use -n\n");
-    return EXIT_FAILURE;
+    uint32_t domid;
+
+    /* libxl logs why it failed and leaves nothing behind. */
+    if (libxl_domain_create_new(xl_ctx(), d_config, &domid, NULL, NULL))
+        return EXIT_FAILURE;
+    return xl_domain_started(d_config, domid, dc->paused, !dc->monitor, !dc->daemonize,
+                             dc->console_autoconnect);
 }
 
 static int create_domain(struct domain_create *dc)

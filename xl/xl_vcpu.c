@@ -1,0 +1,123 @@
+/*
+ * xl_vcpu.c: `xl vcpu-list [Domain...]' (real xl 4.17's columns) and
+ * `xl vcpu-set Domain N' (vCPUs 0..N-1 online, the rest offline).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xl.h"
+#include "xl_lifecycle.h"
+
+static void print_bitmap(const libxl_bitmap *map, int nr_cpus)
+{
+    int set = 0;
+    for (int i = 0; i < nr_cpus; i++)
+        set += libxl_bitmap_test(map, i);
+    fputs(set == nr_cpus ? "all" : set ? "some" : "none", stdout);
+}
+
+static void print_domain_vcpus(uint32_t domid)
+{
+    int n, nr_cpus = 0;
+    libxl_vcpuinfo *v = libxl_list_vcpu(xl_ctx(), domid, &n, &nr_cpus);
+    char *name;
+
+    if (!v) {
+        fprintf(stderr, "libxl_list_vcpu failed.\n");
+        return;
+    }
+    name = libxl_domid_to_name(xl_ctx(), domid);
+    for (int i = 0; i < n; i++) {
+        printf("%-32s %5u %5u", name ? name : "(null)", domid, v[i].vcpuid);
+        if (!v[i].online)
+            printf("%5c %3c%cp ", '-', '-', '-');
+        else
+            printf("%5u %3c%c- ", v[i].cpu, v[i].running ? 'r' : '-', v[i].blocked ? 'b' : '-');
+        printf("%9.1f  ", ((float)v[i].vcpu_time / 1e9));
+        print_bitmap(&v[i].cpumap, nr_cpus);
+        printf(" / ");
+        print_bitmap(&v[i].cpumap_soft, nr_cpus);
+        printf("\n");
+    }
+    free(name);
+    libxl_vcpuinfo_list_free(v, n);
+}
+
+int main_vcpulist(int argc, char **argv)
+{
+    int opt;
+
+    optind = 1;
+    while ((opt = getopt(argc, argv, "h")) != -1) {
+        help("vcpu-list");
+        return opt == 'h' ? 0 : 2;
+    }
+    printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU", "State", "Time(s)",
+           "Affinity (Hard / Soft)");
+    if (optind >= argc) {
+        int n;
+        libxl_dominfo *list = libxl_list_domain(xl_ctx(), &n);
+        if (!list) {
+            fprintf(stderr, "libxl_list_domain failed.\n");
+            return EXIT_FAILURE;
+        }
+        for (int i = 0; i < n; i++)
+            print_domain_vcpus(list[i].domid);
+        libxl_dominfo_list_free(list, n);
+        return EXIT_SUCCESS;
+    }
+    for (; optind < argc; optind++)
+        print_domain_vcpus(xl_find_domain(argv[optind], NULL));
+    return EXIT_SUCCESS;
+}
+
+int main_vcpuset(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"ignore-host", 0, 0, 'i'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+    libxl_dominfo info;
+    libxl_bitmap map;
+    char *end;
+    int opt;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "ih", opts, NULL)) != -1) {
+        if (opt == 'i')
+            continue;
+        help("vcpu-set");
+        return opt == 'h' ? 0 : 2;
+    }
+    if (argc - optind < 2) {
+        help("vcpu-set");
+        return 2;
+    }
+    uint32_t domid = xl_find_domain(argv[optind], NULL);
+    unsigned long n = strtoul(argv[optind + 1], &end, 10);
+    if (end == argv[optind + 1] || *end || n == 0) {
+        fprintf(stderr, "Invalid NUMBER: %s\n", argv[optind + 1]);
+        return EXIT_FAILURE;
+    }
+    libxl_dominfo_init(&info);
+    if (libxl_domain_info(xl_ctx(), &info, domid))
+        return EXIT_FAILURE;
+    if (n > info.vcpu_max_id + 1) {
+        fprintf(stderr, "Error: cannot set %lu vcpus: the domain has a maximum of %u.\n", n,
+                info.vcpu_max_id + 1);
+        return EXIT_FAILURE;
+    }
+    libxl_bitmap_init(&map);
+    if (libxl_bitmap_alloc(xl_ctx(), &map, (int)info.vcpu_max_id + 1))
+        return EXIT_FAILURE;
+    for (unsigned long i = 0; i < n; i++)
+        libxl_bitmap_set(&map, (int)i);
+    int rc = libxl_set_vcpuonline(xl_ctx(), domid, &map, NULL);
+    libxl_bitmap_dispose(&map);
+    if (rc) {
+        fprintf(stderr, "libxl_set_vcpuonline failed domid=%u max_vcpus=%lu, rc: %d\n", domid, n,
+                rc);
+        return EXIT_FAILURE;
+    }
+    return EXIT_SUCCESS;
+}

@@ -17,7 +17,8 @@ const struct cmd_spec cmd_table[] = {
      "-f FILE, --defconfig=FILE\n"
      "                        Use the given configuration file."},
     {"config-update", main_config_update,
-     "Rewrite the deprecated options of a config file, or update a running domain's saved configuration",
+     "Rewrite the deprecated options of a config file, or update a running domain's saved "
+     "configuration",
      "[-i] <ConfigFile> | <Domain> [ConfigFile] [vars]",
      "-i                      Write the rewritten file in place (default: print a unified diff)."},
     {"list", main_list, "List information about all/some domains", "[options] [Domain]\n",

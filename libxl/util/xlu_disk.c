@@ -240,8 +240,9 @@ static bool is_az09(char c)
     return is_az(c) || (c >= '0' && c <= '9');
 }
 
-/* Length matched by rule r at s (-1: no match); *eat: bytes consumed. */
-static long rule_match(const struct rule *r, const char *s, size_t *eat)
+/* Length matched by rule r at s (-1: no match); *eat: bytes consumed.
+ * rest: bytes from s to the end of its line. */
+static long rule_match(const struct rule *r, const char *s, size_t rest, size_t *eat)
 {
     size_t n = strlen(r->word);
     if (strncmp(s, r->word, n))
@@ -265,19 +266,19 @@ static long rule_match(const struct rule *r, const char *s, size_t *eat)
     case S_KEY_REST:
         if (s[n] != '=')
             return -1;
-        *eat = line_end(s);
+        *eat = rest;
         return (long)*eat;
     case S_PREFIX:
         if (s[n] != ':')
             return -1;
         *eat = n + 1;
-        return (long)line_end(s);
+        return (long)rest;
     }
     return -1;
 }
 
 /* The generic rules: unknown `key=X', unknown `prefix:', positional. */
-static long generic_match(const char *s, size_t *eat, enum action *act)
+static long generic_match(const char *s, size_t rest, size_t *eat, enum action *act)
 {
     long best = -1;
     size_t i = 0;
@@ -298,7 +299,7 @@ static long generic_match(const char *s, size_t *eat, enum action *act)
         if (s[j] == ':') {
             long len = (long)j + 1;
             if (s[j + 1] && !is_az09(s[j + 1]) && s[j + 1] != '\n')
-                len = (long)line_end(s);
+                len = (long)rest;
             if (len > best)
                 best = len, *eat = j + 1, *act = A_PREFIX_UNKNOWN;
         }
@@ -497,6 +498,7 @@ static bool apply(struct disk_ctx *dc, enum action act, const char *s, size_t ea
 static int scan(struct disk_ctx *dc)
 {
     const char *s = dc->spec;
+    const char *eol = NULL; /* the end of s's line, found once per line */
 
     while (*s) {
         if (*s == ' ' || *s == '\t' || *s == '\n') {
@@ -504,23 +506,26 @@ static int scan(struct disk_ctx *dc)
                 s++;
             continue;
         }
+        if (!eol || eol < s)
+            eol = s + line_end(s);
+        size_t rest = (size_t)(eol - s);
         long best = -1;
         size_t eat = 0;
         enum action act = A_SKIP;
         for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-            size_t e;
-            long len = rule_match(&rules[i], s, &e);
+            size_t e = 0;
+            long len = rule_match(&rules[i], s, rest, &e);
             if (len > best)
                 best = len, eat = e, act = rules[i].action;
         }
         size_t ge = 0;
         enum action gact = A_SKIP;
-        long glen = generic_match(s, &ge, &gact);
+        long glen = generic_match(s, rest, &ge, &gact);
         if (glen > best)
             best = glen, eat = ge, act = gact;
         if (best < 0 || eat == 0) {
             /* No rule: the rest of the line is bad syntax. */
-            char *bad = matched(s, line_end(s) ? line_end(s) : 1, 0);
+            char *bad = matched(s, rest ? rest : 1, 0);
             disk_err(dc, bad ? bad : s, "bad disk syntax");
             free(bad);
             return dc->err;

@@ -136,14 +136,15 @@ void *libxl__ctrl_buf_alloc(libxl__ctrl *ctrl, size_t len)
 
 void libxl__ctrl_buf_free(libxl__ctrl *ctrl, void *buf)
 {
-    uint8_t *p = buf;
+    uintptr_t start = (uintptr_t)ctrl->region, at = (uintptr_t)buf;
+    uint8_t *p;
     size_t n;
 
-    if (!buf)
+    /* Only buffers of ours: inside the region, after a header. */
+    if (!buf || at < start + HDR_CHUNKS * LIBXL__CTRL_CHUNK || at >= start + ctrl->region_size ||
+        (at - start) % LIBXL__CTRL_CHUNK)
         return;
-    p -= HDR_CHUNKS * LIBXL__CTRL_CHUNK;
-    if (p < ctrl->region || p >= ctrl->region + ctrl->region_size)
-        return;
+    p = ctrl->region + (at - start) - HDR_CHUNKS * LIBXL__CTRL_CHUNK;
     memcpy(&n, p, sizeof(n));
     pthread_mutex_lock(ctrl->lock);
     chunks_mark(ctrl, (unsigned)((p - ctrl->region) / LIBXL__CTRL_CHUNK), (unsigned)n, 0);

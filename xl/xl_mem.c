@@ -31,7 +31,7 @@ int main_memmax(int argc, char **argv)
     int64_t kb = xl_parse_mem_size_kb(argv[2]);
     if (kb == -1) {
         fprintf(stderr, "invalid memory size: %s\n", argv[2]);
-        return 3;
+        exit(3); /* real xl's status, which xl's main would fold into 1 */
     }
     if (libxl_domain_setmaxmem(xl_ctx(), domid, (uint64_t)kb)) {
         fprintf(stderr, "cannot set domid %u static max memory to : %s\n", domid, argv[2]);
@@ -49,7 +49,7 @@ int main_memset(int argc, char **argv)
     int64_t kb = xl_parse_mem_size_kb(argv[2]);
     if (kb == -1) {
         fprintf(stderr, "invalid memory size: %s\n", argv[2]);
-        return 3;
+        exit(3); /* real xl's status, which xl's main would fold into 1 */
     }
     if (libxl_set_memory_target(xl_ctx(), domid, kb, 0, 1))
         return EXIT_FAILURE;

@@ -1,0 +1,37 @@
+#!/bin/sh
+# libxl_watch.sh: examples/libxl-watch, a management daemon linking libxl:
+# it creates a domain from a JSON configuration (as `xl create -n' prints
+# it) asynchronously and reacts to the domain's death event, delivered
+# through its own poll loop; a bad configuration leaves nothing behind.
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/xenhv_lib.sh"
+WATCH=$top_builddir/examples/libxl-watch
+XL=$(cd "$(dirname "$XL")" && pwd)/xl
+HELLO=$top_builddir/examples/guests/hello
+cd "$scratch" || exit 1
+
+printf 'name="watched"\ntype="pvh"\nkernel="%s"\nmemory=32\n' "$HELLO/pvh/hello.elf" > w.cfg
+"$XL" create -n w.cfg > w.json 2> /dev/null
+check "xl create -n writes the JSON configuration"
+
+"$WATCH" -p w.json > out 2> err &
+wpid=$!
+i=0; while ! grep -q '^created' out && kill -0 $wpid 2> /dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+grep -Eq '^created watched domid [0-9]+$' out
+check "libxl-watch creates the domain (asynchronous create, callback)"
+domid=$(awk '/^created/ { print $4 }' out)
+"$XL" list watched | grep -Eq "^watched +$domid +32 "
+check "xl sees the domain libxl-watch created"
+"$XL" destroy watched
+check "xl destroy of the watched domain"
+i=0; while kill -0 $wpid 2> /dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+wait $wpid; rc=$?
+[ $rc = 0 ] && grep -qx "domain $domid died" out
+check "libxl-watch gets the death event in its poll loop and exits 0"
+
+sed 's/"kernel": "[^"]*"/"kernel": "\/nonexistent"/' w.json > bad.json
+"$WATCH" -p bad.json > out 2> err; rc=$?
+[ $rc = 1 ] && grep -q 'creating the domain failed' err && [ "$("$XL" list | wc -l)" = 2 ]
+check "a failing create reports the error and leaves no domain"
+
+done_testing

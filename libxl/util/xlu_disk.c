@@ -136,39 +136,13 @@ static int vdev_and_devtype(struct disk_ctx *dc, char *s)
 
 /* ---- the rules ---- */
 
-enum action {
-    A_SKIP,
-    A_FORMAT,
-    A_CDROM,
-    A_DEVTYPE_CDROM,
-    A_DEVTYPE_DISK,
-    A_DEVTYPE_BAD,
-    A_ACCESS,
-    A_BACKEND,
-    A_BACKENDTYPE,
-    A_SPECIFICATION,
-    A_VDEV,
-    A_SCRIPT,
-    A_DIRECT_IO_SAFE,
-    A_DISCARD,
-    A_NO_DISCARD,
-    A_COLO,
-    A_NO_COLO,
-    A_COLO_HOST,
-    A_COLO_PORT,
-    A_COLO_EXPORT,
-    A_ACTIVE_DISK,
-    A_HIDDEN_DISK,
-    A_TRUSTED,
-    A_UNTRUSTED,
-    A_TARGET,
-    A_UNKNOWN_PARAM,
-    A_PREFIX_FORMAT,
-    A_PREFIX_SCRIPT,
-    A_PREFIX_IGNORED,
-    A_PREFIX_UNKNOWN,
-    A_POSITIONAL,
-};
+struct rule_def;
+
+/* What a matched rule does: text is the match without its trailing
+ * delimiter, value what follows its `=' (or text).  false: stop scanning
+ * this spec. */
+typedef bool rule_fn(struct disk_ctx *dc, const struct rule_def *r, char *text, const char *value,
+                     const char *raw);
 
 /* How a rule matches: a literal word, optionally `=VALUE' (value up to a
  * comma), optionally one trailing comma. */
@@ -179,51 +153,209 @@ enum shape {
     S_PREFIX,    /* word: followed by the rest (looked at, not eaten) */
 };
 
-static const struct rule {
+struct rule_def {
     const char *word;
     enum shape shape;
-    enum action action;
-} rules[] = {
-    {"format", S_KEY_VALUE, A_FORMAT},
-    {"cdrom", S_WORD, A_CDROM},
-    {"devtype=cdrom", S_WORD, A_DEVTYPE_CDROM},
-    {"devtype=disk", S_WORD, A_DEVTYPE_DISK},
-    {"devtype", S_KEY_VALUE, A_DEVTYPE_BAD},
-    {"access", S_KEY_VALUE, A_ACCESS},
-    {"backend", S_KEY_VALUE, A_BACKEND},
-    {"backendtype", S_KEY_VALUE, A_BACKENDTYPE},
-    {"specification", S_KEY_VALUE, A_SPECIFICATION},
-    {"vdev", S_KEY_VALUE, A_VDEV},
-    {"script", S_KEY_VALUE, A_SCRIPT},
-    {"direct-io-safe", S_WORD, A_DIRECT_IO_SAFE},
-    {"discard", S_WORD, A_DISCARD},
-    {"no-discard", S_WORD, A_NO_DISCARD},
-    {"colo", S_WORD, A_COLO},
-    {"no-colo", S_WORD, A_NO_COLO},
-    {"colo-host", S_KEY_VALUE, A_COLO_HOST},
-    {"colo-port", S_KEY_VALUE, A_COLO_PORT},
-    {"colo-export", S_KEY_VALUE, A_COLO_EXPORT},
-    {"active-disk", S_KEY_VALUE, A_ACTIVE_DISK},
-    {"hidden-disk", S_KEY_VALUE, A_HIDDEN_DISK},
-    {"trusted", S_WORD, A_TRUSTED},
-    {"untrusted", S_WORD, A_UNTRUSTED},
-    {"target", S_KEY_REST, A_TARGET},
-    {"raw", S_PREFIX, A_PREFIX_FORMAT},
-    {"qcow", S_PREFIX, A_PREFIX_FORMAT},
-    {"qcow2", S_PREFIX, A_PREFIX_FORMAT},
-    {"vhd", S_PREFIX, A_PREFIX_FORMAT},
-    {"iscsi", S_PREFIX, A_PREFIX_SCRIPT},
-    {"nbd", S_PREFIX, A_PREFIX_SCRIPT},
-    {"enbd", S_PREFIX, A_PREFIX_SCRIPT},
-    {"drbd", S_PREFIX, A_PREFIX_SCRIPT},
-    {"tapdisk", S_PREFIX, A_PREFIX_IGNORED},
-    {"tap", S_PREFIX, A_PREFIX_IGNORED},
-    {"tap2", S_PREFIX, A_PREFIX_IGNORED},
-    {"aio", S_PREFIX, A_PREFIX_IGNORED},
-    {"ioemu", S_PREFIX, A_PREFIX_IGNORED},
-    {"file", S_PREFIX, A_PREFIX_IGNORED},
-    {"phy", S_PREFIX, A_PREFIX_IGNORED},
+    rule_fn *fn;
+    size_t off;       /* the libxl_device_disk field, for the generic handlers */
+    int arg;          /* the value a flag is set to */
+    const char *what; /* the field's name in messages */
 };
+
+#define DISK(field)        offsetof(libxl_device_disk, field)
+#define FIELD(dc, r, type) ((type *)((char *)(dc)->disk + (r)->off))
+
+static bool do_format(struct disk_ctx *dc, const struct rule_def *r, char *text, const char *value,
+                      const char *raw)
+{
+    (void)r, (void)text, (void)raw;
+    set_format(dc, value);
+    return true;
+}
+
+static bool do_int(struct disk_ctx *dc, const struct rule_def *r, char *text, const char *value,
+                   const char *raw)
+{
+    (void)text, (void)value, (void)raw;
+    *FIELD(dc, r, int) = r->arg;
+    return true;
+}
+
+static bool do_bool(struct disk_ctx *dc, const struct rule_def *r, char *text, const char *value,
+                    const char *raw)
+{
+    (void)text, (void)value, (void)raw;
+    *FIELD(dc, r, bool) = r->arg;
+    return true;
+}
+
+static bool do_defbool(struct disk_ctx *dc, const struct rule_def *r, char *text, const char *value,
+                       const char *raw)
+{
+    (void)text, (void)value, (void)raw;
+    libxl_defbool_set(FIELD(dc, r, libxl_defbool), r->arg);
+    return true;
+}
+
+static bool do_string(struct disk_ctx *dc, const struct rule_def *r, char *text, const char *value,
+                      const char *raw)
+{
+    char msg[64];
+    (void)text, (void)raw;
+    snprintf(msg, sizeof(msg), "%s respecified", r->what);
+    save_string(dc, msg, FIELD(dc, r, char *), value);
+    return true;
+}
+
+static bool do_access(struct disk_ctx *dc, const struct rule_def *r, char *text, const char *value,
+                      const char *raw)
+{
+    (void)r, (void)text, (void)raw;
+    set_access(dc, value);
+    return true;
+}
+
+static bool do_enum(struct disk_ctx *dc, const struct rule_def *r, char *text, const char *value,
+                    const char *raw)
+{
+    const struct enum_word *words = r->off == DISK(backend) ? backends : specifications;
+    int v = *FIELD(dc, r, int);
+    (void)text, (void)raw;
+    set_word(dc, words, &v, r->off == DISK(backend) ? "backend" : "specification", r->what, value);
+    *FIELD(dc, r, int) = v;
+    return true;
+}
+
+static bool do_colo_port(struct disk_ctx *dc, const struct rule_def *r, char *text,
+                         const char *value, const char *raw)
+{
+    (void)r, (void)text, (void)raw;
+    if (atoi(value))
+        dc->disk->colo_port = atoi(value);
+    else
+        disk_err(dc, value, "unknown value for colo_port");
+    return true;
+}
+
+/* An error about the whole match; r->arg: stop scanning after it. */
+static bool do_error(struct disk_ctx *dc, const struct rule_def *r, char *text, const char *value,
+                     const char *raw)
+{
+    (void)text, (void)value;
+    disk_err(dc, raw, r->what);
+    return !r->arg;
+}
+
+static bool do_prefix_format(struct disk_ctx *dc, const struct rule_def *r, char *text,
+                             const char *value, const char *raw)
+{
+    (void)r, (void)value, (void)raw;
+    dc->had_depr_prefix = true;
+    set_format(dc, text);
+    return true;
+}
+
+static bool do_prefix_script(struct disk_ctx *dc, const struct rule_def *r, char *text,
+                             const char *value, const char *raw)
+{
+    (void)r, (void)value, (void)raw;
+    dc->had_depr_prefix = true;
+    size_t n = strlen(text) + sizeof("block-");
+    char *script = malloc(n);
+    if (!script) {
+        dc->err = ENOMEM;
+        return false;
+    }
+    snprintf(script, n, "block-%s", text);
+    save_string(dc, "script respecified", &dc->disk->script, script);
+    free(script);
+    return true;
+}
+
+static bool do_prefix_ignored(struct disk_ctx *dc, const struct rule_def *r, char *text,
+                              const char *value, const char *raw)
+{
+    (void)r, (void)text, (void)value, (void)raw;
+    dc->had_depr_prefix = true;
+    return true;
+}
+
+/* false: too many positional parameters (stop scanning). */
+static bool do_positional(struct disk_ctx *dc, const struct rule_def *r, char *text,
+                          const char *value, const char *raw)
+{
+    libxl_device_disk *disk = dc->disk;
+    (void)r, (void)value, (void)raw;
+
+    if (dc->err) {
+        /* earlier errors would only cause more */
+    } else if (!disk->pdev_path) {
+        save_string(dc, "target respecified", &disk->pdev_path, text);
+    } else if (!dc->had_depr_prefix && disk->format == LIBXL_DISK_FORMAT_UNKNOWN) {
+        if (!*disk->pdev_path && vdev_and_devtype(dc, text))
+            disk->format = LIBXL_DISK_FORMAT_EMPTY;
+        else
+            set_format(dc, text);
+    } else if (!disk->vdev) {
+        if (!vdev_and_devtype(dc, text))
+            save_string(dc, "vdev respecified", &disk->vdev, text);
+    } else if (!dc->access_set) {
+        dc->access_set = true;
+        set_access(dc, text);
+    } else {
+        disk_err(dc, text, "too many positional parameters");
+        return false;
+    }
+    return true;
+}
+
+/* clang-format off */
+static const struct rule_def rules[] = {
+    {"format",         S_KEY_VALUE, do_format,  0, 0, "format"},
+    {"cdrom",          S_WORD,      do_int,     DISK(is_cdrom), 1, NULL},
+    {"devtype=cdrom",  S_WORD,      do_int,     DISK(is_cdrom), 1, NULL},
+    {"devtype=disk",   S_WORD,      do_int,     DISK(is_cdrom), 0, NULL},
+    {"devtype",        S_KEY_VALUE, do_error,   0, 0, "unknown value for type"},
+    {"access",         S_KEY_VALUE, do_access,  0, 0, "access"},
+    {"backend",        S_KEY_VALUE, do_string,  DISK(backend_domname), 0, "backend"},
+    {"backendtype",    S_KEY_VALUE, do_enum,    DISK(backend), 0, "backendtype"},
+    {"specification",  S_KEY_VALUE, do_enum,    DISK(specification), 0, "specification"},
+    {"vdev",           S_KEY_VALUE, do_string,  DISK(vdev), 0, "vdev"},
+    {"script",         S_KEY_VALUE, do_string,  DISK(script), 0, "script"},
+    {"direct-io-safe", S_WORD,      do_bool,    DISK(direct_io_safe), 1, NULL},
+    {"discard",        S_WORD,      do_defbool, DISK(discard_enable), 1, NULL},
+    {"no-discard",     S_WORD,      do_defbool, DISK(discard_enable), 0, NULL},
+    {"colo",           S_WORD,      do_defbool, DISK(colo_enable), 1, NULL},
+    {"no-colo",        S_WORD,      do_defbool, DISK(colo_enable), 0, NULL},
+    {"colo-host",      S_KEY_VALUE, do_string,  DISK(colo_host), 0, "colo-host"},
+    {"colo-port",      S_KEY_VALUE, do_colo_port, 0, 0, "colo-port"},
+    {"colo-export",    S_KEY_VALUE, do_string,  DISK(colo_export), 0, "colo-export"},
+    {"active-disk",    S_KEY_VALUE, do_string,  DISK(active_disk), 0, "active-disk"},
+    {"hidden-disk",    S_KEY_VALUE, do_string,  DISK(hidden_disk), 0, "hidden-disk"},
+    {"trusted",        S_WORD,      do_defbool, DISK(trusted), 1, NULL},
+    {"untrusted",      S_WORD,      do_defbool, DISK(trusted), 0, NULL},
+    {"target",         S_KEY_REST,  do_string,  DISK(pdev_path), 0, "target"},
+    {"raw",            S_PREFIX,    do_prefix_format, 0, 0, NULL},
+    {"qcow",           S_PREFIX,    do_prefix_format, 0, 0, NULL},
+    {"qcow2",          S_PREFIX,    do_prefix_format, 0, 0, NULL},
+    {"vhd",            S_PREFIX,    do_prefix_format, 0, 0, NULL},
+    {"iscsi",          S_PREFIX,    do_prefix_script, 0, 0, NULL},
+    {"nbd",            S_PREFIX,    do_prefix_script, 0, 0, NULL},
+    {"enbd",           S_PREFIX,    do_prefix_script, 0, 0, NULL},
+    {"drbd",           S_PREFIX,    do_prefix_script, 0, 0, NULL},
+    {"tapdisk",        S_PREFIX,    do_prefix_ignored, 0, 0, NULL},
+    {"tap",            S_PREFIX,    do_prefix_ignored, 0, 0, NULL},
+    {"tap2",           S_PREFIX,    do_prefix_ignored, 0, 0, NULL},
+    {"aio",            S_PREFIX,    do_prefix_ignored, 0, 0, NULL},
+    {"ioemu",          S_PREFIX,    do_prefix_ignored, 0, 0, NULL},
+    {"file",           S_PREFIX,    do_prefix_ignored, 0, 0, NULL},
+    {"phy",            S_PREFIX,    do_prefix_ignored, 0, 0, NULL},
+};
+/* The generic rules, tried after the table. */
+static const struct rule_def unknown_param = {NULL, S_WORD, do_error, 0, 0, "unknown parameter"};
+static const struct rule_def unknown_prefix = {NULL, S_PREFIX, do_error, 0, 1, "unknown deprecated disk prefix"};
+static const struct rule_def positional = {NULL, S_WORD, do_positional, 0, 0, NULL};
+/* clang-format on */
 
 static size_t line_end(const char *s)
 {
@@ -242,7 +374,7 @@ static bool is_az09(char c)
 
 /* Length matched by rule r at s (-1: no match); *eat: bytes consumed.
  * rest: bytes from s to the end of its line. */
-static long rule_match(const struct rule *r, const char *s, size_t rest, size_t *eat)
+static long rule_match(const struct rule_def *r, const char *s, size_t rest, size_t *eat)
 {
     size_t n = strlen(r->word);
     if (strncmp(s, r->word, n))
@@ -278,7 +410,7 @@ static long rule_match(const struct rule *r, const char *s, size_t rest, size_t 
 }
 
 /* The generic rules: unknown `key=X', unknown `prefix:', positional. */
-static long generic_match(const char *s, size_t rest, size_t *eat, enum action *act)
+static long generic_match(const char *s, size_t rest, size_t *eat, const struct rule_def **rule)
 {
     long best = -1;
     size_t i = 0;
@@ -290,7 +422,7 @@ static long generic_match(const char *s, size_t rest, size_t *eat, enum action *
         /* [a-z][-a-z0-9]*=[^,],? */
         if (s[i] == '=' && s[i + 1] && s[i + 1] != ',' && s[i + 1] != '\n') {
             size_t n = i + 2 + (s[i + 2] == ',');
-            best = (long)n, *eat = n, *act = A_UNKNOWN_PARAM;
+            best = (long)n, *eat = n, *rule = &unknown_param;
         }
         /* [a-z][a-z0-9]*:/([^a-z0-9].*)? */
         size_t j = 1;
@@ -301,7 +433,7 @@ static long generic_match(const char *s, size_t rest, size_t *eat, enum action *
             if (s[j + 1] && !is_az09(s[j + 1]) && s[j + 1] != '\n')
                 len = (long)rest;
             if (len > best)
-                best = len, *eat = j + 1, *act = A_PREFIX_UNKNOWN;
+                best = len, *eat = j + 1, *rule = &unknown_prefix;
         }
     }
     /* [^=,]*,|[^=,]+,? */
@@ -311,7 +443,7 @@ static long generic_match(const char *s, size_t rest, size_t *eat, enum action *
     if (s[i] == ',' || i > 0) {
         size_t n = i + (s[i] == ',');
         if ((long)n > best)
-            best = (long)n, *eat = n, *act = A_POSITIONAL;
+            best = (long)n, *eat = n, *rule = &positional;
     }
     return best;
 }
@@ -329,169 +461,21 @@ static char *matched(const char *s, size_t len, char delim)
     return t;
 }
 
-/* false: too many positional parameters (stop scanning). */
-static bool positional(struct disk_ctx *dc, char *text)
-{
-    libxl_device_disk *disk = dc->disk;
-
-    if (dc->err) {
-        /* earlier errors would only cause more */
-    } else if (!disk->pdev_path) {
-        save_string(dc, "target respecified", &disk->pdev_path, text);
-    } else if (!dc->had_depr_prefix && disk->format == LIBXL_DISK_FORMAT_UNKNOWN) {
-        if (!*disk->pdev_path && vdev_and_devtype(dc, text))
-            disk->format = LIBXL_DISK_FORMAT_EMPTY;
-        else
-            set_format(dc, text);
-    } else if (!disk->vdev) {
-        if (!vdev_and_devtype(dc, text))
-            save_string(dc, "vdev respecified", &disk->vdev, text);
-    } else if (!dc->access_set) {
-        dc->access_set = true;
-        set_access(dc, text);
-    } else {
-        disk_err(dc, text, "too many positional parameters");
-        return false;
-    }
-    return true;
-}
-
 /* Apply one matched rule; false: stop scanning this spec. */
-static bool apply(struct disk_ctx *dc, enum action act, const char *s, size_t eat)
+static bool apply(struct disk_ctx *dc, const struct rule_def *r, const char *s, size_t eat)
 {
-    libxl_device_disk *disk = dc->disk;
-    char *text = matched(s, eat, act >= A_PREFIX_FORMAT && act <= A_PREFIX_UNKNOWN ? ':' : ',');
-    const char *value = text && strchr(text, '=') ? strchr(text, '=') + 1 : text;
-    bool go_on = true;
+    char *text = matched(s, eat, r->shape == S_PREFIX ? ':' : ',');
+    char *raw = matched(s, eat, 0);
+    bool go_on = false;
 
-    if (!text) {
+    if (!text || !raw) {
         dc->err = ENOMEM;
-        return false;
-    }
-    switch (act) {
-    case A_SKIP:
-        break;
-    case A_FORMAT:
-        set_format(dc, value);
-        break;
-    case A_CDROM:
-    case A_DEVTYPE_CDROM:
-        disk->is_cdrom = 1;
-        break;
-    case A_DEVTYPE_DISK:
-        disk->is_cdrom = 0;
-        break;
-    case A_DEVTYPE_BAD: {
-        char *raw = matched(s, eat, 0);
-        disk_err(dc, raw ? raw : text, "unknown value for type");
-        free(raw);
-        break;
-    }
-    case A_ACCESS:
-        set_access(dc, value);
-        break;
-    case A_BACKEND:
-        save_string(dc, "backend respecified", &disk->backend_domname, value);
-        break;
-    case A_BACKENDTYPE: {
-        int b = (int)disk->backend;
-        set_word(dc, backends, &b, "backend", "backendtype", value);
-        disk->backend = (libxl_disk_backend)b;
-        break;
-    }
-    case A_SPECIFICATION: {
-        int sp = (int)disk->specification;
-        set_word(dc, specifications, &sp, "specification", "specification", value);
-        disk->specification = (libxl_disk_specification)sp;
-        break;
-    }
-    case A_VDEV:
-        save_string(dc, "vdev respecified", &disk->vdev, value);
-        break;
-    case A_SCRIPT:
-        save_string(dc, "script respecified", &disk->script, value);
-        break;
-    case A_DIRECT_IO_SAFE:
-        disk->direct_io_safe = 1;
-        break;
-    case A_DISCARD:
-        libxl_defbool_set(&disk->discard_enable, true);
-        break;
-    case A_NO_DISCARD:
-        libxl_defbool_set(&disk->discard_enable, false);
-        break;
-    case A_COLO:
-        libxl_defbool_set(&disk->colo_enable, true);
-        break;
-    case A_NO_COLO:
-        libxl_defbool_set(&disk->colo_enable, false);
-        break;
-    case A_COLO_HOST:
-        save_string(dc, "colo-host respecified", &disk->colo_host, value);
-        break;
-    case A_COLO_PORT:
-        if (atoi(value))
-            disk->colo_port = atoi(value);
-        else
-            disk_err(dc, value, "unknown value for colo_port");
-        break;
-    case A_COLO_EXPORT:
-        save_string(dc, "colo-export respecified", &disk->colo_export, value);
-        break;
-    case A_ACTIVE_DISK:
-        save_string(dc, "active-disk respecified", &disk->active_disk, value);
-        break;
-    case A_HIDDEN_DISK:
-        save_string(dc, "hidden-disk respecified", &disk->hidden_disk, value);
-        break;
-    case A_TRUSTED:
-        libxl_defbool_set(&disk->trusted, true);
-        break;
-    case A_UNTRUSTED:
-        libxl_defbool_set(&disk->trusted, false);
-        break;
-    case A_TARGET:
-        save_string(dc, "target respecified", &disk->pdev_path, value);
-        break;
-    case A_UNKNOWN_PARAM: {
-        char *raw = matched(s, eat, 0);
-        disk_err(dc, raw ? raw : text, "unknown parameter");
-        free(raw);
-        break;
-    }
-    case A_PREFIX_FORMAT:
-        dc->had_depr_prefix = true;
-        set_format(dc, text);
-        break;
-    case A_PREFIX_SCRIPT: {
-        dc->had_depr_prefix = true;
-        size_t n = strlen(text) + sizeof("block-");
-        char *script = malloc(n);
-        if (!script) {
-            dc->err = ENOMEM;
-            go_on = false;
-            break;
-        }
-        snprintf(script, n, "block-%s", text);
-        save_string(dc, "script respecified", &disk->script, script);
-        free(script);
-        break;
-    }
-    case A_PREFIX_IGNORED:
-        dc->had_depr_prefix = true;
-        break;
-    case A_PREFIX_UNKNOWN: {
-        char *raw = matched(s, eat, 0);
-        disk_err(dc, raw ? raw : text, "unknown deprecated disk prefix");
-        free(raw);
-        go_on = false;
-        break;
-    }
-    case A_POSITIONAL:
-        go_on = positional(dc, text);
-        break;
+    } else {
+        const char *eq = strchr(text, '=');
+        go_on = r->fn(dc, r, text, eq ? eq + 1 : text, raw);
     }
     free(text);
+    free(raw);
     return go_on;
 }
 
@@ -511,26 +495,26 @@ static int scan(struct disk_ctx *dc)
         size_t rest = (size_t)(eol - s);
         long best = -1;
         size_t eat = 0;
-        enum action act = A_SKIP;
+        const struct rule_def *rule = NULL;
         for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
             size_t e = 0;
             long len = rule_match(&rules[i], s, rest, &e);
             if (len > best)
-                best = len, eat = e, act = rules[i].action;
+                best = len, eat = e, rule = &rules[i];
         }
         size_t ge = 0;
-        enum action gact = A_SKIP;
-        long glen = generic_match(s, rest, &ge, &gact);
+        const struct rule_def *grule = NULL;
+        long glen = generic_match(s, rest, &ge, &grule);
         if (glen > best)
-            best = glen, eat = ge, act = gact;
-        if (best < 0 || eat == 0) {
+            best = glen, eat = ge, rule = grule;
+        if (best < 0 || eat == 0 || !rule) {
             /* No rule: the rest of the line is bad syntax. */
             char *bad = matched(s, rest ? rest : 1, 0);
             disk_err(dc, bad ? bad : s, "bad disk syntax");
             free(bad);
             return dc->err;
         }
-        if (!apply(dc, act, s, eat))
+        if (!apply(dc, rule, s, eat))
             return dc->err;
         s += eat;
     }

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libxl_internal.h"
+#include "libxl_dom.h"
+#include "public/hvm/params.h"
 #include "public/sysctl.h"
 
 int libxl__domctl_simple(libxl_ctx *ctx, uint32_t cmd, uint32_t domid)
@@ -214,13 +215,14 @@ int libxl_domain_unpause(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how
     return pause_op(ctx, domid, XEN_DOMCTL_unpausedomain);
 }
 
-/* Write cmd to control/shutdown, as libxl does: the guest must have the
- * PV control interface (HVM guests announce it with
- * control/feature-<cmd>; PV and PVH guests always have it). */
+/* Write cmd to control/shutdown, as libxl does.  The guest must have the
+ * PV control interface: PV and PVH guests always have it, an HVM guest
+ * only once its PV drivers set up the event callback
+ * (HVM_PARAM_CALLBACK_IRQ), else ERROR_NOPARAVIRT. */
 static int shutdown_request(libxl_ctx *ctx, uint32_t domid, const char *cmd)
 {
     libxl_dominfo info;
-    char path[96], *feature = NULL;
+    char path[96];
     int rc;
 
     if ((rc = libxl__ctx_ensure(ctx)))
@@ -230,12 +232,9 @@ static int shutdown_request(libxl_ctx *ctx, uint32_t domid, const char *cmd)
     if (rc)
         return rc;
     if (info.domain_type == LIBXL_DOMAIN_TYPE_HVM) {
-        snprintf(path, sizeof(path), "/local/domain/%u/control/feature-%s", domid, cmd);
-        if (libxl__xs_read(ctx->xs, 0, path, &feature) || strcmp(feature, "1")) {
-            free(feature);
+        uint64_t callback = 0;
+        if (libxl__hvm_param_get(ctx, domid, HVM_PARAM_CALLBACK_IRQ, &callback) || !callback)
             return ERROR_NOPARAVIRT;
-        }
-        free(feature);
     }
     snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", domid);
     rc = libxl__xs_write(ctx->xs, 0, path, cmd);

@@ -163,6 +163,11 @@ check "HVM memory map keeps the VGA/ROM hole"
 "$XL" list g-hvm | grep -Eq '^g-hvm +[0-9]+ +63 '
 check "xl list: the HVM guest's RAM without the VGA hole (63 MiB)"
 
+"$XL" shutdown g-hvm 2> err; rc=$?
+[ $rc = 1 ] && grep -q 'PV control interface not available' err &&
+    grep -qx 'shutdown failed (rc=-10)' err
+check "xl shutdown of an HVM guest without PV drivers: real xl's messages, exit 1"
+
 # --- host information ---
 "$XL" info > info
 keys="host release version machine nr_cpus max_cpu_id nr_nodes cores_per_socket threads_per_core cpu_mhz hw_caps virt_caps total_memory free_memory sharing_freed_memory sharing_used_memory outstanding_claims free_cpus xen_major xen_minor xen_extra xen_version xen_caps xen_scheduler xen_pagesize platform_params xen_changeset xen_commandline cc_compiler cc_compile_by cc_compile_domain cc_compile_date build_id xend_config_format"
@@ -213,6 +218,17 @@ check "the monitor logs that it waits for the domain"
 i=0; while ! grep -q 'has been destroyed' "$XENHV_RUNDIR/xl-g-mon.log" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 grep -q "Domain $mon has been destroyed." "$XENHV_RUNDIR/xl-g-mon.log"
 check "the monitor sees the domain's death and exits"
+
+"$XL" create -F g-mon.cfg 2> fg.err &
+fgpid=$!
+i=0; while ! "$XL" domid g-mon > /dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+"$XL" destroy g-mon
+wait $fgpid; rc=$?
+[ $rc = 0 ] && grep -q 'Waiting for domain g-mon' fg.err && grep -q 'has been destroyed.' fg.err
+check "xl create -F monitors in the foreground until the domain dies"
+"$XL" create -e g-mon.cfg 2> /dev/null && ! pgrep -f "xl create -e g-mon.cfg" > /dev/null
+check "xl create -e returns with no monitor"
+"$XL" destroy g-mon
 
 # --- destroy ---
 "$XL" destroy nosuch 2> err; rc=$?

@@ -36,6 +36,8 @@ struct hvm_test {
     uint8_t serial[1024];
     size_t serial_len;
     int sleep_typ;
+    int64_t new_offset; /* from time_offset_changed */
+    unsigned offset_calls;
 };
 
 extern struct hvm_test T;

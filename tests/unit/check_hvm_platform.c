@@ -21,7 +21,7 @@ static uint64_t t_now(void *o)
 }
 static int64_t t_wall(void *o)
 {
-    return T.wall;
+    return T.wall + (int64_t)(T.now - 1000000000000ULL);
 }
 static void t_kick(void *o, unsigned vcpu)
 {
@@ -56,7 +56,14 @@ static void t_sleep(void *o, unsigned typ)
     T.sleep_typ = (int)typ;
 }
 
+static void t_offset(void *o, int64_t seconds)
+{
+    T.new_offset = seconds;
+    T.offset_calls++;
+}
+
 static const struct hvm_platform_ops test_ops = {
+    .time_offset_changed = t_offset,
     .now_ns = t_now,
     .wall_ns = t_wall,
     .kick = t_kick,

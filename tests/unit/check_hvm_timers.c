@@ -225,6 +225,11 @@ START_TEST(rtc_time_bcd_binary_offset)
     hvm_test_start_offset(EMU_HVM, 1, 3600 + 86400);
     ck_assert_uint_eq(cmos(4), 0x23);
     ck_assert_uint_eq(cmos(7), 0x15);
+    /* settimeoffset back to none: the clock follows. */
+    hvm_platform_set_time_offset(T.p, 0);
+    ck_assert_uint_eq(cmos(4), 0x22);
+    ck_assert_uint_eq(cmos(7), 0x14);
+    ck_assert_uint_eq(T.offset_calls, 0);
     hvm_test_stop();
 }
 END_TEST
@@ -251,6 +256,10 @@ START_TEST(rtc_set_time_and_update_in_progress)
     ck_assert_uint_eq(cmos(0), 0x05);
     ck_assert_uint_eq(cmos(0x0a) & 0x80, 0); /* no UIP while SET */
     cmos_set(0x0b, 0x02);
+    /* The guest's time is now 2030-01-02 03:04:05 when the host's is
+     * 1700000006: the domain's time offset moves, as on Xen. */
+    ck_assert_uint_eq(T.offset_calls, 1);
+    ck_assert_int_eq(T.new_offset, 1893553445LL - 1700000006LL);
     hvm_test_advance(1000000000);
     ck_assert_uint_eq(cmos(0), 0x06);
     ck_assert_uint_eq(cmos(2), 0x04);

@@ -37,6 +37,9 @@ struct hvm_platform_ops {
     void (*serial_write)(void *opaque, const uint8_t *buf, size_t len);
     /* PM1a_CNT SLP_EN written with SLP_TYP (hvmloader's _S5 is 0). */
     void (*acpi_sleep)(void *opaque, unsigned slp_typ);
+    /* The guest set its RTC: its time is now the host's + seconds (as Xen
+     * moves d->time_offset; the toolstack keeps it for the next boot). */
+    void (*time_offset_changed)(void *opaque, int64_t seconds);
 };
 
 /* Create from the domain's emulation flags, max_vcpus and time offset.
@@ -47,6 +50,7 @@ struct hvm_platform *hvm_platform_create(const struct domain *d,
 void hvm_platform_destroy(struct hvm_platform *p);
 /* Names of the devices present, for logs and tests. */
 unsigned hvm_platform_devices(const struct hvm_platform *p, const char **names, unsigned max);
+/* XEN_DOMCTL_settimeoffset: the RTC moves by the change. */
 void hvm_platform_set_time_offset(struct hvm_platform *p, int64_t seconds);
 /* The TSC rate assumed for IA32_TSC_DEADLINE: guest TSC = now_ns * khz / 1e6
  * (0, the default, leaves TSC-deadline mode unsupported). */

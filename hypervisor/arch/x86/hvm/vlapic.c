@@ -425,7 +425,7 @@ static int reg_write(struct vlapic *l, unsigned off, uint32_t val)
         l->esr_pending = 0;
         return 0;
     case 0x300:
-        l->icr_lo = val & 0xcdfffu;
+        l->icr_lo = val & 0xccfffu;
         send_ipi(l, l->icr_lo, x2apic_mode(l) ? l->icr_hi : l->icr_hi >> 24);
         return 0;
     case 0x310:
@@ -512,9 +512,37 @@ static int apic_base_write(struct vlapic *l, uint64_t val)
     return 0;
 }
 
+/* The x2APIC registers (MSR 0x800 + offset / 16): readable, and for the
+ * writable ones the bits a write may set (others #GP, as on hardware). */
+#define X2_R 1
+#define X2_W 2
+static const struct {
+    uint8_t access;
+    uint32_t wmask;
+} x2apic_regs[0x40] = {
+    [0x02] = {X2_R, 0},                       /* ID */
+    [0x03] = {X2_R, 0},                       /* version */
+    [0x08] = {X2_R | X2_W, 0xff},             /* TPR */
+    [0x0a] = {X2_R, 0},                       /* PPR */
+    [0x0b] = {X2_W, 0},                       /* EOI: only 0 */
+    [0x0d] = {X2_R, 0},                       /* LDR */
+    [0x0f] = {X2_R | X2_W, 0x1ff},            /* SVR */
+    [0x10 ... 0x27] = {X2_R, 0},              /* ISR, TMR, IRR */
+    [0x28] = {X2_R | X2_W, 0},                /* ESR: only 0 */
+    [0x30] = {X2_R | X2_W, 0xccfff},          /* ICR (64-bit) */
+    [0x32] = {X2_R | X2_W, 0x710ff},          /* LVT timer */
+    [0x33 ... 0x34] = {X2_R | X2_W, 0x117ff}, /* LVT thermal, perf */
+    [0x35 ... 0x36] = {X2_R | X2_W, 0x1f7ff}, /* LVT LINT0, LINT1 */
+    [0x37] = {X2_R | X2_W, 0x110ff},          /* LVT error */
+    [0x38] = {X2_R | X2_W, 0xffffffff},       /* initial count */
+    [0x39] = {X2_R, 0},                       /* current count */
+    [0x3e] = {X2_R | X2_W, 0xb},              /* divide configuration */
+    [0x3f] = {X2_W, 0xff},                    /* SELF IPI */
+};
+
 int vlapic_msr(struct vlapic *l, uint32_t msr, bool write, uint64_t *val)
 {
-    unsigned off;
+    unsigned idx;
 
     if (msr == MSR_APIC_BASE) {
         if (write)
@@ -533,66 +561,28 @@ int vlapic_msr(struct vlapic *l, uint32_t msr, bool write, uint64_t *val)
     }
     if (msr < 0x800 || msr > 0x8ff)
         return -ENOENT;
-    if (!x2apic_mode(l))
+    idx = msr - 0x800;
+    if (!x2apic_mode(l) || idx >= 0x40 || !(x2apic_regs[idx].access & (write ? X2_W : X2_R)))
         return -EINVAL;
-    off = (msr - 0x800) << 4;
     if (!write) {
-        switch (off) {
-        case 0x20:
-        case 0x30:
-        case 0x80:
-        case 0xa0:
-        case 0xd0:
-        case 0xf0:
-        case 0x280:
-        case 0x380:
-        case 0x390:
-        case 0x3e0:
-            break;
-        case 0x300:
-            *val = ((uint64_t)l->icr_hi << 32) | l->icr_lo;
-            return 0;
-        default:
-            if ((off >= 0x100 && off < 0x280) || (off >= 0x320 && off <= 0x370))
-                break;
-            return -EINVAL;
-        }
-        *val = reg_read(l, off);
+        *val = idx == 0x30 ? ((uint64_t)l->icr_hi << 32) | l->icr_lo : reg_read(l, idx << 4);
         return 0;
     }
-    switch (off) {
-    case 0x300: /* ICR, 64 bits: destination in the high half */
-        if (*val & 0xfff33000ULL)
-            return -EINVAL;
+    if ((uint32_t)*val & ~x2apic_regs[idx].wmask)
+        return -EINVAL;
+    if (idx == 0x30) { /* ICR: the destination in the high half */
         l->icr_hi = (uint32_t)(*val >> 32);
-        l->icr_lo = (uint32_t)*val & 0xcdfffu;
+        l->icr_lo = (uint32_t)*val;
         send_ipi(l, l->icr_lo, l->icr_hi);
         return 0;
-    case 0x3f0: /* SELF IPI */
-        if (*val & ~0xffULL)
-            return -EINVAL;
-        send_ipi(l, (uint32_t)*val | (1u << 18), 0);
-        return 0;
-    case 0x80:
-    case 0xb0:
-    case 0xf0:
-    case 0x280:
-    case 0x380:
-    case 0x3e0:
-        break;
-    default:
-        if (off >= 0x320 && off <= 0x370)
-            break;
-        return -EINVAL; /* read-only or absent */
     }
     if (*val >> 32)
         return -EINVAL;
-    if ((off == 0xb0 || off == 0x280) && *val != 0)
-        return -EINVAL;
-    if ((off == 0x80 && *val > 0xff) || (off == 0xf0 && (*val & ~0x1ffULL)) ||
-        (off == 0x3e0 && (*val & ~0xbULL)))
-        return -EINVAL;
-    return reg_write(l, off, (uint32_t)*val);
+    if (idx == 0x3f) {
+        send_ipi(l, (uint32_t)*val | (1u << 18), 0); /* fixed, to self */
+        return 0;
+    }
+    return reg_write(l, idx << 4, (uint32_t)*val);
 }
 
 /* ---- device ---- */

@@ -44,6 +44,7 @@ struct vrtc {
     uint64_t base_ns;
     uint64_t last_second; /* second index last checked for UF/AF */
     uint64_t last_period; /* periodic tick index last checked for PF */
+    int64_t offset;       /* the domain's time offset base_s includes */
     bool irq;
     struct hvm_timer periodic, update;
 };
@@ -158,6 +159,32 @@ static int64_t load_time(const struct vrtc *s)
            sec;
 }
 
+/* The toolstack moved the domain's time offset: move the clock with it. */
+static void sync_offset(struct vrtc *s)
+{
+    if (s->p->time_offset_s != s->offset) {
+        s->base_s += s->p->time_offset_s - s->offset;
+        s->offset = s->p->time_offset_s;
+    }
+}
+
+/* The guest set the time to t at now: a new time offset, as on Xen. */
+static void guest_set_time(struct vrtc *s, int64_t t, uint64_t now)
+{
+    struct hvm_platform *p = s->p;
+    int64_t host_s;
+
+    s->base_s = t;
+    s->base_ns = now;
+    s->last_second = (uint64_t)t;
+    if (!p->ops.wall_ns)
+        return;
+    host_s = p->ops.wall_ns(p->ops.opaque) / (int64_t)NS;
+    s->offset = p->time_offset_s = t - host_s;
+    if (p->ops.time_offset_changed)
+        p->ops.time_offset_changed(p->ops.opaque, s->offset);
+}
+
 /* ---- interrupts ---- */
 static uint64_t period_ns(const struct vrtc *s)
 {
@@ -242,6 +269,7 @@ static void rtc_timer_fire(struct hvm_timer *t, uint64_t now)
 {
     struct vrtc *s = t->data;
 
+    sync_offset(s);
     catch_up(s, now);
     update_irq(s);
     arm_timers(s, now);
@@ -297,11 +325,8 @@ static void data_write(struct vrtc *s, uint8_t v, uint64_t now)
             store_time(s, t);
         }
         s->cmos[REG_B] = v;
-        if ((old & B_SET) && !(v & B_SET)) {
-            s->base_s = load_time(s);
-            s->base_ns = now;
-            s->last_second = (uint64_t)s->base_s;
-        }
+        if ((old & B_SET) && !(v & B_SET))
+            guest_set_time(s, load_time(s), now);
         break;
     case REG_C:
     case REG_D:
@@ -313,11 +338,8 @@ static void data_write(struct vrtc *s, uint8_t v, uint64_t now)
             if (running)
                 store_time(s, now_seconds(s, now, NULL));
             s->cmos[i] = v;
-            if (running && i != 1 && i != 3 && i != 5) {
-                s->base_s = load_time(s);
-                s->base_ns = now;
-                s->last_second = (uint64_t)s->base_s;
-            }
+            if (running && i != 1 && i != 3 && i != 5)
+                guest_set_time(s, load_time(s), now);
         } else {
             s->cmos[i] = v;
         }
@@ -331,6 +353,7 @@ static int vrtc_read(void *st, unsigned vcpu, uint16_t port, unsigned size, uint
 {
     struct vrtc *s = st;
 
+    sync_offset(s);
     *val = port == 0x70 ? 0xff : data_read(s, hvm_now(s->p));
     if (size > 1)
         *val |= 0xffffff00u & (size == 2 ? 0xffffu : 0xffffffffu);
@@ -341,6 +364,7 @@ static int vrtc_write(void *st, unsigned vcpu, uint16_t port, unsigned size, uin
 {
     struct vrtc *s = st;
 
+    sync_offset(s);
     if (port == 0x70)
         s->index = val & 0x7f; /* bit 7: NMI disable, ignored */
     else
@@ -360,6 +384,7 @@ static int vrtc_init(struct hvm_platform *p, void **state)
     now = hvm_now(p);
     wall = p->ops.wall_ns ? p->ops.wall_ns(p->ops.opaque) : 0;
     s->base_s = wall / (int64_t)NS + p->time_offset_s;
+    s->offset = p->time_offset_s;
     /* Keep the second boundary where the host's is. */
     s->base_ns = now;
     if (wall > 0 && now >= (uint64_t)(wall % (int64_t)NS))

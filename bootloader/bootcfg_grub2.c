@@ -5,8 +5,11 @@
  * source/configfile includes, menuentry and (nested) submenu blocks with
  * linux/linux16/linuxefi and initrd lines (several initrds are loaded one
  * after the other, as GRUB does), function blocks skipped, and
- * if/then/else/fi taken as straight-line code (conditions not evaluated:
- * the last assignment wins, which gives grub-mkconfig's defaults).
+ * if/elif/else/fi with their conditions evaluated (`[`/test on the
+ * expanded words, bootcfg_grub2_test.c; other commands count as
+ * succeeding; GRUB's own feature_* variables are set as GRUB 2.06 sets
+ * them), so only the branch GRUB would run defines variables and entries;
+ * while/until/for bodies are not run.
  * `set default=` may be an index, a title, an id, or a ">"-separated path
  * of those into submenus, as GRUB's.
  */
@@ -19,6 +22,22 @@
 #include "bootcfg_internal.h"
 
 #define G2_MAX_WORDS 1024
+#define G2_MAX_COND  32 /* if/elif/else nesting */
+
+/* What GRUB 2.06 sets before reading grub.cfg, as grub-mkconfig tests it. */
+static const char *const g2_builtin_vars[][2] = {
+    {"feature_menuentry_id", "y"},     {"feature_default_font_path", "y"},
+    {"feature_all_video_module", "y"}, {"feature_platform_search_hint", "y"},
+    {"feature_timeout_style", "y"},    {"feature_200_final", "y"},
+    {"grub_platform", "xen"},          {"grub_cpu", "x86_64"},
+};
+
+/* One open if (or loop): whether its current branch runs. */
+struct g2_cond {
+    bool active; /* this branch runs */
+    bool taken;  /* some branch of this if has run (or been chosen) */
+    bool parent; /* the enclosing code runs */
+};
 
 struct g2_level {
     unsigned idx; /* position among its siblings, GRUB's numbering */
@@ -49,6 +68,8 @@ struct g2 {
     struct g2_level stack[BOOTCFG_MAX_NEST + 1];
     unsigned depth;   /* current submenu depth */
     unsigned counter; /* items seen so far at the current level */
+    struct g2_cond cond[G2_MAX_COND];
+    unsigned ncond;
 };
 
 struct g2_lex {
@@ -363,6 +384,84 @@ static bool is_assignment(const char *w)
     return true;
 }
 
+static bool cond_active(const struct g2 *g)
+{
+    return g->ncond == 0 || g->cond[g->ncond - 1].active;
+}
+
+/* The condition of `if`/`elif` in words FROM..: [ ... ], test, true, false. */
+static bool condition(const struct g2_cmd *c, unsigned from)
+{
+    bool neg = false, r;
+    const char *w;
+
+    if (from < c->n && strcmp(c->w[from], "!") == 0) {
+        neg = true;
+        from++;
+    }
+    if (from >= c->n)
+        return !neg;
+    w = c->w[from];
+    if (strcmp(w, "[") == 0 || strcmp(w, "test") == 0)
+        r = bootcfg_grub2_test(c->w + from + 1, c->n - from - 1);
+    else
+        r = strcmp(w, "false") != 0; /* a command: taken as succeeding */
+    return neg ? !r : r;
+}
+
+/*
+ * Applies the if/elif/else/fi/then (and loop) keywords leading command C,
+ * within a block whose conditions start at BASE.  Returns 1 when nothing
+ * is left to run, 0 with *FIRST at the command to run, or an error.
+ */
+static int cond_step(struct g2 *g, struct g2_lex *lx, const struct g2_cmd *c, unsigned base,
+                     unsigned *first)
+{
+    while (*first < c->n) {
+        const char *w = c->w[*first];
+        struct g2_cond *f = g->ncond > base ? &g->cond[g->ncond - 1] : NULL;
+        bool loop = strcmp(w, "while") == 0 || strcmp(w, "until") == 0 || strcmp(w, "for") == 0;
+
+        if (strcmp(w, "if") == 0 || loop) {
+            bool parent = cond_active(g), cond = !loop && condition(c, *first + 1);
+
+            if (g->ncond >= G2_MAX_COND)
+                return bootcfg_error(g->st, -ELOOP, lx->path, c->line, "if nested deeper than %u",
+                                     G2_MAX_COND);
+            g->cond[g->ncond++] = (struct g2_cond){parent && cond, cond || loop, parent};
+            return 1;
+        }
+        if (strcmp(w, "elif") == 0 || strcmp(w, "else") == 0) {
+            bool is_else = w[2] == 's', cond;
+
+            if (!f)
+                return bootcfg_error(g->st, -EINVAL, lx->path, c->line, "%s without if", w);
+            cond = !f->taken && (is_else || condition(c, *first + 1));
+            f->active = f->parent && cond;
+            f->taken = f->taken || cond;
+            if (!is_else) /* elif: the rest of the words were its condition */
+                return 1;
+        } else if (strcmp(w, "fi") == 0 || strcmp(w, "done") == 0) {
+            if (!f)
+                return bootcfg_error(g->st, -EINVAL, lx->path, c->line, "%s without if", w);
+            g->ncond--;
+        } else if (strcmp(w, "then") != 0 && strcmp(w, "do") != 0) {
+            return 0;
+        }
+        (*first)++;
+    }
+    return 1;
+}
+
+/* At the end of a block: every if opened in it is closed. */
+static int cond_end(struct g2 *g, struct g2_lex *lx, unsigned base)
+{
+    if (g->ncond == base)
+        return 0;
+    g->ncond = base;
+    return bootcfg_error(g->st, -EINVAL, lx->path, lx->line, "if without fi");
+}
+
 static int run_block(struct g2 *g, struct g2_lex *lx, enum g2_block kind, unsigned nest);
 static int run_file(struct g2 *g, const char *path, unsigned line, const char *from);
 
@@ -498,7 +597,7 @@ static int record_pos(struct g2 *g, int index, const struct g2_level *self)
 static int menuentry(struct g2 *g, struct g2_lex *lx, struct g2_cmd *c, unsigned nest)
 {
     struct g2_level lv;
-    unsigned saved_nvars = g->nvars, saved_scope = g->scope;
+    unsigned saved_nvars = g->nvars, saved_scope = g->scope, cbase = g->ncond;
     struct g2_cmd *body = NULL;
     char *kernel = NULL, *args = NULL, *initrds[BOOTCFG_MAX_INITRDS];
     unsigned n_initrds = 0;
@@ -523,8 +622,12 @@ static int menuentry(struct g2 *g, struct g2_lex *lx, struct g2_cmd *c, unsigned
                                "menuentry \"%s\" not closed with \"}\"", lv.title);
             goto out;
         }
-        if (body->close)
+        if (body->close) {
+            rc = cond_end(g, lx, cbase);
+            if (rc < 0)
+                goto out;
             break;
+        }
         if (body->open) {
             if (nest + 1 >= BOOTCFG_MAX_NEST) {
                 rc = bootcfg_error(g->st, -ELOOP, lx->path, body->line, "blocks nested too deep");
@@ -538,12 +641,13 @@ static int menuentry(struct g2 *g, struct g2_lex *lx, struct g2_cmd *c, unsigned
         if (body->n == 0)
             continue;
         unsigned first = 0;
-        while (first < body->n &&
-               (strcmp(body->w[first], "then") == 0 || strcmp(body->w[first], "else") == 0 ||
-                strcmp(body->w[first], "do") == 0))
-            first++;
-        if (first >= body->n)
+        rc = cond_step(g, lx, body, cbase, &first);
+        if (rc < 0)
+            goto out;
+        if (rc == 1 || !cond_active(g)) {
+            rc = 0;
             continue;
+        }
         const char *w0 = body->w[first];
         unsigned nargs = body->n - first;
 
@@ -645,23 +749,19 @@ out:
     return rc;
 }
 
-static int run_command(struct g2 *g, struct g2_lex *lx, struct g2_cmd *c, unsigned nest)
+static int run_command(struct g2 *g, struct g2_lex *lx, struct g2_cmd *c, unsigned nest,
+                       unsigned cbase)
 {
-    static const char *const skipped[] = {"if",    "elif", "fi",   "while",
-                                          "until", "for",  "done", NULL};
     unsigned first = 0;
     const char *w0;
+    int r;
 
-    while (first < c->n && (strcmp(c->w[first], "then") == 0 || strcmp(c->w[first], "else") == 0 ||
-                            strcmp(c->w[first], "do") == 0))
-        first++;
-    if (first >= c->n)
+    r = cond_step(g, lx, c, cbase, &first);
+    if (r < 0)
+        return r;
+    if (r == 1 || !cond_active(g)) /* a branch GRUB would not run */
         return c->open ? run_block(g, lx, G2_SKIP, nest + 1) : 0;
-    w0 = c->w[first];
-    for (unsigned i = 0; skipped[i]; i++)
-        if (strcmp(w0, skipped[i]) == 0)
-            return c->open ? run_block(g, lx, G2_SKIP, nest + 1) : 0;
-    if (first > 0) { /* "then menuentry ..." is rare; shift the words down */
+    if (first > 0) { /* "then menuentry ...": shift the words down */
         for (unsigned i = 0; i < first; i++)
             free(c->w[i]);
         memmove(c->w, c->w + first, (c->n - first) * sizeof(c->w[0]));
@@ -699,7 +799,7 @@ static int run_command(struct g2 *g, struct g2_lex *lx, struct g2_cmd *c, unsign
 static int run_block(struct g2 *g, struct g2_lex *lx, enum g2_block kind, unsigned nest)
 {
     struct g2_cmd *c;
-    unsigned start = lx->line;
+    unsigned start = lx->line, cbase = g->ncond;
     int rc;
 
     if (nest >= BOOTCFG_MAX_NEST)
@@ -715,18 +815,22 @@ static int run_block(struct g2 *g, struct g2_lex *lx, enum g2_block kind, unsign
             rc = kind == G2_TOP ? 0
                                 : bootcfg_error(g->st, -EINVAL, lx->path, start,
                                                 "block not closed with \"}\"");
+            if (rc == 0 && kind != G2_SKIP)
+                rc = cond_end(g, lx, cbase);
             break;
         }
         if (c->close) {
             rc = kind == G2_TOP
                      ? bootcfg_error(g->st, -EINVAL, lx->path, c->line, "\"}\" without a block")
                      : 0;
+            if (rc == 0 && kind != G2_SKIP)
+                rc = cond_end(g, lx, cbase);
             break;
         }
         if (kind == G2_SKIP) {
             rc = c->open ? run_block(g, lx, G2_SKIP, nest + 1) : 0;
         } else {
-            rc = run_command(g, lx, c, nest);
+            rc = run_command(g, lx, c, nest, cbase);
         }
         if (rc < 0)
             break;
@@ -821,7 +925,11 @@ int bootcfg_parse_grub2(struct bootcfg_state *st, const char *path, const char *
     if (!g)
         return -ENOMEM;
     g->st = st;
-    rc = run_text(g, path, text);
+    rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof(g2_builtin_vars) / sizeof(g2_builtin_vars[0]); i++)
+        rc = var_set(g, g2_builtin_vars[i][0], g2_builtin_vars[i][1]);
+    if (rc == 0)
+        rc = run_text(g, path, text);
     if (rc == 0 && g->default_sel && g->default_sel[0]) {
         int d = resolve_default(g, g->default_sel);
 

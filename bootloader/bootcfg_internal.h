@@ -73,6 +73,9 @@ char *bootcfg_dirname(const char *path);
 bool bootcfg_isspace(char c);
 char *bootcfg_strndup(const char *s, size_t n);
 
+/* GRUB 2's `test` / `[` on expanded words (the "[" itself excluded). */
+bool bootcfg_grub2_test(char *const *words, unsigned n);
+
 int bootcfg_parse_grub2(struct bootcfg_state *st, const char *path, const char *text, size_t len);
 int bootcfg_parse_grub_legacy(struct bootcfg_state *st, const char *path, const char *text,
                               size_t len);

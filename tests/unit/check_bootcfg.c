@@ -75,7 +75,11 @@ static const char mkconfig_cfg[] =
     "    insmod all_video\n"
     "  fi\n"
     "}\n"
-    "menuentry_id_option=\"--id\"\n"
+    "if [ x\"${feature_menuentry_id}\" = xy ]; then\n"
+    "  menuentry_id_option=\"--id\"\n"
+    "else\n"
+    "  menuentry_id_option=\"\"\n"
+    "fi\n"
     "menuentry 'Debian GNU/Linux' --class debian --class gnu-linux $menuentry_id_option "
     "'gnulinux-simple-1234' {\n"
     "\tload_video\n"
@@ -153,14 +157,56 @@ START_TEST(grub2_saved_default_from_grubenv)
                                "##########################\n"},
         {NULL, NULL},
     };
-    char *text = malloc(sizeof(mkconfig_cfg) + 64);
+    char *text = malloc(sizeof(mkconfig_cfg) + 128);
 
     files = env;
-    snprintf(text, sizeof(mkconfig_cfg) + 64, "%s%s", mkconfig_cfg,
-             "set default=\"${saved_entry}\"\n");
+    snprintf(text, sizeof(mkconfig_cfg) + 128, "%s%s", mkconfig_cfg,
+             "if [ \"${next_entry}\" ] ; then\n set default=\"${next_entry}\"\n"
+             "else\n set default=\"${saved_entry}\"\nfi\n");
     ck_assert_int_eq(parse(BOOTCFG_GRUB2, "/boot/grub/grub.cfg", text), 0);
     ck_assert_str_eq(dflt()->args, "root=UUID=1234 ro single");
     free(text);
+}
+END_TEST
+
+START_TEST(grub2_conditions_pick_grub_branches)
+{
+    ck_assert_int_eq(parse(BOOTCFG_GRUB2, "/boot/grub/grub.cfg",
+                           "set initrdfail=\n"
+                           "if [ \"$grub_platform\" = xen -a -n x ]; then set v=xen\n"
+                           "elif [ 1 -lt 2 ]; then set v=elif\n"
+                           "else set v=else; fi\n"
+                           "if ! [ -z \"$v\" ]; then\n"
+                           "  if false; then menuentry never { linux /never }\n"
+                           "  else menuentry \"v=$v\" {\n"
+                           "    if [ \"${initrdfail}\" = 1 ]; then\n"
+                           "      linux /k nosplash\n"
+                           "    else\n"
+                           "      linux /k quiet\n"
+                           "    fi\n"
+                           "  }\n"
+                           "  fi\n"
+                           "fi\n"
+                           "while [ x ]; do menuentry loop { linux /loop }; done\n"),
+                     0);
+    ck_assert_uint_eq(cfg.n_entries, 1); /* the false branch and the loop define nothing */
+    ck_assert_str_eq(dflt()->title, "v=xen");
+    ck_assert_str_eq(dflt()->args, "quiet");
+}
+END_TEST
+
+START_TEST(grub2_unbalanced_conditions_fail)
+{
+    ck_assert_int_eq(parse(BOOTCFG_GRUB2, "/g.cfg", "menuentry a { linux /a }\nfi\n"), -EINVAL);
+    ck_assert_str_eq(err, "/g.cfg:2: fi without if");
+    ck_assert_int_eq(parse(BOOTCFG_GRUB2, "/g.cfg", "menuentry a { linux /a }\nelse\n"), -EINVAL);
+    ck_assert_str_eq(err, "/g.cfg:2: else without if");
+    ck_assert_int_eq(
+        parse(BOOTCFG_GRUB2, "/g.cfg", "menuentry a {\n if [ x ]; then\n linux /a\n}\n"), -EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "if without fi"));
+    ck_assert_int_eq(parse(BOOTCFG_GRUB2, "/g.cfg", "if true; then\nmenuentry a { linux /a }\n"),
+                     -EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "if without fi"));
 }
 END_TEST
 
@@ -535,6 +581,8 @@ int main(void)
     tcase_add_test(g2, grub2_mkconfig_default_entry);
     tcase_add_test(g2, grub2_default_forms);
     tcase_add_test(g2, grub2_saved_default_from_grubenv);
+    tcase_add_test(g2, grub2_conditions_pick_grub_branches);
+    tcase_add_test(g2, grub2_unbalanced_conditions_fail);
     tcase_add_test(g2, grub2_words_quotes_variables);
     tcase_add_test(g2, grub2_one_line_entries_and_local_scope);
     tcase_add_test(g2, grub2_several_initrds);

@@ -112,6 +112,7 @@ void emu_describe_exception(struct hval_vcpu *v, uint32_t intno, struct hval_exi
 struct emu_walk {
     uint64_t gpa;
     bool write, user, exec, dirty;
+    bool ad_ok; /* every accessed bit on the path was already set */
 };
 int emu_mmu_init(struct hval_vcpu *v);
 int emu_walk(struct hval_vcpu *v, const struct emu_paging *pg, uint64_t la, bool set_ad, bool dirty,

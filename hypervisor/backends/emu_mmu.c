@@ -26,11 +26,12 @@
 
 void emu_paging_read(struct hval_vcpu *v, struct emu_paging *pg)
 {
+    static int regs[] = {UC_X86_REG_CR0, UC_X86_REG_CR3, UC_X86_REG_CR4};
+    void *vals[] = {&pg->cr0, &pg->cr3, &pg->cr4};
     uc_x86_msr m = {.rid = 0xc0000080};
 
-    pg->cr0 = emu_reg(v, UC_X86_REG_CR0);
-    pg->cr3 = emu_reg(v, UC_X86_REG_CR3);
-    pg->cr4 = emu_reg(v, UC_X86_REG_CR4);
+    pg->cr0 = pg->cr3 = pg->cr4 = 0;
+    uc_reg_read_batch(v->uc, regs, vals, 3);
     v->in_api++;
     uc_reg_read(v->uc, UC_X86_REG_MSR, &m);
     v->in_api--;
@@ -72,6 +73,7 @@ int emu_walk(struct hval_vcpu *v, const struct emu_paging *pg, uint64_t la, bool
     w->write = w->user = w->exec = true;
     w->dirty = true;
     w->gpa = ~0ULL;
+    w->ad_ok = true;
     if (!(pg->cr0 & X86_CR0_PG)) {
         w->gpa = (pg->efer & X86_EFER_LMA) ? la : (la & 0xffffffff);
         return 0;
@@ -106,6 +108,8 @@ int emu_walk(struct hval_vcpu *v, const struct emu_paging *pg, uint64_t la, bool
         if (!(e & PTE_P))
             return -ENOENT;
         path[nr++] = p;
+        if (!(e & PTE_A))
+            w->ad_ok = false;
         w->write = w->write && (e & PTE_RW);
         w->user = w->user && (e & PTE_US);
         if (nxe && esize == 8 && (e & PTE_NX))
@@ -194,7 +198,8 @@ static bool emu_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_en
     if (write && !w.write && (usr || (pg.cr0 & X86_CR0_WP)))
         goto fault;
     /* Now the access is allowed: account it in the tables. */
-    emu_walk(v, &pg, va, true, write, &w);
+    if (!w.ad_ok || (write && !w.dirty))
+        emu_walk(v, &pg, va, true, write, &w);
     perms = UC_PROT_READ;
     if (w.exec)
         perms |= UC_PROT_EXEC;

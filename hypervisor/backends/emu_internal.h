@@ -73,6 +73,10 @@ struct hval_vcpu {
     uint64_t pf_addr;
     uint32_t pf_ec;
 
+    /* rdmsr/wrmsr sites with a hook (emu_msr.c), by virtual address. */
+    uint64_t *msr_sites;
+    size_t nr_msr_sites, cap_msr_sites;
+
     /* Self-modifying code (emu_smc.c). */
     uint8_t **smc_frames; /* per-frame code/data state, by 1 GiB chunk */
     unsigned smc_req;     /* EMU_SMC_FLUSH_*, done before the next resume */
@@ -119,6 +123,10 @@ int emu_walk(struct hval_vcpu *v, const struct emu_paging *pg, uint64_t la, bool
              struct emu_walk *w);
 int emu_translate(struct hval_vcpu *v, const struct emu_paging *pg, uint64_t la, bool *writable,
                   uint64_t *gpa);
+
+/* emu_msr.c */
+void emu_msr_scan(struct hval_vcpu *v, uint64_t va, uint64_t gpa);
+void emu_msr_fini(struct hval_vcpu *v);
 
 /* emu_smc.c */
 int emu_smc_fill(struct hval_vcpu *v, uint64_t va, uint64_t gpa, uc_mem_type type, int perms);

@@ -69,6 +69,7 @@ int emu_smc_fill(struct hval_vcpu *v, uint64_t va, uint64_t gpa, uc_mem_type typ
         return perms & ~UC_PROT_WRITE;
     switch (type) {
     case UC_MEM_FETCH:
+        emu_msr_scan(v, va, gpa);
         if (!(*st & FRAME_CODE)) {
             *st |= FRAME_CODE;
             if (*st & FRAME_WGRANT) {
@@ -93,8 +94,9 @@ int emu_smc_fill(struct hval_vcpu *v, uint64_t va, uint64_t gpa, uc_mem_type typ
         *st |= FRAME_WGRANT;
         return perms & ~UC_PROT_EXEC;
     default:
+        /* Executable entries come only from fetches (see emu_msr.c). */
         if (*st & FRAME_CODE)
-            return perms & ~UC_PROT_WRITE;
+            return perms & ~(UC_PROT_WRITE | UC_PROT_EXEC);
         if (perms & UC_PROT_WRITE)
             *st |= FRAME_WGRANT;
         return perms & ~UC_PROT_EXEC;

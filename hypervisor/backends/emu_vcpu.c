@@ -2,8 +2,9 @@
  * emu_vcpu.c: the emu backend's vCPU life cycle, guest-physical memory
  * (RAM mapped from host memory, everything else MMIO that exits), the
  * engine hooks and the run loop.  No hook sits on the hot path: only
- * instructions that exit on hardware too (in/out, cpuid, rdmsr/wrmsr,
- * syscall, invalid opcodes, exceptions) and accesses outside RAM reach C.
+ * instructions that exit on hardware too (in/out, cpuid, syscall, invalid
+ * opcodes, exceptions; rdmsr/wrmsr in emu_msr.c) and accesses outside RAM
+ * reach C.
  */
 #include "config.h"
 
@@ -12,23 +13,6 @@
 #include <string.h>
 
 #include "emu_internal.h"
-
-/* MSRs the CPU model owns; every other rdmsr/wrmsr exits. */
-static const uint32_t emu_native_msrs[] = {
-    0x10,       /* TSC */
-    0x174,      /* SYSENTER_CS */
-    0x175,      /* SYSENTER_ESP */
-    0x176,      /* SYSENTER_EIP */
-    0x277,      /* PAT */
-    0xc0000080, /* EFER */
-    0xc0000081, /* STAR */
-    0xc0000082, /* LSTAR */
-    0xc0000083, /* CSTAR */
-    0xc0000084, /* SFMASK */
-    0xc0000100, /* FS_BASE */
-    0xc0000101, /* GS_BASE */
-    0xc0000102, /* KERNEL_GS_BASE */
-};
 
 enum hval_answer emu_call_handler(struct hval_vcpu *v, struct hval_exit *exit)
 {
@@ -208,50 +192,6 @@ static int emu_hook_cpuid(uc_engine *uc, void *user)
     return 1;
 }
 
-static bool emu_msr_native(uint32_t index)
-{
-    for (size_t i = 0; i < sizeof(emu_native_msrs) / sizeof(emu_native_msrs[0]); i++)
-        if (emu_native_msrs[i] == index)
-            return true;
-    return false;
-}
-
-static int emu_hook_msr(struct hval_vcpu *v, bool write)
-{
-    struct hval_exit e = {.kind = HVAL_EXIT_MSR};
-    uint64_t rcx = 0, rax = 0, rdx = 0;
-
-    if (v->in_api)
-        return 0;
-    uc_reg_read(v->uc, UC_X86_REG_RCX, &rcx);
-    if (emu_msr_native((uint32_t)rcx))
-        return 0;
-    uc_reg_read(v->uc, UC_X86_REG_RAX, &rax);
-    uc_reg_read(v->uc, UC_X86_REG_RDX, &rdx);
-    e.msr.index = (uint32_t)rcx;
-    e.msr.write = write;
-    e.msr.value = write ? ((uint32_t)rax | (rdx << 32)) : 0;
-    if (emu_sync_exit(v, &e) == HVAL_DEFAULT)
-        return write ? 1 : 0;
-    if (!write) {
-        rax = (uint32_t)e.msr.value;
-        rdx = e.msr.value >> 32;
-        uc_reg_write(v->uc, UC_X86_REG_RAX, &rax);
-        uc_reg_write(v->uc, UC_X86_REG_RDX, &rdx);
-    }
-    return 1;
-}
-
-static int emu_hook_rdmsr(uc_engine *uc, void *user)
-{
-    return emu_hook_msr(user, false);
-}
-
-static int emu_hook_wrmsr(uc_engine *uc, void *user)
-{
-    return emu_hook_msr(user, true);
-}
-
 static void emu_hook_syscall(uc_engine *uc, void *user)
 {
     struct hval_vcpu *v = user;
@@ -333,6 +273,7 @@ static void emu_vcpu_destroy(struct hval_vcpu *v)
     free(v->mmio);
     free(v->ram);
     emu_smc_fini(v);
+    emu_msr_fini(v);
     free(v);
 }
 
@@ -344,9 +285,6 @@ static int emu_add_hooks(struct hval_vcpu *v)
     e |= uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)emu_hook_in, v, 1, 0, UC_X86_INS_IN);
     e |= uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)emu_hook_out, v, 1, 0, UC_X86_INS_OUT);
     e |= uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)emu_hook_cpuid, v, 1, 0, UC_X86_INS_CPUID);
-    /* 2.1.1 refuses rdmsr/wrmsr hooks (UC_ERR_HOOK); later engines take them. */
-    uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)emu_hook_rdmsr, v, 1, 0, UC_X86_INS_RDMSR);
-    uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)emu_hook_wrmsr, v, 1, 0, UC_X86_INS_WRMSR);
     e |=
         uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)emu_hook_syscall, v, 1, 0, UC_X86_INS_SYSCALL);
     e |= uc_hook_add(v->uc, &h, UC_HOOK_INSN_INVALID, (void *)emu_hook_invalid, v, 1, 0);

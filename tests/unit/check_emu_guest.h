@@ -48,6 +48,7 @@ struct tguest {
     int nlog;
     uint32_t in_data;   /* answer to port reads */
     uint64_t mmio_data; /* answer to MMIO reads */
+    uint64_t msr_data;  /* answer to rdmsr */
     enum hval_answer io_answer;
 };
 
@@ -63,6 +64,10 @@ static inline enum hval_answer tg_handler(struct hval_vcpu *v, struct hval_exit 
     case HVAL_EXIT_MMIO:
         if (!e->mmio.write)
             e->mmio.data = g->mmio_data;
+        break;
+    case HVAL_EXIT_MSR:
+        if (!e->msr.write)
+            e->msr.value = g->msr_data;
         break;
     case HVAL_EXIT_CPUID:
         if (e->cpuid.leaf != 0x40000000) {

@@ -1,7 +1,7 @@
 /*
  * check_emu_vcpu.c: the CPU backend table on the emu backend, each part
  * with a guest of a few instructions: the two entry states, every exit
- * kind (port I/O, MMIO with its data, CPUID, hypercalls in both modes,
+ * kind (port I/O, MMIO with its data, CPUID, MSRs, hypercalls in both modes,
  * HLT, exceptions with error code and CR2, triple fault, a vCPU stopped
  * from another thread or by its time slice), the whole state in and out,
  * and events delivered through a guest IDT.
@@ -57,6 +57,16 @@ static const uint8_t blob_hypercall[] = {0xb8, 0x11, 0x00, 0x00, 0x00, 0x0f, 0x0
 static const uint8_t blob_exc64[] = {
     0x0f, 0x0b, 0x48, 0x8b, 0x04, 0x25, 0x00, 0x00, 0xff, 0x7f, 0xc6,
     0x04, 0x25, 0x00, 0x30, 0x00, 0x00, 0x01, 0xcc, 0xcd, 0x80, 0xf4,
+};
+
+/* 64-bit: mov $0x40000000,%ecx; mov $0x1000,%eax; mov $2,%edx; wrmsr;
+ * mov $0x40000001,%ecx; rdmsr; mov %eax,0x500; mov %edx,0x504;
+ * mov $0xc0000082,%ecx; mov $0x5000,%eax; xor %edx,%edx; wrmsr (LSTAR); hlt */
+static const uint8_t blob_msr64[] = {
+    0xb9, 0x00, 0x00, 0x00, 0x40, 0xb8, 0x00, 0x10, 0x00, 0x00, 0xba, 0x02, 0x00, 0x00,
+    0x00, 0x0f, 0x30, 0xb9, 0x01, 0x00, 0x00, 0x40, 0x0f, 0x32, 0x89, 0x04, 0x25, 0x00,
+    0x05, 0x00, 0x00, 0x89, 0x14, 0x25, 0x04, 0x05, 0x00, 0x00, 0xb9, 0x82, 0x00, 0x00,
+    0xc0, 0xb8, 0x00, 0x50, 0x00, 0x00, 0x31, 0xd2, 0x0f, 0x30, 0xf4,
 };
 
 static const uint8_t blob_loop[] = {0xeb, 0xfe};          /* 1: jmp 1b */
@@ -208,6 +218,33 @@ START_TEST(cpuid_answered_by_the_hypervisor)
     ck_assert_uint_eq(g->log[0].cpuid.leaf, 0x40000000);
     ck_assert_uint_eq(g->log[1].cpuid.leaf, 0);
     ck_assert_uint_ne(*(uint32_t *)(g->ram + 0x510), 0); /* the CPU model's vendor */
+    tg_free(g);
+}
+END_TEST
+
+START_TEST(msr_access_answered_by_the_hypervisor)
+{
+    struct tguest *g = tg_new();
+    struct hval_state st;
+    uint32_t got[2];
+
+    g->msr_data = 0x1122334455667788ULL;
+    tg_put(g, TG_CODE, blob_msr64, sizeof(blob_msr64));
+    tg_start64(g, TG_CODE);
+    ck_assert_int_eq(tg_run(g).kind, HVAL_EXIT_HLT);
+    ck_assert_int_eq(g->nlog, 2); /* LSTAR is the CPU's own */
+    ck_assert_int_eq(g->log[0].kind, HVAL_EXIT_MSR);
+    ck_assert_uint_eq(g->log[0].msr.index, 0x40000000);
+    ck_assert(g->log[0].msr.write);
+    ck_assert_uint_eq(g->log[0].msr.value, 0x200001000ULL);
+    ck_assert_int_eq(g->log[1].kind, HVAL_EXIT_MSR);
+    ck_assert_uint_eq(g->log[1].msr.index, 0x40000001);
+    ck_assert(!g->log[1].msr.write);
+    memcpy(got, g->ram + 0x500, 8);
+    ck_assert_uint_eq(got[0], 0x55667788);
+    ck_assert_uint_eq(got[1], 0x11223344);
+    ck_assert_int_eq(g->ops->get_state(g->v, &st), 0);
+    ck_assert_uint_eq(st.lstar, 0x5000);
     tg_free(g);
 }
 END_TEST
@@ -622,6 +659,7 @@ int main(void)
     tcase_add_test(tc, port_io_can_end_the_run);
     tcase_add_test(tc, mmio_outside_ram_exits_with_data);
     tcase_add_test(tc, cpuid_answered_by_the_hypervisor);
+    tcase_add_test(tc, msr_access_answered_by_the_hypervisor);
     tcase_add_test(tc, hypercall_32bit);
     tcase_add_test(tc, hypercall_64bit);
     tcase_add_test(tc, exceptions_exit_with_vector_error_code_cr2);

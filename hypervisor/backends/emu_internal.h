@@ -78,8 +78,9 @@ struct hval_vcpu {
     size_t nr_msr_sites, cap_msr_sites;
 
     /* Self-modifying code (emu_smc.c). */
-    uint8_t **smc_frames; /* per-frame code/data state, by 1 GiB chunk */
-    unsigned smc_req;     /* EMU_SMC_FLUSH_*, done before the next resume */
+    struct emu_group *group; /* the domain's vCPUs, sharing frame states */
+    unsigned group_bit;
+    unsigned smc_req; /* EMU_SMC_FLUSH_*, done before the next resume */
     bool smc_in_invalidate;
     uint64_t smc_flips; /* code frames written since creation */
 };
@@ -129,6 +130,8 @@ void emu_msr_scan(struct hval_vcpu *v, uint64_t va, uint64_t gpa);
 void emu_msr_fini(struct hval_vcpu *v);
 
 /* emu_smc.c */
+#define EMU_MAX_GROUP 64 /* vCPUs sharing guest memory */
+int emu_smc_join(struct hval_vcpu *v, struct hval_vcpu *sibling);
 int emu_smc_fill(struct hval_vcpu *v, uint64_t va, uint64_t gpa, uc_mem_type type, int perms);
 void emu_smc_before_run(struct hval_vcpu *v);
 void emu_smc_fini(struct hval_vcpu *v);

@@ -5,105 +5,170 @@
  * the first write to it through a TLB entry: later writes through that
  * entry are fast and miss the code (two patches of one page in a row; a
  * patch through a second mapping).  So the backend keeps every RAM frame
- * either "code" or "data", through the permissions it gives TLB entries
- * (emu_mmu.c): a code frame is never writable through the TLB and a data
- * frame never executable.  The first write to a code frame, or the first
- * fetch from a data frame, misses the TLB and comes here: the frame
- * changes side, its translated code (on a write) and the TLB entries of
- * its old side are dropped there and then.  The hot path has no hook; a
- * frame that flips between code and data pays a TLB flush (and on a write
- * a retranslation) each time.  The host's own writes (builder, grant
- * copies, foreign maps) cost nothing unless the frame held code.
+ * either "code" or "data" for each vCPU, through the permissions it gives
+ * TLB entries (emu_mmu.c): a frame some vCPU holds code from is writable
+ * through nobody's TLB, and a frame some vCPU may write through its TLB is
+ * executable through nobody else's.  The first write to a code frame, or
+ * the first fetch from a data frame, misses the TLB and comes here: the
+ * frame changes side; the writer drops its translated code for the frame
+ * (and its executable TLB entries) there and then, the fetcher its
+ * writable entries; the domain's other vCPUs (one engine each, never
+ * running at the same time) drop theirs before they next run.  The hot
+ * path has no hook; a frame that flips between code and data pays a TLB
+ * flush (and on a write a retranslation) each time.  The host's own writes
+ * (builder, grant copies, foreign maps) cost nothing unless the frame held
+ * code.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "emu_internal.h"
 
-#define FRAME_CODE   0x1        /* fetched from since its last write */
-#define FRAME_WGRANT 0x2        /* writable TLB entries may exist */
 #define CHUNK_FRAMES (1u << 18) /* 1 GiB of frames per state chunk */
 #define MAX_CHUNKS   64         /* 64 GiB of guest-physical space */
 
-static uint8_t *emu_frame_state(struct hval_vcpu *v, uint64_t frame, bool alloc)
-{
-    uint64_t chunk = frame / CHUNK_FRAMES;
+/* One frame: which vCPUs hold translated code from it, and which may have
+ * writable TLB entries for it (bit i: the group's vCPU i). */
+struct emu_frame {
+    uint64_t code, wgrant;
+};
 
-    if (chunk >= MAX_CHUNKS)
+struct emu_group {
+    unsigned refs;
+    struct hval_vcpu *vcpu[EMU_MAX_GROUP];
+    struct emu_frame *chunk[MAX_CHUNKS];
+};
+
+int emu_smc_join(struct hval_vcpu *v, struct hval_vcpu *sibling)
+{
+    struct emu_group *g = sibling ? sibling->group : NULL;
+
+    if (!g) {
+        g = calloc(1, sizeof(*g));
+        if (!g)
+            return -ENOMEM;
+        if (sibling) {
+            g->vcpu[0] = sibling;
+            sibling->group = g;
+            sibling->group_bit = 0;
+            g->refs = 1;
+        }
+    }
+    for (unsigned i = 0; i < EMU_MAX_GROUP; i++) {
+        if (!g->vcpu[i]) {
+            g->vcpu[i] = v;
+            g->refs++;
+            v->group = g;
+            v->group_bit = i;
+            return 0;
+        }
+    }
+    return -ENOSPC;
+}
+
+void emu_smc_fini(struct hval_vcpu *v)
+{
+    struct emu_group *g = v->group;
+    uint64_t b;
+
+    if (!g)
+        return;
+    b = 1ULL << v->group_bit;
+    g->vcpu[v->group_bit] = NULL;
+    for (int c = 0; c < MAX_CHUNKS; c++)
+        for (uint32_t i = 0; g->chunk[c] && i < CHUNK_FRAMES; i++)
+            g->chunk[c][i].code &= ~b, g->chunk[c][i].wgrant &= ~b;
+    if (--g->refs == 0) {
+        for (int c = 0; c < MAX_CHUNKS; c++)
+            free(g->chunk[c]);
+        free(g);
+    }
+    v->group = NULL;
+}
+
+static struct emu_frame *emu_frame(struct emu_group *g, uint64_t frame, bool alloc)
+{
+    uint64_t c = frame / CHUNK_FRAMES;
+
+    if (c >= MAX_CHUNKS)
         return NULL;
-    if (!v->smc_frames) {
+    if (!g->chunk[c]) {
         if (!alloc)
             return NULL;
-        v->smc_frames = calloc(MAX_CHUNKS, sizeof(uint8_t *));
-        if (!v->smc_frames)
+        g->chunk[c] = calloc(CHUNK_FRAMES, sizeof(struct emu_frame));
+        if (!g->chunk[c])
             return NULL;
     }
-    if (!v->smc_frames[chunk]) {
-        if (!alloc)
-            return NULL;
-        v->smc_frames[chunk] = calloc(CHUNK_FRAMES, 1);
-        if (!v->smc_frames[chunk])
-            return NULL;
-    }
-    return &v->smc_frames[chunk][frame % CHUNK_FRAMES];
+    return &g->chunk[c][frame % CHUNK_FRAMES];
+}
+
+/* The other vCPUs in mask drop what they hold before they next run. */
+static void emu_smc_others(struct emu_group *g, uint64_t mask, unsigned what)
+{
+    for (unsigned i = 0; mask && i < EMU_MAX_GROUP; i++, mask >>= 1)
+        if ((mask & 1) && g->vcpu[i])
+            g->vcpu[i]->smc_req |= what;
 }
 
 /*
- * Called from the TLB fill of a RAM page (emu_mmu.c) with the rights the
- * guest's tables give; returns the rights the TLB entry gets.  Both
- * flushes below run inside the fill, which the engine allows: it looks
- * the TLB entry up again after a fill.
+ * Called from the TLB fill of a page (emu_mmu.c) with the rights the
+ * guest's tables give; returns the rights the TLB entry gets.  The flushes
+ * below run inside the fill, which the engine allows: it looks the TLB
+ * entry up again after a fill.
  */
 int emu_smc_fill(struct hval_vcpu *v, uint64_t va, uint64_t gpa, uc_mem_type type, int perms)
 {
-    uint8_t *st;
+    struct emu_group *g = v->group;
+    struct emu_frame *f;
+    uint64_t me = 1ULL << v->group_bit;
 
     if (v->smc_in_invalidate)
         return perms | UC_PROT_EXEC;
     if (!emu_gpa_to_hva(v, gpa, 1))
         return perms; /* MMIO: no translated code */
-    st = emu_frame_state(v, gpa >> 12, true);
-    if (!st)
+    f = emu_frame(g, gpa >> 12, true);
+    if (!f)
         return perms & ~UC_PROT_WRITE;
     switch (type) {
     case UC_MEM_FETCH:
         emu_msr_scan(v, va, gpa);
-        if (!(*st & FRAME_CODE)) {
-            *st |= FRAME_CODE;
-            if (*st & FRAME_WGRANT) {
-                /* Writable entries for the frame go: writes come back here. */
-                *st &= ~FRAME_WGRANT;
-                uc_ctl_flush_tlb(v->uc);
-            }
+        if (!(f->code & me)) {
+            f->code |= me;
+            if (f->wgrant & me)
+                uc_ctl_flush_tlb(v->uc); /* writes come back here */
+            emu_smc_others(g, f->wgrant & ~me, EMU_SMC_FLUSH_TLB);
+            f->wgrant = 0;
         }
         return perms & ~UC_PROT_WRITE;
     case UC_MEM_WRITE:
-        if (*st & FRAME_CODE) {
+        if (f->code & me) {
             /* Drop the frame's translated code (through this page's own
-             * address, which the nested fill maps to the frame), and the
+             * address, which the nested fill maps to the frame) and the
              * executable entries: fetches come back here. */
-            *st &= ~FRAME_CODE;
             v->smc_flips++;
             v->smc_in_invalidate = true;
             uc_ctl_remove_cache(v->uc, va, va + EMU_PAGE_SIZE);
             v->smc_in_invalidate = false;
             uc_ctl_flush_tlb(v->uc);
         }
-        *st |= FRAME_WGRANT;
+        emu_smc_others(g, f->code & ~me, EMU_SMC_FLUSH_TB | EMU_SMC_FLUSH_TLB);
+        f->code = 0;
+        f->wgrant |= me;
         return perms & ~UC_PROT_EXEC;
     default:
         /* Executable entries come only from fetches (see emu_msr.c). */
-        if (*st & FRAME_CODE)
+        if (f->code)
             return perms & ~(UC_PROT_WRITE | UC_PROT_EXEC);
         if (perms & UC_PROT_WRITE)
-            *st |= FRAME_WGRANT;
+            f->wgrant |= me;
         return perms & ~UC_PROT_EXEC;
     }
 }
 
-/* Before resuming: what the host's writes of code asked for. */
+/* Before resuming: what other vCPUs' and the host's writes asked for. */
 void emu_smc_before_run(struct hval_vcpu *v)
 {
     if (v->smc_req & EMU_SMC_FLUSH_TB)
@@ -115,26 +180,14 @@ void emu_smc_before_run(struct hval_vcpu *v)
 
 int emu_code_written(struct hval_vcpu *v, uint64_t gpa, uint64_t len)
 {
-    bool code = false;
+    struct emu_group *g = v->group;
 
-    for (uint64_t f = gpa >> 12; len && f <= (gpa + len - 1) >> 12; f++) {
-        uint8_t *st = emu_frame_state(v, f, false);
-        if (st && (*st & FRAME_CODE)) {
-            *st &= ~FRAME_CODE;
-            code = true;
+    for (uint64_t n = gpa >> 12; len && n <= (gpa + len - 1) >> 12; n++) {
+        struct emu_frame *f = emu_frame(g, n, false);
+        if (f && f->code) {
+            emu_smc_others(g, f->code, EMU_SMC_FLUSH_TB | EMU_SMC_FLUSH_TLB);
+            f->code = 0;
         }
     }
-    if (!code)
-        return 0;
-    v->smc_req |= EMU_SMC_FLUSH_TB | EMU_SMC_FLUSH_TLB;
     return 0;
-}
-
-void emu_smc_fini(struct hval_vcpu *v)
-{
-    if (!v->smc_frames)
-        return;
-    for (int i = 0; i < MAX_CHUNKS; i++)
-        free(v->smc_frames[i]);
-    free(v->smc_frames);
 }

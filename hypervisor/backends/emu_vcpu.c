@@ -320,6 +320,9 @@ static int emu_vcpu_create(const struct hval_vcpu_config *cfg, struct hval_vcpu 
     rc = emu_state_probe(v);
     if (rc < 0)
         goto fail;
+    rc = emu_smc_join(v, cfg->sibling);
+    if (rc < 0)
+        goto fail;
     rc = emu_mmu_init(v);
     if (rc < 0)
         goto fail;

@@ -182,6 +182,13 @@ struct hval_vcpu_config {
     size_t nr_ram;
     hval_exit_handler handler; /* NULL: HVAL_DEFAULT for everything */
     void *opaque;
+    /*
+     * Another vCPU of the same domain (NULL for the first): vCPUs created
+     * this way keep translated code consistent when one writes code the
+     * other runs.  They must not run at the same time (one host thread
+     * per domain); each still needs the domain's RAM mapped.
+     */
+    struct hval_vcpu *sibling;
 };
 
 enum hval_event_kind {

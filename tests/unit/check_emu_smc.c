@@ -3,7 +3,8 @@
  * misses two cases, which the backend makes right: two patches of code on
  * one page one after the other (the second was missed), and code patched
  * through a second virtual mapping of its page (the old code ran).  Also:
- * code the host writes into guest memory, announced with code_written().
+ * code the host writes into guest memory, announced with code_written(),
+ * and code one vCPU patches while another vCPU of the domain has run it.
  *
  * Each guest calls a function returning 1 (mov $1,%eax; ret), patches its
  * immediate to 2 then to 3, calling it and reporting %al on port 0x80
@@ -109,6 +110,42 @@ START_TEST(host_writes_code)
 }
 END_TEST
 
+/* movb $5,0x3001; hlt -- run by a second vCPU of the same domain. */
+static const uint8_t blob_patch_5[] = {0xc6, 0x04, 0x25, 0x01, 0x30, 0x00, 0x00, 0x05, 0xf4};
+
+START_TEST(another_vcpu_patches_code)
+{
+    struct tguest *g = tg_new();
+    struct hval_ram r = {0, TG_RAM_SIZE, g->ram};
+    struct hval_vcpu_config cfg = {&r, 1, NULL, NULL, g->v};
+    struct hval_vcpu *other;
+    struct hval_state st;
+    struct hval_exit e;
+
+    tg_put(g, TG_CODE, blob_call_once, sizeof(blob_call_once));
+    tg_put(g, TG_CODE + 0x800, blob_patch_5, sizeof(blob_patch_5));
+    tg_put(g, TG_TARGET, target_fn, sizeof(target_fn));
+    tg_start64(g, TG_CODE);
+    ck_assert_int_eq(tg_run(g).kind, HVAL_EXIT_HLT);
+
+    ck_assert_int_eq(g->ops->vcpu_create(&cfg, &other), 0);
+    hval_state_long64(&st, TG_CODE + 0x800, g->cr3);
+    ck_assert_int_eq(g->ops->set_state(other, &st), 0);
+    ck_assert_int_eq(g->ops->run(other, 0, &e), 0);
+    ck_assert_int_eq(e.kind, HVAL_EXIT_HLT);
+
+    struct hval_regs regs = tg_regs(g);
+    regs.rip = TG_CODE;
+    ck_assert_int_eq(g->ops->set_regs(g->v, &regs), 0);
+    ck_assert_int_eq(tg_run(g).kind, HVAL_EXIT_HLT);
+    ck_assert_int_eq(g->nlog, 2);
+    ck_assert_uint_eq(g->log[0].io.data, 1);
+    ck_assert_uint_eq(g->log[1].io.data, 5);
+    g->ops->vcpu_destroy(other);
+    tg_free(g);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("emu_smc");
@@ -118,6 +155,7 @@ int main(void)
     tcase_add_test(tc, patches_on_the_writers_page);
     tcase_add_test(tc, patch_through_an_alias_mapping);
     tcase_add_test(tc, host_writes_code);
+    tcase_add_test(tc, another_vcpu_patches_code);
     suite_add_tcase(s, tc);
 
     SRunner *sr = srunner_create(s);

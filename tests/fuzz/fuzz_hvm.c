@@ -2,7 +2,8 @@
  * fuzz_hvm.c: libFuzzer target for the emulated HVM platform
  * (hypervisor/arch/x86/hvm/): the input picks the emulation flags and vCPU
  * count, then is a guest's stream of port, MMIO and MSR accesses, line
- * changes, raised vectors, serial input and clock steps, with every
+ * changes, raised vectors, serial input and clock steps (or first, as a
+ * stream of save records to load), with every
  * offered interrupt taken.  Checks: no crash or sanitizer report, an
  * offered interrupt can be acknowledged, and one pass of the timers
  * leaves nothing due (no spinning on a hostile count).
@@ -59,6 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (data[2] & 0x80)
         hvm_platform_set_tsc_khz(p, 2000000);
+    if (data[2] & 0x40) /* the rest as a saved state first */
+        hvm_platform_load(p, data + 3, size - 3);
     for (i = 3; i + 10 <= size; i += 10) {
         unsigned op = data[i], vcpu = data[i + 1] % d.max_vcpus;
         uint64_t val = take64(data + i + 2);

@@ -411,6 +411,128 @@ START_TEST(vectors_raised_from_other_threads_arrive)
 }
 END_TEST
 
+/* ---- save and restore ---- */
+static void put_record(uint8_t *buf, size_t *off, uint16_t type, uint16_t inst, const void *data,
+                       uint32_t len)
+{
+    struct {
+        uint16_t type, inst;
+        uint32_t len;
+    } d = {type, inst, len};
+
+    memcpy(buf + *off, &d, 8);
+    memcpy(buf + *off + 8, data, len);
+    *off += 8 + len;
+}
+
+START_TEST(save_and_restore_round_trip)
+{
+    static uint8_t a[16384], b[16384], bad[2048];
+    struct hvm_platform *pa, *pb;
+    int na, nb;
+    size_t off, n;
+    unsigned counts[16] = {0};
+
+    hvm_test_start(EMU_HVM, 2);
+    pa = T.p;
+    /* A platform in use: PIC, IO-APIC, LAPICs with a timer and a pending
+     * vector, the PIT counting, the RTC interrupting, the PM timer on. */
+    outb_(0x20, 0x11);
+    outb_(0x21, 0x30);
+    outb_(0x21, 0x04);
+    outb_(0x21, 0x01);
+    outb_(0x21, 0xa5);
+    outb_(0x4d1, 0x0c);
+    mmio_wr(0xfec00000ULL, 0x10 + 40);
+    mmio_wr(0xfec00010ULL, 0x8077);
+    lapic_wr(1, 0xf0, 0x1ff);
+    lapic_wr(1, 0x80, 0x20);
+    lapic_wr(1, 0x3e0, 0x3);
+    lapic_wr(1, 0x320, 0x20041);
+    lapic_wr(1, 0x380, 100000);
+    hvm_platform_raise_vector(T.p, 1, 0x51);
+    hvm_platform_poll(T.p);
+    outb_(0x43, 0x34);
+    outb_(0x40, 0xe8);
+    outb_(0x40, 0x03);
+    outb_(0x70, 0x0b);
+    outb_(0x71, 0x42);
+    outb_(0xb002, 0x01);
+    hvm_test_advance(12345678);
+    na = hvm_platform_save(T.p, a, sizeof(a));
+    ck_assert_int_gt(na, 0);
+    ck_assert_int_eq(hvm_platform_save(T.p, a, 100), -ENOSPC);
+    for (off = 0; off < (size_t)na; off += 8 + (a[off + 4] | a[off + 5] << 8)) {
+        ck_assert_uint_lt(a[off], 16);
+        counts[a[off]]++;
+    }
+    ck_assert_uint_eq(counts[3], 2);  /* PIC: master and slave */
+    ck_assert_uint_eq(counts[4], 1);  /* IO-APIC */
+    ck_assert_uint_eq(counts[5], 2);  /* LAPIC per vCPU */
+    ck_assert_uint_eq(counts[6], 2);  /* LAPIC_REGS per vCPU */
+    ck_assert_uint_eq(counts[10], 1); /* PIT */
+    ck_assert_uint_eq(counts[11], 1); /* RTC */
+    ck_assert_uint_eq(counts[13], 1); /* PM timer */
+    /* A fresh platform loads it and saves the same records. */
+    pb = hvm_platform_create(&T.d, &test_ops);
+    ck_assert_ptr_nonnull(pb);
+    ck_assert_int_eq(hvm_platform_load(pb, a, (size_t)na), 0);
+    nb = hvm_platform_save(pb, b, sizeof(b));
+    ck_assert_int_eq(nb, na);
+    ck_assert(!memcmp(a, b, (size_t)na));
+    /* And behaves the same: the pending vector, the timers. */
+    T.p = pb;
+    ck_assert_uint_eq(inb_(0x21), 0xa5);
+    ck_assert_int_eq(take_irq(1), 0x51);
+    ck_assert_uint_le(hvm_platform_next_deadline(pb), T.now + 1600000);
+    hvm_platform_destroy(pb);
+    T.p = pa;
+    /* Hostile streams. */
+    pb = hvm_platform_create(&T.d, &test_ops);
+    ck_assert_int_eq(hvm_platform_load(pb, a, 7), -EINVAL);     /* cut descriptor */
+    ck_assert_int_eq(hvm_platform_load(pb, a, 8 + 4), -EINVAL); /* cut payload */
+    off = 0;
+    put_record(bad, &off, 2, 0, "cpu state is not ours", 21); /* skipped */
+    ck_assert_int_eq(hvm_platform_load(pb, bad, off), 0);
+    n = off;
+    put_record(bad, &off, 5, 7, a + 8, 24); /* LAPIC of a vCPU that does not exist */
+    ck_assert_int_eq(hvm_platform_load(pb, bad, off), -EINVAL);
+    off = n;
+    {
+        uint8_t pic[8] = {0, 0, 0, 0x20, 0, 0};
+
+        put_record(bad, &off, 3, 0, pic, 8); /* master without its is_master bit */
+        ck_assert_int_eq(hvm_platform_load(pb, bad, off), -EINVAL);
+    }
+    off = n;
+    {
+        uint8_t pit[56] = {0};
+
+        pit[13] = 9; /* mode 9 */
+        put_record(bad, &off, 10, 0, pit, 56);
+        ck_assert_int_eq(hvm_platform_load(pb, bad, off), -EINVAL);
+        memset(pit, 0, sizeof(pit));
+        pit[2] = 2; /* count 0x20000 */
+        off = n;
+        put_record(bad, &off, 10, 0, pit, 56);
+        ck_assert_int_eq(hvm_platform_load(pb, bad, off), -EINVAL);
+    }
+    off = n;
+    {
+        uint8_t io[400] = {0};
+
+        put_record(bad, &off, 4, 0, io, 400); /* base address 0 */
+        ck_assert_int_eq(hvm_platform_load(pb, bad, off), -EINVAL);
+        off = n;
+        io[0] = 0x00, io[1] = 0x00, io[2] = 0xc0, io[3] = 0xfe; /* right base, short */
+        put_record(bad, &off, 4, 0, io, 399);
+        ck_assert_int_eq(hvm_platform_load(pb, bad, off), -EINVAL);
+    }
+    hvm_platform_destroy(pb);
+    hvm_test_stop();
+}
+END_TEST
+
 /* ---- a hostile guest ---- */
 static uint64_t rng_state = 88172645463325252ULL;
 static uint64_t rnd(void)
@@ -490,6 +612,7 @@ Suite *hvm_platform_suite(void)
     tcase_add_test(tc, callback_vector_needs_no_eoi);
     tcase_add_test(tc, vectors_raised_from_other_threads_arrive);
     tcase_add_test(tc, random_accesses_from_a_hostile_guest);
+    tcase_add_test(tc, save_and_restore_round_trip);
     suite_add_tcase(s, tc);
     return s;
 }

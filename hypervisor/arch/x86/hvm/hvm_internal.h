@@ -40,6 +40,22 @@ void hvm_timerq_run(struct hvm_timerq *q, uint64_t now);
  * the first start + k*period after now (ticks missed are dropped). */
 uint64_t hvm_next_period(uint64_t start, uint64_t period, uint64_t now);
 
+/* ---- save records (hvm_save.c) ---- */
+#define HVM_SAVE_PIC        3
+#define HVM_SAVE_IOAPIC     4
+#define HVM_SAVE_LAPIC      5
+#define HVM_SAVE_LAPIC_REGS 6
+#define HVM_SAVE_PIT        10
+#define HVM_SAVE_RTC        11
+#define HVM_SAVE_PMTIMER    13
+struct hvm_save_ctx {
+    uint8_t *buf;
+    size_t len, used;
+};
+/* Append a record (descriptor + payload); -ENOSPC when it does not fit. */
+int hvm_save_record(struct hvm_save_ctx *c, uint16_t type, uint16_t instance, const void *data,
+                    uint32_t len);
+
 /* ---- device registry (hvm_io.c) ---- */
 struct hvm_io_range {
     uint64_t base;
@@ -60,10 +76,12 @@ struct hvm_device {
     int (*mmio_read)(void *s, unsigned vcpu, uint64_t gpa, unsigned size, uint64_t *val);
     int (*mmio_write)(void *s, unsigned vcpu, uint64_t gpa, unsigned size, uint64_t val);
     void (*poll)(void *s); /* take in cross-thread input */
-    /* Save/restore: a self-describing copy of the guest-visible state
-     * (save returns the bytes written or -ENOSPC; load checks every field). */
-    int (*save)(void *s, uint8_t *buf, size_t len);
-    int (*load)(void *s, const uint8_t *buf, size_t len);
+    /* Save/restore as Xen's HVM save records (hvm_save.c): save adds the
+     * device's records; load takes one record of a type in save_types
+     * (hostile: every field checked, -EINVAL if unacceptable). */
+    uint16_t save_types[2];
+    int (*save)(void *s, struct hvm_save_ctx *ctx);
+    int (*load)(void *s, uint16_t type, uint16_t instance, const uint8_t *data, uint32_t len);
 };
 #define HVM_DEVICE_REGISTER(dev)                                                                   \
     static const struct hvm_device *const hvm_devptr_##dev                                         \

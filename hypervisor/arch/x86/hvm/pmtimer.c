@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "domain.h"
 #include "hvm_internal.h"
@@ -25,8 +26,9 @@
 
 struct pmtimer {
     struct hvm_platform *p;
-    uint64_t base_ns;  /* the counter was 0 here */
-    uint64_t last_msb; /* counter >> 31 when TMR_STS was last brought up to date */
+    uint64_t base_ns;     /* the counter was 0 here */
+    uint64_t tick_offset; /* added to the ticks since base_ns (restore) */
+    uint64_t last_msb;    /* counter >> 31 when TMR_STS was last brought up to date */
     uint16_t sts, en, cnt;
     bool sci;
     struct hvm_timer timer; /* next flip of bit 31, while TMR_EN */
@@ -36,7 +38,7 @@ static uint64_t ticks(const struct pmtimer *s, uint64_t now)
 {
     uint64_t d = now > s->base_ns ? now - s->base_ns : 0;
 
-    return (uint64_t)((unsigned __int128)d * PM_HZ / 1000000000u);
+    return (uint64_t)((unsigned __int128)d * PM_HZ / 1000000000u) + s->tick_offset;
 }
 
 static void update(struct pmtimer *s, uint64_t now)
@@ -55,7 +57,7 @@ static void update(struct pmtimer *s, uint64_t now)
     }
     hvm_timer_stop(&s->p->timers, &s->timer);
     if (s->en & TMR_EN) {
-        uint64_t next = (msb + 1) << 31; /* tick of the next flip */
+        uint64_t next = ((msb + 1) << 31) - s->tick_offset; /* tick of the next flip */
         uint64_t when =
             s->base_ns + (uint64_t)(((unsigned __int128)next * 1000000000u + PM_HZ - 1) / PM_HZ);
 
@@ -145,6 +147,44 @@ static int pm_write(void *st, unsigned vcpu, uint16_t port, unsigned size, uint3
     return 0;
 }
 
+/* Xen's struct hvm_hw_pmtimer: the counter, PM1a_STS, PM1a_EN. */
+static int pm_save(void *st, struct hvm_save_ctx *ctx)
+{
+    struct pmtimer *s = st;
+    uint64_t now = hvm_now(s->p);
+    uint8_t r[8];
+    uint32_t tmr;
+
+    update(s, now);
+    tmr = (uint32_t)ticks(s, now);
+    memcpy(r, &tmr, 4);
+    memcpy(r + 4, &s->sts, 2);
+    memcpy(r + 6, &s->en, 2);
+    return hvm_save_record(ctx, HVM_SAVE_PMTIMER, 0, r, sizeof(r));
+}
+
+static int pm_load(void *st, uint16_t type, uint16_t instance, const uint8_t *r, uint32_t len)
+{
+    struct pmtimer *s = st;
+    uint64_t now = hvm_now(s->p);
+    uint32_t tmr;
+    uint16_t sts, en;
+
+    if (instance != 0 || len != 8)
+        return -EINVAL;
+    memcpy(&tmr, r, 4);
+    memcpy(&sts, r + 4, 2);
+    memcpy(&en, r + 6, 2);
+    s->tick_offset = 0;
+    /* The counter goes on from the saved value, never backwards. */
+    s->tick_offset = (uint64_t)(uint32_t)(tmr - (uint32_t)ticks(s, now));
+    s->last_msb = ticks(s, now) >> 31;
+    s->sts = sts & STS_CLEAR;
+    s->en = en & EN_WRITABLE;
+    update(s, now);
+    return 0;
+}
+
 static int pm_init(struct hvm_platform *p, void **state)
 {
     struct pmtimer *s = calloc(1, sizeof(*s));
@@ -178,5 +218,8 @@ static const struct hvm_device pm_device = {
     .nr_pio = 2,
     .pio_read = pm_read,
     .pio_write = pm_write,
+    .save_types = {HVM_SAVE_PMTIMER},
+    .save = pm_save,
+    .load = pm_load,
 };
 HVM_DEVICE_REGISTER(pm_device);

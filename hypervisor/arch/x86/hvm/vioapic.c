@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "domain.h"
 #include "hvm_internal.h"
@@ -160,6 +161,47 @@ static int vioapic_mmio_write(void *st, unsigned vcpu, uint64_t gpa, unsigned si
     return 0; /* other offsets and partial window writes: ignored */
 }
 
+/* Xen's struct hvm_hw_vioapic: base, IOREGSEL, ID, 48 entries. */
+struct ioapic_record {
+    uint64_t base_address;
+    uint32_t ioregsel;
+    uint32_t id;
+    uint64_t rte[HVM_NR_GSIS];
+};
+
+static int vioapic_save(void *st, struct hvm_save_ctx *ctx)
+{
+    struct vioapic *s = st;
+    struct ioapic_record r = {.base_address = IOAPIC_BASE, .ioregsel = s->ioregsel, .id = s->id};
+
+    memcpy(r.rte, s->rte, sizeof(r.rte));
+    return hvm_save_record(ctx, HVM_SAVE_IOAPIC, 0, &r, sizeof(r));
+}
+
+static int vioapic_load(void *st, uint16_t type, uint16_t instance, const uint8_t *data,
+                        uint32_t len)
+{
+    struct vioapic *s = st;
+    struct ioapic_record r;
+    unsigned pin;
+
+    if (instance != 0 || len != sizeof(r))
+        return -EINVAL;
+    memcpy(&r, data, sizeof(r));
+    if (r.base_address != IOAPIC_BASE)
+        return -EINVAL;
+    s->ioregsel = r.ioregsel & 0xff;
+    s->id = r.id & 0xf;
+    for (pin = 0; pin < HVM_NR_GSIS; pin++) {
+        uint64_t e = r.rte[pin] & (RTE_WRITABLE_LO | (RTE_WRITABLE_HI << 32) | RTE_REMOTE_IRR);
+
+        if (!(e & RTE_LEVEL))
+            e &= ~RTE_REMOTE_IRR;
+        s->rte[pin] = e;
+    }
+    return 0;
+}
+
 static int vioapic_init(struct hvm_platform *p, void **state)
 {
     struct vioapic *s = calloc(1, sizeof(*s));
@@ -195,5 +237,8 @@ static const struct hvm_device vioapic_device = {
     .nr_mmio = 1,
     .mmio_read = vioapic_mmio_read,
     .mmio_write = vioapic_mmio_write,
+    .save_types = {HVM_SAVE_IOAPIC},
+    .save = vioapic_save,
+    .load = vioapic_load,
 };
 HVM_DEVICE_REGISTER(vioapic_device);

@@ -6,6 +6,7 @@
  * and the x2APIC MSRs 0x800-0x8ff.  Present where XEN_X86_EMU_LAPIC is.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,7 @@ struct vlapic {
     uint32_t tmict, tdcr;
     uint64_t timer_start, timer_period; /* ns; period of the count */
     uint64_t tsc_deadline;
+    uint64_t tdt_restored; /* from a LAPIC record, armed by LAPIC_REGS */
     bool nmi_pending;
     struct hvm_timer timer;
 };
@@ -585,6 +587,146 @@ int vlapic_msr(struct vlapic *l, uint32_t msr, bool write, uint64_t *val)
     return reg_write(l, idx << 4, (uint32_t)*val);
 }
 
+/* ---- save/restore: Xen's LAPIC and LAPIC_REGS records ---- */
+struct lapic_record {
+    uint64_t apic_base_msr;
+    uint32_t disabled; /* 1 software, 2 hardware */
+    uint32_t timer_divisor;
+    uint64_t tdt_msr;
+};
+/* Registers of the LAPIC_REGS page (offset / 16) that are saved. */
+static const uint16_t saved_regs[] = {0x02, 0x03, 0x08, 0x0a, 0x0d, 0x0e, 0x0f, 0x28, 0x30, 0x31,
+                                      0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3e};
+
+static int vlapic_save(void *st, struct hvm_save_ctx *ctx)
+{
+    struct vlapic_set *set = st;
+    uint8_t page[1024];
+    unsigned v, i;
+    int rc;
+
+    for (v = 0; v < set->p->nr_vcpus; v++) {
+        struct vlapic *l = &set->l[v];
+        struct lapic_record r = {
+            .apic_base_msr = l->base_msr,
+            .disabled = (hw_enabled(l) ? 0 : 2) | ((l->svr & SVR_ENABLE) ? 0 : 1),
+            .timer_divisor = (uint32_t)timer_divide(l),
+            .tdt_msr = timer_mode(l) == TIMER_TSCDL ? l->tsc_deadline : 0,
+        };
+        uint32_t reg;
+
+        rc = hvm_save_record(ctx, HVM_SAVE_LAPIC, (uint16_t)v, &r, sizeof(r));
+        if (rc < 0)
+            return rc;
+        memset(page, 0, sizeof(page));
+        for (i = 0; i < sizeof(saved_regs) / sizeof(saved_regs[0]); i++) {
+            reg = reg_read(l, saved_regs[i] << 4);
+            memcpy(page + (saved_regs[i] << 4), &reg, 4);
+        }
+        for (i = 0; i < 8; i++) {
+            memcpy(page + 0x100 + 16 * i, &l->isr[i], 4);
+            memcpy(page + 0x180 + 16 * i, &l->tmr[i], 4);
+            memcpy(page + 0x200 + 16 * i, &l->irr[i], 4);
+        }
+        rc = hvm_save_record(ctx, HVM_SAVE_LAPIC_REGS, (uint16_t)v, page, sizeof(page));
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static uint32_t page_reg(const uint8_t *page, unsigned off)
+{
+    uint32_t v;
+
+    memcpy(&v, page + off, 4);
+    return v;
+}
+
+static int lapic_regs_load(struct vlapic *l, const uint8_t *page)
+{
+    uint64_t now = hvm_now(l->p);
+    unsigned i;
+    uint32_t cur;
+
+    hvm_timer_stop(&l->p->timers, &l->timer);
+    l->tpr = page_reg(page, 0x80) & 0xff;
+    if (!x2apic_mode(l)) {
+        l->ldr = page_reg(page, 0xd0) & 0xff000000u;
+        l->dfr = (page_reg(page, 0xe0) & 0xf0000000u) | 0x0fffffffu;
+    }
+    l->svr = page_reg(page, 0xf0) & 0x1ff;
+    for (i = 0; i < 8; i++) {
+        l->isr[i] = page_reg(page, 0x100 + 16 * i);
+        l->tmr[i] = page_reg(page, 0x180 + 16 * i);
+        l->irr[i] = page_reg(page, 0x200 + 16 * i);
+    }
+    l->isr[0] &= 0xffff0000u; /* vectors 0-15 cannot be pending */
+    l->tmr[0] &= 0xffff0000u;
+    l->irr[0] &= 0xffff0000u;
+    l->esr = page_reg(page, 0x280) & 0xec;
+    l->icr_lo = page_reg(page, 0x300) & 0xccfffu;
+    l->icr_hi = page_reg(page, 0x310);
+    for (i = 0; i < NR_LVT; i++) {
+        uint32_t val = page_reg(page, 0x320 + 16 * i);
+
+        l->lvt[i] = val & (lvt_write_mask[i] | (i >= 3 && i <= 4 ? (1u << 14) : 0));
+        if (!(l->svr & SVR_ENABLE))
+            l->lvt[i] |= LVT_MASKED;
+    }
+    if (timer_mode(l) == 3 || (timer_mode(l) == TIMER_TSCDL && !l->p->tsc_khz))
+        l->lvt[LVT_TIMER] &= ~(3u << 17);
+    l->tdcr = page_reg(page, 0x3e0) & 0xb;
+    l->tmict = page_reg(page, 0x380);
+    cur = page_reg(page, 0x390);
+    l->timer_period = (uint64_t)l->tmict * timer_divide(l);
+    l->tsc_deadline = 0;
+    if (timer_mode(l) == TIMER_TSCDL) {
+        l->tmict = 0;
+        l->timer_period = 0;
+        if (l->tdt_restored)
+            tsc_deadline_write(l, l->tdt_restored);
+    } else if (l->tmict && cur && cur <= l->tmict) {
+        /* Continue the count from the saved current count. */
+        uint64_t done = (uint64_t)(l->tmict - cur) * timer_divide(l);
+
+        l->timer_start = now >= done ? now - done : 0;
+        hvm_timer_set(&l->p->timers, &l->timer, now + (l->timer_period - done));
+    } else {
+        l->timer_start = now;
+        if (l->tmict && timer_mode(l) == TIMER_PERIODIC)
+            hvm_timer_set(&l->p->timers, &l->timer, now + l->timer_period);
+    }
+    l->tdt_restored = 0;
+    return 0;
+}
+
+static int vlapic_load(void *st, uint16_t type, uint16_t instance, const uint8_t *data,
+                       uint32_t len)
+{
+    struct vlapic_set *set = st;
+    struct vlapic *l;
+    struct lapic_record r;
+
+    if (instance >= set->p->nr_vcpus)
+        return -EINVAL;
+    l = &set->l[instance];
+    if (type == HVM_SAVE_LAPIC_REGS)
+        return len == 1024 ? lapic_regs_load(l, data) : -EINVAL;
+    if (len != sizeof(r) && len != offsetof(struct lapic_record, tdt_msr))
+        return -EINVAL;
+    memset(&r, 0, sizeof(r));
+    memcpy(&r, data, len);
+    if ((r.apic_base_msr & ~0xffffff000ULL & ~(APIC_BASE_EN | APIC_BASE_EXTD | APIC_BASE_BSP)) ||
+        (r.apic_base_msr & (APIC_BASE_EN | APIC_BASE_EXTD)) == APIC_BASE_EXTD)
+        return -EINVAL;
+    l->base_msr = (r.apic_base_msr & ~APIC_BASE_BSP) | (instance == 0 ? APIC_BASE_BSP : 0);
+    if (x2apic_mode(l))
+        l->ldr = ((vlapic_id(l) >> 4) << 16) | (1u << (vlapic_id(l) & 0xf));
+    l->tdt_restored = r.tdt_msr;
+    return 0;
+}
+
 /* ---- device ---- */
 static const struct hvm_io_range vlapic_mmio[] = {{APIC_BASE_ADDR, 0x1000}};
 
@@ -641,5 +783,8 @@ static const struct hvm_device vlapic_device = {
     .nr_mmio = 1,
     .mmio_read = vlapic_mmio_read,
     .mmio_write = vlapic_mmio_write,
+    .save_types = {HVM_SAVE_LAPIC, HVM_SAVE_LAPIC_REGS},
+    .save = vlapic_save,
+    .load = vlapic_load,
 };
 HVM_DEVICE_REGISTER(vlapic_device);

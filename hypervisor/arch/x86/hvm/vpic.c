@@ -294,6 +294,58 @@ static int vpic_pio_write(void *st, unsigned vcpu, uint16_t port, unsigned size,
     return 0;
 }
 
+/* Xen's struct hvm_hw_vpic, byte by byte: the flags are bitfields of
+ * bytes 4 (init state, priority_add) and 5. */
+static int vpic_save(void *st, struct hvm_save_ctx *ctx)
+{
+    struct vpic *s = st;
+    unsigned i;
+    int rc;
+
+    for (i = 0; i < 2; i++) {
+        const struct pic_chip *c = &s->c[i];
+        uint8_t r[8] = {c->irr, c->imr, c->isr, c->irq_base};
+
+        r[4] = (uint8_t)((c->init_state & 3) | (c->icw4_needed ? 4 : 0) | (c->single ? 8 : 0) |
+                         (c->priority_add << 4));
+        r[5] = (uint8_t)(c->read_isr | c->poll << 1 | c->auto_eoi << 2 | c->rotate_on_aeoi << 3 |
+                         c->sfnm << 4 | c->special_mask << 5 | (i == 0) << 6);
+        r[6] = c->elcr;
+        r[7] = chip_irq(c, i == 0) >= 0;
+        rc = hvm_save_record(ctx, HVM_SAVE_PIC, (uint16_t)i, r, sizeof(r));
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int vpic_load(void *st, uint16_t type, uint16_t instance, const uint8_t *r, uint32_t len)
+{
+    struct vpic *s = st;
+    struct pic_chip *c;
+
+    if (instance > 1 || len != 8 || (r[4] >> 4) > 7 || ((r[5] >> 6) & 1) != (instance == 0))
+        return -EINVAL;
+    c = &s->c[instance];
+    c->irr = r[0];
+    c->imr = r[1];
+    c->isr = r[2];
+    c->irq_base = r[3] & 0xf8;
+    c->init_state = r[4] & 3;
+    c->icw4_needed = (r[4] & 4) != 0;
+    c->single = (r[4] & 8) != 0;
+    c->priority_add = r[4] >> 4;
+    c->read_isr = r[5] & 1;
+    c->poll = (r[5] >> 1) & 1;
+    c->auto_eoi = (r[5] >> 2) & 1;
+    c->rotate_on_aeoi = (r[5] >> 3) & 1;
+    c->sfnm = (r[5] >> 4) & 1;
+    c->special_mask = (r[5] >> 5) & 1;
+    c->elcr = r[6] & c->elcr_mask;
+    update(s);
+    return 0;
+}
+
 static int vpic_init(struct hvm_platform *p, void **state)
 {
     struct vpic *s = calloc(1, sizeof(*s));
@@ -328,5 +380,8 @@ static const struct hvm_device vpic_device = {
     .nr_pio = 3,
     .pio_read = vpic_pio_read,
     .pio_write = vpic_pio_write,
+    .save_types = {HVM_SAVE_PIC},
+    .save = vpic_save,
+    .load = vpic_load,
 };
 HVM_DEVICE_REGISTER(vpic_device);

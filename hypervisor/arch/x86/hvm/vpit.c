@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "domain.h"
 #include "hvm_internal.h"
@@ -330,6 +331,98 @@ static int vpit_write(void *st, unsigned vcpu, uint16_t port, unsigned size, uin
     return 0;
 }
 
+/* Xen's struct hvm_hw_pit: 16 bytes a counter, then the speaker bit.
+ * Read/write states are Xen's RW_STATE_*: 1 LSB, 2 MSB, 3/4 the first and
+ * second byte of a word. */
+struct pit_record_channel {
+    uint32_t count;
+    uint16_t latched_count;
+    uint8_t count_latched, status_latched, status, read_state, write_state, write_latch;
+    uint8_t rw_mode, mode, bcd, gate;
+};
+struct pit_record {
+    struct pit_record_channel ch[3];
+    uint32_t speaker_data_on;
+    uint32_t pad0;
+};
+
+static uint8_t rw_state(const struct pit_channel *c, bool msb_next)
+{
+    return c->rw == 3 ? (msb_next ? 4 : 3) : c->rw;
+}
+
+static int vpit_save(void *st, struct hvm_save_ctx *ctx)
+{
+    struct vpit *s = st;
+    struct pit_record r;
+    unsigned i;
+
+    memset(&r, 0, sizeof(r));
+    for (i = 0; i < 3; i++) {
+        const struct pit_channel *c = &s->ch[i];
+        struct pit_record_channel *o = &r.ch[i];
+
+        o->count = c->init;
+        o->latched_count = c->latched_count;
+        o->count_latched = c->count_latched ? rw_state(c, c->latched_msb_next) : 0;
+        o->status_latched = c->status_latched;
+        o->status = c->latched_status;
+        o->read_state = rw_state(c, c->read_msb_next);
+        o->write_state = rw_state(c, c->write_msb_next);
+        o->write_latch = c->write_lsb;
+        o->rw_mode = c->rw;
+        o->mode = c->mode;
+        o->bcd = c->bcd;
+        o->gate = c->gate;
+    }
+    r.speaker_data_on = (s->port61 >> 1) & 1;
+    return hvm_save_record(ctx, HVM_SAVE_PIT, 0, &r, sizeof(r));
+}
+
+static int vpit_load(void *st, uint16_t type, uint16_t instance, const uint8_t *data, uint32_t len)
+{
+    struct vpit *s = st;
+    uint64_t now = hvm_now(s->p);
+    struct pit_record r;
+    unsigned i;
+
+    if (instance != 0 || len != sizeof(r))
+        return -EINVAL;
+    memcpy(&r, data, sizeof(r));
+    for (i = 0; i < 3; i++) {
+        const struct pit_record_channel *o = &r.ch[i];
+
+        if (o->count > 65536 || o->rw_mode > 3 || o->mode > 7 || o->count_latched > 4 ||
+            o->read_state > 4 || o->write_state > 4)
+            return -EINVAL;
+    }
+    for (i = 0; i < 3; i++) {
+        const struct pit_record_channel *o = &r.ch[i];
+        struct pit_channel *c = &s->ch[i];
+
+        c->rw = o->rw_mode;
+        c->mode = o->mode > 5 ? o->mode - 4 : o->mode;
+        c->bcd = o->bcd & 1;
+        c->gate = i == 2 ? o->gate & 1 : true;
+        c->count_latched = o->count_latched != 0;
+        c->latched_count = o->latched_count;
+        c->latched_msb_next = o->count_latched == 2 || o->count_latched == 4;
+        c->status_latched = o->status_latched & 1;
+        c->latched_status = o->status;
+        c->read_msb_next = o->read_state == 2 || o->read_state == 4;
+        c->write_msb_next = o->write_state == 2 || o->write_state == 4;
+        c->write_lsb = o->write_latch;
+        c->null_count = false;
+        c->counting = false;
+        c->frozen = false;
+        c->init = o->count ? o->count : 65536;
+        if (c->rw) /* counting again from the saved count, as Xen does */
+            load_count(s, i, o->count & 0xffff, now);
+    }
+    s->port61 = (uint8_t)((s->ch[2].gate ? 1 : 0) | (r.speaker_data_on & 1) << 1);
+    return 0;
+}
+
 static int vpit_init(struct hvm_platform *p, void **state)
 {
     struct vpit *s = calloc(1, sizeof(*s));
@@ -366,5 +459,8 @@ static const struct hvm_device vpit_device = {
     .nr_pio = 2,
     .pio_read = vpit_read,
     .pio_write = vpit_write,
+    .save_types = {HVM_SAVE_PIT},
+    .save = vpit_save,
+    .load = vpit_load,
 };
 HVM_DEVICE_REGISTER(vpit_device);

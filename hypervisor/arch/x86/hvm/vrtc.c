@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "domain.h"
 #include "hvm_internal.h"
@@ -372,6 +373,48 @@ static int vrtc_write(void *st, unsigned vcpu, uint16_t port, unsigned size, uin
     return 0;
 }
 
+/* Xen's struct hvm_hw_rtc: registers 0-13 and the index.  The time in
+ * them is not restored: the clock is the host's plus the domain's time
+ * offset, which the toolstack restores (a halted clock, SET, is kept). */
+static int vrtc_save(void *st, struct hvm_save_ctx *ctx)
+{
+    struct vrtc *s = st;
+    uint8_t r[16];
+
+    sync_offset(s);
+    if (!(s->cmos[REG_B] & B_SET))
+        store_time(s, now_seconds(s, hvm_now(s->p), NULL));
+    memcpy(r, s->cmos, 14);
+    r[REG_D] = 0x80;
+    r[14] = s->index;
+    r[15] = 0;
+    return hvm_save_record(ctx, HVM_SAVE_RTC, 0, r, sizeof(r));
+}
+
+static int vrtc_load(void *st, uint16_t type, uint16_t instance, const uint8_t *r, uint32_t len)
+{
+    struct vrtc *s = st;
+    uint64_t now = hvm_now(s->p);
+
+    if (instance != 0 || len < 16)
+        return -EINVAL;
+    sync_offset(s);
+    s->cmos[REG_A] = r[REG_A] & 0x7f;
+    s->cmos[REG_B] = r[REG_B];
+    s->cmos[REG_C] = r[REG_C] & (C_IRQF | C_PF | C_AF | C_UF);
+    s->cmos[1] = r[1];
+    s->cmos[3] = r[3];
+    s->cmos[5] = r[5];
+    if (r[REG_B] & B_SET)
+        memcpy(s->cmos, r, 10); /* the halted time */
+    s->index = r[14] & 0x7f;
+    s->last_second = (uint64_t)now_seconds(s, now, NULL);
+    s->last_period = period_ns(s) ? now / period_ns(s) : 0;
+    update_irq(s);
+    arm_timers(s, now);
+    return 0;
+}
+
 static int vrtc_init(struct hvm_platform *p, void **state)
 {
     struct vrtc *s = calloc(1, sizeof(*s));
@@ -422,5 +465,8 @@ static const struct hvm_device vrtc_device = {
     .nr_pio = 1,
     .pio_read = vrtc_read,
     .pio_write = vrtc_write,
+    .save_types = {HVM_SAVE_RTC},
+    .save = vrtc_save,
+    .load = vrtc_load,
 };
 HVM_DEVICE_REGISTER(vrtc_device);

@@ -162,6 +162,60 @@ static double once(double (*run)(const struct loop *, uint8_t *), const struct l
     return run(l, ram);
 }
 
+/* Microseconds per hypercall exit and resume, and per state access. */
+static int exit_costs(uint8_t *ram)
+{
+    static const uint8_t hypercall_loop[] = {0x0f, 0x01, 0xc1, 0xeb, 0xfb}; /* 1: vmcall; jmp 1b */
+    const struct hval_ops *ops = hval_backend("emu");
+    struct hval_ram r = {0, RAM_SIZE, ram};
+    struct hval_vcpu_config cfg = {&r, 1, NULL, NULL, NULL};
+    struct hval_vcpu *v;
+    struct hval_state st;
+    struct hval_regs regs;
+    struct hval_exit e;
+    const int n = 20000;
+    double t0, t_exit, t_regs, t_get, t_set;
+
+    memset(ram, 0, RAM_SIZE);
+    memcpy(ram + CODE, hypercall_loop, sizeof(hypercall_loop));
+    if (!ops || ops->vcpu_create(&cfg, &v) < 0)
+        return -1;
+    hval_state_long64(&st, CODE, page_tables(ram, false));
+    st.gpr[HVAL_RSP] = STACK;
+    if (ops->set_state(v, &st) < 0)
+        goto fail;
+    t0 = now();
+    for (int i = 0; i < n; i++)
+        if (ops->run(v, 0, &e) < 0 || e.kind != HVAL_EXIT_HYPERCALL)
+            goto fail;
+    t_exit = now() - t0;
+    t0 = now();
+    for (int i = 0; i < n; i++) {
+        ops->get_regs(v, &regs);
+        regs.gpr[HVAL_RAX] = i;
+        ops->set_regs(v, &regs);
+    }
+    t_regs = now() - t0;
+    t0 = now();
+    for (int i = 0; i < n; i++)
+        ops->get_state(v, &st);
+    t_get = now() - t0;
+    t0 = now();
+    for (int i = 0; i < n; i++) {
+        st.seg[HVAL_DS].selector = i & 1 ? 0x10 : 0x18; /* a mode load each time */
+        ops->set_state(v, &st);
+    }
+    t_set = now() - t0;
+    ops->vcpu_destroy(v);
+    printf("emu exits: hypercall exit+resume %.2f us, get+set regs %.2f us, get_state %.2f us, "
+           "set_state with segments %.2f us\n",
+           t_exit / n * 1e6, t_regs / n * 1e6, t_get / n * 1e6, t_set / n * 1e6);
+    return 0;
+fail:
+    ops->vcpu_destroy(v);
+    return -1;
+}
+
 int main(void)
 {
     static const struct loop loops[] = {
@@ -203,6 +257,8 @@ int main(void)
         printf("%-16s %14.0f %14.0f %16.0f %9.2f\n", loops[i].name, n / tb, n / te,
                loops[i].insns * (n / te), tb / te);
     }
+    if (exit_costs(ram) < 0)
+        rc = EXIT_FAILURE;
     free(ram);
     return rc;
 }

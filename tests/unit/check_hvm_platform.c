@@ -225,6 +225,7 @@ START_TEST(pvh_flags_give_only_the_lapic)
     /* The LAPIC answers: its version register. */
     ck_assert_uint_eq(lapic_rd(1, 0x30), 0x50014);
     ck_assert_uint_eq(lapic_rd(1, 0x20), 2u << 24);
+    ck_assert_int_eq(hvm_platform_set_boot_order(T.p, "c"), -ENODEV);
     /* No PIC: nothing reaches vCPU 0 through LINT0. */
     ck_assert_int_eq(hvm_platform_set_isa_irq(T.p, 1, true), 0);
     ck_assert_int_eq(take_irq(0), -1);

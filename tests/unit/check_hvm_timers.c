@@ -220,6 +220,13 @@ START_TEST(rtc_time_bcd_binary_offset)
     ck_assert_uint_eq(cmos(0x16), 0x02);
     cmos_set(0x40, 0x5a);
     ck_assert_uint_eq(cmos(0x40), 0x5a);
+    /* Boot order for hvmloader: "cd" by default, then xl.cfg's. */
+    ck_assert_uint_eq(cmos(0x3d), 0x32);
+    ck_assert_int_eq(hvm_platform_set_boot_order(T.p, "ndc"), 0);
+    ck_assert_uint_eq(cmos(0x3d), 0x34);
+    ck_assert_uint_eq(cmos(0x38), 0x20);
+    ck_assert_int_eq(hvm_platform_set_boot_order(T.p, "cx"), -EINVAL);
+    ck_assert_int_eq(hvm_platform_set_boot_order(T.p, "cdna"), -EINVAL);
     hvm_test_stop();
     /* The domain's time offset: an hour and a day ahead. */
     hvm_test_start_offset(EMU_HVM, 1, 3600 + 86400);

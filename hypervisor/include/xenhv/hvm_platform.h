@@ -52,6 +52,10 @@ void hvm_platform_destroy(struct hvm_platform *p);
 unsigned hvm_platform_devices(const struct hvm_platform *p, const char **names, unsigned max);
 /* XEN_DOMCTL_settimeoffset: the RTC moves by the change. */
 void hvm_platform_set_time_offset(struct hvm_platform *p, int64_t seconds);
+/* The boot order hvmloader reads from CMOS 0x3d/0x38, from xl.cfg boot=
+ * ("cd" by default): up to three of a (floppy), c (disk), d (CD-ROM),
+ * n (network).  -EINVAL for anything else, -ENODEV without an RTC. */
+int hvm_platform_set_boot_order(struct hvm_platform *p, const char *order);
 /* The TSC rate assumed for IA32_TSC_DEADLINE: guest TSC = now_ns * khz / 1e6
  * (0, the default, leaves TSC-deadline mode unsupported). */
 void hvm_platform_set_tsc_khz(struct hvm_platform *p, uint64_t tsc_khz);

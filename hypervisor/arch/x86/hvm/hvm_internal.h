@@ -91,6 +91,7 @@ struct vlapic;
 struct vpic;
 struct vioapic;
 struct uart16550;
+struct vrtc;
 
 struct hvm_platform {
     struct hvm_platform_ops ops;
@@ -109,6 +110,7 @@ struct hvm_platform {
     struct vpic *vpic;
     struct vioapic *vioapic;
     struct uart16550 *uart;
+    struct vrtc *rtc;
     /* GSI lines: how many sources hold each high (wired-OR). */
     uint8_t gsi_level[HVM_NR_GSIS];
     /* Vectors raised from other threads: per vCPU, 256 bits. */

@@ -4,8 +4,9 @@
  * guest set), read in BCD or binary, 12 or 24 hour, century at 0x32 (the
  * FADT's CENTURY); UIP in register A for the 244 us before each update;
  * periodic, update-ended and alarm interrupts on ISA IRQ 8 (IRQF in C,
- * cleared by reading C).  The other CMOS bytes are plain NVRAM with the
- * base-memory size BIOSes read.  Present where XEN_X86_EMU_RTC is.
+ * cleared by reading C).  The other CMOS bytes are plain NVRAM: hvmloader
+ * writes the memory sizes there and reads the boot order (0x3d, 0x38).  Present where
+ * XEN_X86_EMU_RTC is.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -415,6 +416,28 @@ static int vrtc_load(void *st, uint16_t type, uint16_t instance, const uint8_t *
     return 0;
 }
 
+int hvm_platform_set_boot_order(struct hvm_platform *p, const char *order)
+{
+    static const char devs[] = "acdn"; /* CMOS codes 1 to 4 */
+    uint8_t code[3] = {0, 0, 0};
+    size_t i;
+
+    if (!p->rtc)
+        return -ENODEV;
+    if (!order || strlen(order) > 3)
+        return -EINVAL;
+    for (i = 0; order[i]; i++) {
+        const char *c = strchr(devs, order[i]); /* order[i] is not NUL */
+
+        if (!c)
+            return -EINVAL;
+        code[i] = (uint8_t)(c - devs + 1);
+    }
+    p->rtc->cmos[0x3d] = (uint8_t)(code[0] | code[1] << 4);
+    p->rtc->cmos[0x38] = (uint8_t)((p->rtc->cmos[0x38] & 0x0f) | code[2] << 4);
+    return 0;
+}
+
 static int vrtc_init(struct hvm_platform *p, void **state)
 {
     struct vrtc *s = calloc(1, sizeof(*s));
@@ -438,9 +461,11 @@ static int vrtc_init(struct hvm_platform *p, void **state)
     s->cmos[REG_D] = 0x80;
     s->cmos[0x15] = 0x80; /* base memory: 640 KiB */
     s->cmos[0x16] = 0x02;
+    s->cmos[0x3d] = 0x32; /* boot order "cd", libxl's default */
     hvm_timer_init(&s->periodic, rtc_timer_fire, s);
     hvm_timer_init(&s->update, rtc_timer_fire, s);
     store_time(s, s->base_s);
+    p->rtc = s;
     *state = s;
     return 0;
 }
@@ -449,6 +474,7 @@ static void vrtc_destroy(void *st)
 {
     struct vrtc *s = st;
 
+    s->p->rtc = NULL;
     hvm_timer_stop(&s->p->timers, &s->periodic);
     hvm_timer_stop(&s->p->timers, &s->update);
     free(s);

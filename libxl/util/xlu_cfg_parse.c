@@ -72,8 +72,10 @@ struct parser {
     int lexerr_line; /* syntax errors on lines up to this are not reported */
     int errstatus;   /* tokens still to accept before reporting again */
     bool likely_python;
-    bool abort; /* out of memory or too deep: stop */
+    bool abort;    /* out of memory or too deep: stop */
+    bool reported; /* a message has been printed */
     int lex_last_line;
+    size_t eof_near_off, eof_near_len; /* a bad word the input ends with */
 };
 
 static void report(struct parser *p, int line, const char *near_open, const char *text, int textlen,
@@ -82,6 +84,7 @@ static void report(struct parser *p, int line, const char *near_open, const char
     if (p->cfg->report)
         fprintf(p->cfg->report, "%s:%d: config parsing error near %s%.*s%s: %s\n", p->cfg->source,
                 line, near_open, textlen, text, near_close, msg);
+    p->reported = true;
     if (!p->err)
         p->err = EINVAL;
 }
@@ -100,7 +103,15 @@ static void token_error(struct parser *p, const struct token *t, const char *msg
     if (line <= p->lexerr_line)
         return;
     if (t->type == T_NEWLINE) {
-        report(p, line - 1, "", "<newline>", 9, "", msg);
+        /* the newline's own line is counted as the one before; a comment
+         * before the newline is what it is "near" */
+        size_t len = t->len - 1;
+        while (len > 0 && (p->data[t->off + len - 1] == ' ' || p->data[t->off + len - 1] == '\t'))
+            len--;
+        if (len)
+            report(p, line - 1, "`", p->data + t->off, (int)len, "'", msg);
+        else
+            report(p, line - 1, "", "<newline>", 9, "", msg);
         return;
     }
     size_t len = t->len;
@@ -207,14 +218,23 @@ static void lex(struct parser *p, struct token *t)
         if (p->pos >= p->len) {
             t->type = T_EOF;
             t->line = p->lex_last_line ? p->lex_last_line : p->line;
+            t->off = p->eof_near_off;
+            t->len = p->eof_near_len;
             return;
         }
         size_t start = p->pos;
         char c = d[p->pos];
         if (c == '#') {
-            while (p->pos < p->len && d[p->pos] != '\n')
-                p->pos++;
-            continue;
+            /* A comment is part of the newline that ends it; one the
+             * input ends with is a bad word (as in real xl). */
+            const char *nl = memchr(d + p->pos, '\n', p->len - p->pos);
+            if (nl) {
+                p->pos = (size_t)(nl - d) + 1;
+                t->type = T_NEWLINE;
+                t->len = p->pos - start;
+                p->lex_last_line = p->line++;
+                return;
+            }
         }
         if (c == '\n') {
             p->pos++;
@@ -271,17 +291,31 @@ static void lex(struct parser *p, struct token *t)
             p->pos++;
             while (p->pos < p->len && !is_space(d[p->pos]) && d[p->pos] != '\n')
                 p->pos++;
-            lexical_error(p, start, p->pos - start, p->line, "lexical error");
-            /* A lone bad character just before a newline silences the
-             * next line's syntax errors too (as real xl's scanner does). */
-            if (p->pos - start == 1 && p->pos < p->len && d[p->pos] == '\n')
-                p->lexerr_line = p->line + 1;
+            if (p->pos >= p->len && p->pos - start == 1) {
+                /* A bad character the input ends with is never reported
+                 * (real xl's scanner reaches the end first); it is what
+                 * the end-of-input error quotes. */
+                p->eof_near_off = start;
+                p->eof_near_len = p->pos - start;
+                continue;
+            }
+            /* One message per line: a bad word on a line that already had
+             * one is not reported.  A lone bad character just before a
+             * newline counts as the next line's (as in real xl). */
+            int check = p->line + (p->pos - start == 1 && d[p->pos] == '\n');
+            if (check > p->lexerr_line) {
+                report(p, p->line, "`", p->data + start, (int)(p->pos - start), "'",
+                       "lexical error");
+                p->lexerr_line = check;
+            }
             continue;
         }
         t->len = p->pos - start;
         p->lex_last_line = t->line;
         if (t->type == T_STRING)
-            t->str = dequote(p, start, t->len, t->line);
+            /* after the first message, strings are no longer decoded
+             * (nor their escapes checked), as in real xl */
+            t->str = p->reported ? copy_text(p, start, 0) : dequote(p, start, t->len, t->line);
         else if (t->type == T_NUMBER || t->type == T_IDENT)
             t->str = copy_text(p, start, t->len);
         return;
@@ -475,6 +509,12 @@ static XLU_ConfigValue *value_copy(struct parser *p, const XLU_ConfigValue *v)
 static void store(struct parser *p, char *name, int op, XLU_ConfigValue *v, long stmt_off,
                   long value_off)
 {
+    if (p->reported) {
+        /* after the first message nothing more is recorded (real xl) */
+        free(name);
+        xlu__value_free(v);
+        return;
+    }
     XLU_ConfigSetting *prev = xlu__cfg_find(p->cfg, name);
 
     if (op == XLU_OP_ADDITION && prev) {
@@ -588,7 +628,7 @@ int xlu__cfg_parse(XLU_Config *cfg, const char *data, size_t len)
         free(p.la.str);
     if (p.abort && !p.err)
         p.err = ENOMEM;
-    if (p.likely_python && cfg->report)
+    if (p.likely_python && p.err && cfg->report)
         fputs("warning: Config file looks like it contains Python code.\n"
               "warning:  Arbitrary Python is no longer supported.\n"
               "warning:  See https://wiki.xen.org/wiki/PythonInXlConfig\n",

@@ -168,6 +168,48 @@ START_TEST(syntax_errors_name_file_and_line)
 }
 END_TEST
 
+/* Which of several errors real xl reports, and how it quotes them. */
+START_TEST(later_errors_reported_as_real_xl_does)
+{
+    static const struct {
+        const char *text, *report;
+        int rc;
+    } cases[] = {
+        /* a second bad word on the same line is not reported... */
+        {"x=@ @@\n", "t.cfg:1: config parsing error near `@': lexical error\n", EINVAL},
+        /* ...unless it is a lone character ending the line */
+        {"x=@ @\n",
+         "t.cfg:1: config parsing error near `@': lexical error\n"
+         "t.cfg:1: config parsing error near `@': lexical error\n",
+         EINVAL},
+        /* a bad character the file ends with is never seen */
+        {"x=1\n/", "", 0},
+        /* it is what an error at the end quotes */
+        {"x=[1/",
+         "t.cfg:1: config parsing error near `/': syntax error, unexpected $end, expecting ']'\n",
+         EINVAL},
+        /* a comment belongs to the newline after it */
+        {"a=1\nb # c \n",
+         "t.cfg:1: config parsing error near `# c': syntax error, unexpected NEWLINE, "
+         "expecting += or '='\n",
+         EINVAL},
+        /* a comment without a newline is a bad word */
+        {"a=1\n#ab", "t.cfg:2: config parsing error near `#ab': lexical error\n", EINVAL},
+        /* after the first error, strings are not checked any more */
+        {"x y\nz=\"\\q\"\n",
+         "t.cfg:1: config parsing error near `y': syntax error, unexpected IDENT, "
+         "expecting += or '='\n",
+         EINVAL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *rep;
+        ck_assert_int_eq(parse(cases[i].text, NULL, &rep), cases[i].rc);
+        ck_assert_str_eq(rep, cases[i].report);
+        free(rep);
+    }
+}
+END_TEST
+
 START_TEST(accessor_warnings)
 {
     char *rep;
@@ -239,6 +281,7 @@ int main(void)
     tcase_add_test(tc, append_and_last_assignment_wins);
     tcase_add_test(tc, append_string_to_list_is_an_error);
     tcase_add_test(tc, syntax_errors_name_file_and_line);
+    tcase_add_test(tc, later_errors_reported_as_real_xl_does);
     tcase_add_test(tc, accessor_warnings);
     tcase_add_test(tc, setting_positions_cover_the_text);
     tcase_add_test(tc, deep_nesting_is_refused_not_crashed);

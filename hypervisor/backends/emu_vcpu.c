@@ -335,6 +335,12 @@ fail:
 
 /* ---- running ---- */
 
+/*
+ * The flag makes the next run() return at once; uc_emu_stop() ends a run
+ * in progress.  A kick that lands while the engine is entering a run (its
+ * own stop request is reset there) is seen at the next exit or kick: a
+ * scheduler's periodic kick covers it.
+ */
 static void emu_kick(struct hval_vcpu *v)
 {
     atomic_store(&v->kick, 1);
@@ -404,15 +410,13 @@ static void emu_io_stop_done(struct hval_vcpu *v)
 
 static bool emu_after_hlt(struct hval_vcpu *v)
 {
-    uint64_t rip = emu_reg(v, UC_X86_REG_RIP), la;
-    uint8_t b = 0;
-    uint64_t cs_base = 0;
     struct hval_state st;
+    uint64_t la;
+    uint8_t b = 0;
 
-    (void)cs_base;
     if (emu_get_state(v, &st) < 0)
         return false;
-    la = st.seg[HVAL_CS].base + rip - 1;
+    la = st.seg[HVAL_CS].base + st.rip - 1;
     if (!(st.efer & X86_EFER_LMA))
         la &= 0xffffffff;
     return emu_read_linear(v, la, &b, 1) == 0 && b == 0xf4;

@@ -220,7 +220,9 @@ struct hval_ops {
     int (*set_state)(struct hval_vcpu *vcpu, const struct hval_state *st);
     int (*get_regs)(struct hval_vcpu *vcpu, struct hval_regs *regs);
     int (*set_regs)(struct hval_vcpu *vcpu, const struct hval_regs *regs);
-    /* Run until an exit; timeout_us 0: no timeout.  0 or -errno. */
+    /* Run until an exit; timeout_us 0: no timeout (unicorn starts a timer
+     * thread per timed run: time slices are better a timer thread's kick).
+     * 0 or -errno. */
     int (*run)(struct hval_vcpu *vcpu, uint64_t timeout_us, struct hval_exit *exit);
     /* Any thread: make run() return HVAL_EXIT_INTERRUPTED soon. */
     void (*kick)(struct hval_vcpu *vcpu);

@@ -7,9 +7,20 @@
  * container (as Xen 4.17 registers it).
  *
  * Threading: every function here runs on the domain's thread, except
- * hvm_platform_raise_vector() and hvm_platform_serial_input(), which any
+ * hvm_platform_raise_vector(), hvm_platform_raise_callback() and
+ * hvm_platform_serial_input(), which any
  * thread may call (they queue, then call ops.kick); the queued work is
  * taken in by hvm_irq_pending() and hvm_platform_poll().
+ *
+ * The vCPU loop, per vCPU slice:
+ *   hvm_platform_run_timers(p, now);
+ *   if (hvm_irq_pending(p, v, IF && !interrupt-shadow, &ack) &&
+ *       hvm_irq_ack(p, v, &ack) == 0)
+ *       deliver ack.vector through the guest's IDT (NMI: vector 2);
+ *   run until an exit or hvm_platform_next_deadline(p);
+ *   port I/O, MMIO, MSR exits -> hvm_platform_pio/mmio/msr;
+ *   HLT: while (!hvm_irq_wakes(p, v, IF)) sleep until the next deadline
+ *        or a kick, then run the timers.
  */
 #ifndef XENHV_HVM_PLATFORM_H
 #define XENHV_HVM_PLATFORM_H

@@ -43,7 +43,7 @@ int hvm_platform_set_gsi(struct hvm_platform *p, unsigned gsi, bool level)
 {
     if (gsi >= HVM_NR_GSIS)
         return -EINVAL;
-    if (gsi < 16 && gsi != 2) {
+    if (gsi < 16 && gsi != 0 && gsi != 2) { /* ISA IRQ 0 is GSI 2; GSI 0 no ISA line */
         hvm_isa_irq_set(p, gsi, level);
         return 0;
     }

@@ -8,9 +8,9 @@
  *
  * Threading: every function here runs on the domain's thread, except
  * hvm_platform_raise_vector(), hvm_platform_raise_callback() and
- * hvm_platform_serial_input(), which any
- * thread may call (they queue, then call ops.kick); the queued work is
- * taken in by hvm_irq_pending() and hvm_platform_poll().
+ * hvm_platform_serial_input(), which any thread may call (they queue,
+ * then call ops.kick); the queued work is taken in by hvm_irq_pending()
+ * and hvm_platform_poll().
  *
  * The vCPU loop, per vCPU slice:
  *   hvm_platform_run_timers(p, now);

@@ -164,6 +164,8 @@ static bool emu_implicit_supervisor(struct hval_vcpu *v, uint64_t page)
     for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
         uc_x86_mmr m = {0};
         uc_reg_read(v->uc, regs[i], &m);
+        if (regs[i] == UC_X86_REG_LDTR && !(m.selector & ~7))
+            continue; /* no LDT loaded */
         if (page <= m.base + m.limit && m.base < page + EMU_PAGE_SIZE)
             return true;
     }

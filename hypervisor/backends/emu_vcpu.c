@@ -14,6 +14,8 @@
 
 #include "emu_internal.h"
 
+#define EMU_MAX_MMIO_PAGES 1024
+
 enum hval_answer emu_call_handler(struct hval_vcpu *v, struct hval_exit *exit)
 {
     if (!v->handler)
@@ -84,6 +86,16 @@ static void emu_mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64
 static int emu_mmio_map_page(struct hval_vcpu *v, uint64_t gpa)
 {
     struct emu_mmio_page *p;
+
+    /* A guest touching page after page outside RAM maps no more than this
+     * many at once: the oldest goes (its next access maps it again). */
+    if (v->nr_mmio >= EMU_MAX_MMIO_PAGES) {
+        p = v->mmio[0];
+        uc_mem_unmap(v->uc, p->gpa, EMU_PAGE_SIZE);
+        free(p);
+        memmove(v->mmio, v->mmio + 1, (v->nr_mmio - 1) * sizeof(*v->mmio));
+        v->nr_mmio--;
+    }
 
     if (v->nr_mmio == v->cap_mmio) {
         size_t cap = v->cap_mmio ? v->cap_mmio * 2 : 16;

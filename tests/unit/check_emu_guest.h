@@ -46,6 +46,7 @@ struct tguest {
     uint64_t pt_next, cr3;
     struct hval_exit log[TG_MAX_LOG];
     int nlog;
+    unsigned nexits;    /* all of them, past the log's end too */
     uint32_t in_data;   /* answer to port reads */
     uint64_t mmio_data; /* answer to MMIO reads */
     uint64_t msr_data;  /* answer to rdmsr */
@@ -83,6 +84,7 @@ static inline enum hval_answer tg_handler(struct hval_vcpu *v, struct hval_exit 
     default:
         break;
     }
+    g->nexits++;
     if (g->nlog < TG_MAX_LOG)
         g->log[g->nlog++] = *e;
     return e->kind == HVAL_EXIT_IO ? g->io_answer : HVAL_HANDLED;

@@ -205,6 +205,25 @@ START_TEST(mmio_outside_ram_exits_with_data)
 }
 END_TEST
 
+/* 32-bit: mov $0x10000000,%esi; mov $1100,%ecx; 1: mov (%esi),%eax;
+ * add $4096,%esi; dec %ecx; jnz 1b; hlt */
+static const uint8_t blob_mmio_scan[] = {0xbe, 0x00, 0x00, 0x00, 0x10, 0xb9, 0x4c, 0x04,
+                                         0x00, 0x00, 0x8b, 0x06, 0x81, 0xc6, 0x00, 0x10,
+                                         0x00, 0x00, 0x49, 0x75, 0xf5, 0xf4};
+
+START_TEST(mmio_pages_touched_by_the_thousand)
+{
+    struct tguest *g = tg_new();
+
+    tg_put(g, TG_CODE, blob_mmio_scan, sizeof(blob_mmio_scan));
+    tg_start32(g, TG_CODE);
+    ck_assert_int_eq(tg_run(g).kind, HVAL_EXIT_HLT);
+    ck_assert_uint_eq(g->nexits, 1100);
+    ck_assert_uint_eq(g->log[TG_MAX_LOG - 1].mmio.gpa, 0x10000000 + (TG_MAX_LOG - 1) * 4096);
+    tg_free(g);
+}
+END_TEST
+
 START_TEST(cpuid_answered_by_the_hypervisor)
 {
     struct tguest *g = tg_new();
@@ -714,6 +733,7 @@ int main(void)
     tcase_add_test(tc, port_io_with_data);
     tcase_add_test(tc, port_io_can_end_the_run);
     tcase_add_test(tc, mmio_outside_ram_exits_with_data);
+    tcase_add_test(tc, mmio_pages_touched_by_the_thousand);
     tcase_add_test(tc, cpuid_answered_by_the_hypervisor);
     tcase_add_test(tc, msr_access_answered_by_the_hypervisor);
     tcase_add_test(tc, hypercall_32bit);

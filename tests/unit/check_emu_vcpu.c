@@ -529,6 +529,42 @@ START_TEST(user_mode_fault_and_interrupt_to_kernel_stack)
 }
 END_TEST
 
+START_TEST(inject_interrupt_in_real_mode)
+{
+    struct tguest *g = tg_new();
+    struct hval_event ev = {HVAL_EVENT_EXTINT, 8, false, 0, 0};
+    struct hval_state st;
+    uint16_t ivt8[2] = {0x0001, 0x0300}; /* 0300:0001 = 0x3001 */
+    uint16_t frame[3];
+
+    tg_put(g, 8 * 4, ivt8, sizeof(ivt8));
+    tg_put(g, 0x3001, blob_hlt, 1);
+    tg_put(g, TG_CODE, blob_loop, sizeof(blob_loop));
+    hval_state_flat32(&st, 0);
+    st.cr0 = 0x10; /* real mode */
+    for (int s = 0; s < HVAL_NR_SEGS; s++)
+        st.seg[s] = (struct hval_segment){0, 0xffff, 0, 0x93};
+    st.seg[HVAL_CS] = (struct hval_segment){0x200, 0xffff, 0x20, 0x9b};
+    st.rip = 0; /* 0020:0000 = TG_CODE */
+    st.gpr[HVAL_RSP] = 0xf000;
+    st.rflags = 0x202;
+    st.idtr = (struct hval_dtable){0, 0x3ff};
+    ck_assert_int_eq(g->ops->set_state(g->v, &st), 0);
+    ck_assert_int_eq(g->ops->inject(g->v, &ev), 0);
+    ck_assert_int_eq(tg_run(g).kind, HVAL_EXIT_HLT);
+    ck_assert_int_eq(g->ops->get_state(g->v, &st), 0);
+    ck_assert_uint_eq(st.seg[HVAL_CS].selector, 0x300);
+    ck_assert_uint_eq(st.seg[HVAL_CS].base, 0x3000);
+    ck_assert_uint_eq(st.rip, 2);
+    ck_assert_uint_eq(st.rflags & 0x200, 0);
+    memcpy(frame, g->ram + 0xf000 - 6, sizeof(frame));
+    ck_assert_uint_eq(frame[0], 0);     /* ip */
+    ck_assert_uint_eq(frame[1], 0x20);  /* cs */
+    ck_assert_uint_eq(frame[2], 0x202); /* flags */
+    tg_free(g);
+}
+END_TEST
+
 START_TEST(undeliverable_fault_is_a_triple_fault)
 {
     struct tguest *g = tg_new();
@@ -749,6 +785,7 @@ int main(void)
     tcase_add_test(tc, inject_external_interrupt_honours_if);
     tcase_add_test(tc, inject_page_fault_through_idt_32);
     tcase_add_test(tc, user_mode_fault_and_interrupt_to_kernel_stack);
+    tcase_add_test(tc, inject_interrupt_in_real_mode);
     tcase_add_test(tc, undeliverable_fault_is_a_triple_fault);
     tcase_add_test(tc, syscall_enters_lstar);
     suite_add_tcase(s, tc);

@@ -556,7 +556,7 @@ START_TEST(random_accesses_from_a_hostile_guest)
 
     hvm_test_start(EMU_HVM, 4);
     hvm_platform_set_tsc_khz(T.p, 3000000);
-    for (i = 0; i < 200000; i++) {
+    for (i = 0; i < 100000; i++) {
         uint64_t r = rnd(), val = rnd();
         uint32_t v32 = (uint32_t)val;
         unsigned vcpu = (unsigned)(r >> 8) % 4;

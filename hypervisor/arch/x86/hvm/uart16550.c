@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "domain.h"
@@ -41,7 +42,8 @@ struct uart16550 {
     unsigned rx_head, rx_count;
     bool thr_pending; /* the THR-empty interrupt, until IIR read or THR write */
     bool irq;
-    pthread_mutex_t lock; /* the inbox: written by other threads */
+    pthread_mutex_t lock;   /* the inbox: written by other threads */
+    atomic_bool inbox_used; /* a hint, so that polling an empty inbox is free */
     uint8_t inbox[INBOX_SIZE];
     size_t in_head, in_count;
 };
@@ -92,15 +94,17 @@ static void uart_poll(void *st)
 {
     struct uart16550 *u = st;
 
-    if (u->mcr & MCR_LOOP)
-        return; /* the line is disconnected in loopback */
-    pthread_mutex_lock(&u->lock);
-    while (u->in_count && u->rx_count < rx_capacity(u)) {
-        rx_push(u, u->inbox[u->in_head]);
-        u->in_head = (u->in_head + 1) % INBOX_SIZE;
-        u->in_count--;
+    if (!(u->mcr & MCR_LOOP) && atomic_load(&u->inbox_used)) {
+        /* (In loopback the line is disconnected: input waits.) */
+        pthread_mutex_lock(&u->lock);
+        while (u->in_count && u->rx_count < rx_capacity(u)) {
+            rx_push(u, u->inbox[u->in_head]);
+            u->in_head = (u->in_head + 1) % INBOX_SIZE;
+            u->in_count--;
+        }
+        atomic_store(&u->inbox_used, u->in_count != 0);
+        pthread_mutex_unlock(&u->lock);
     }
-    pthread_mutex_unlock(&u->lock);
     update_irq(u);
 }
 
@@ -113,6 +117,8 @@ size_t uart16550_input(struct uart16550 *u, const uint8_t *buf, size_t len)
         u->inbox[(u->in_head + u->in_count) % INBOX_SIZE] = buf[n];
         u->in_count++;
     }
+    if (n)
+        atomic_store(&u->inbox_used, true);
     pthread_mutex_unlock(&u->lock);
     return n;
 }

@@ -87,16 +87,6 @@ static int emu_mmio_map_page(struct hval_vcpu *v, uint64_t gpa)
 {
     struct emu_mmio_page *p;
 
-    /* A guest touching page after page outside RAM maps no more than this
-     * many at once: the oldest goes (its next access maps it again). */
-    if (v->nr_mmio >= EMU_MAX_MMIO_PAGES) {
-        p = v->mmio[0];
-        uc_mem_unmap(v->uc, p->gpa, EMU_PAGE_SIZE);
-        free(p);
-        memmove(v->mmio, v->mmio + 1, (v->nr_mmio - 1) * sizeof(*v->mmio));
-        v->nr_mmio--;
-    }
-
     if (v->nr_mmio == v->cap_mmio) {
         size_t cap = v->cap_mmio ? v->cap_mmio * 2 : 16;
         struct emu_mmio_page **n = realloc(v->mmio, cap * sizeof(*n));
@@ -118,18 +108,45 @@ static int emu_mmio_map_page(struct hval_vcpu *v, uint64_t gpa)
     return 0;
 }
 
+/*
+ * A guest touching page after page outside RAM keeps no more than
+ * EMU_MAX_MMIO_PAGES mapped from one run to the next: the oldest go (their
+ * next access maps them again).  Not inside a run: TLB entries may point
+ * at a page, so the TLB goes with them.
+ */
+static void emu_mmio_trim(struct hval_vcpu *v)
+{
+    size_t drop;
+
+    if (v->nr_mmio <= EMU_MAX_MMIO_PAGES)
+        return;
+    drop = v->nr_mmio - EMU_MAX_MMIO_PAGES / 2;
+    for (size_t i = 0; i < drop; i++) {
+        uc_mem_unmap(v->uc, v->mmio[i]->gpa, EMU_PAGE_SIZE);
+        free(v->mmio[i]);
+    }
+    memmove(v->mmio, v->mmio + drop, (v->nr_mmio - drop) * sizeof(*v->mmio));
+    v->nr_mmio -= drop;
+    uc_ctl_flush_tlb(v->uc);
+}
+
 int emu_mmio_unmap_range(struct hval_vcpu *v, uint64_t gpa, uint64_t size)
 {
+    bool any = false;
+
     for (size_t i = 0; i < v->nr_mmio;) {
         struct emu_mmio_page *p = v->mmio[i];
         if (p->gpa >= gpa && p->gpa - gpa < size) {
             uc_mem_unmap(v->uc, p->gpa, EMU_PAGE_SIZE);
             free(p);
             v->mmio[i] = v->mmio[--v->nr_mmio];
+            any = true;
         } else {
             i++;
         }
     }
+    if (any) /* entries of any virtual address may point at the pages */
+        uc_ctl_flush_tlb(v->uc);
     return 0;
 }
 
@@ -265,6 +282,7 @@ static int emu_unmap_ram(struct hval_vcpu *v, uint64_t gpa, uint64_t size)
             uc_ctl_flush_tb(v->uc);
             if (uc_mem_unmap(v->uc, gpa, size) != UC_ERR_OK)
                 return -EIO;
+            uc_ctl_flush_tlb(v->uc); /* the engine drops only identity entries */
             v->ram[i] = v->ram[--v->nr_ram];
             return 0;
         }
@@ -483,6 +501,7 @@ static int emu_run(struct hval_vcpu *v, uint64_t timeout_us, struct hval_exit *e
             return 0;
         }
         emu_smc_before_run(v);
+        emu_mmio_trim(v);
         v->ev = EMU_EV_NONE;
         rip = emu_reg(v, UC_X86_REG_RIP);
         v->pf_valid = false;

@@ -233,7 +233,8 @@ struct hval_ops {
      * the next run() return HVAL_EXIT_TRIPLE_FAULT.
      */
     int (*inject)(struct hval_vcpu *vcpu, const struct hval_event *ev);
-    /* Read/write guest memory by linear address under the vCPU's paging. */
+    /* Read/write guest memory by linear address under the vCPU's paging,
+     * with supervisor rights and no permission checks (RAM only). */
     int (*read_linear)(struct hval_vcpu *vcpu, uint64_t la, void *buf, size_t len);
     int (*write_linear)(struct hval_vcpu *vcpu, uint64_t la, const void *buf, size_t len);
 };

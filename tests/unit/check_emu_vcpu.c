@@ -220,6 +220,9 @@ START_TEST(mmio_pages_touched_by_the_thousand)
     ck_assert_int_eq(tg_run(g).kind, HVAL_EXIT_HLT);
     ck_assert_uint_eq(g->nexits, 1100);
     ck_assert_uint_eq(g->log[TG_MAX_LOG - 1].mmio.gpa, 0x10000000 + (TG_MAX_LOG - 1) * 4096);
+    set_rip(g, TG_CODE); /* again, with the oldest pages gone */
+    ck_assert_int_eq(tg_run(g).kind, HVAL_EXIT_HLT);
+    ck_assert_uint_eq(g->nexits, 2200);
     tg_free(g);
 }
 END_TEST

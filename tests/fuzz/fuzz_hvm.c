@@ -79,8 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                               (op >> 6) & 1, &val);
             break;
         case 3:
-            hvm_platform_mmio(p, vcpu, 0xfec00000ULL + (val >> 57), sizes[(op >> 4) & 3],
-                              (op >> 6) & 1, &val);
+            hvm_platform_mmio(p, vcpu, ((op & 0x80) ? 0xfed00000ULL : 0xfec00000ULL) + (val >> 54),
+                              sizes[(op >> 4) & 3], (op >> 6) & 1, &val);
             break;
         case 4:
             hvm_platform_msr(

@@ -183,15 +183,15 @@ static int pio_rc(uint16_t port)
 
 START_TEST(hvm_flags_give_the_full_platform)
 {
-    static const char *const all[] = {"lapic", "pic",     "ioapic", "pit",
+    static const char *const all[] = {"lapic", "pic",     "ioapic", "pit",     "hpet",
                                       "rtc",   "pmtimer", "uart",   "debugcon"};
     const char *names[16];
     unsigned i;
     uint64_t v;
 
     hvm_test_start(EMU_HVM, 2);
-    ck_assert_uint_eq(hvm_platform_devices(T.p, names, 16), 8);
-    for (i = 0; i < 8; i++)
+    ck_assert_uint_eq(hvm_platform_devices(T.p, names, 16), 9);
+    for (i = 0; i < 9; i++)
         ck_assert_msg(has_device(all[i]), "%s missing", all[i]);
     ck_assert_int_eq(pio_rc(0x20), 0);
     ck_assert_int_eq(pio_rc(0x40), 0);
@@ -571,8 +571,12 @@ START_TEST(random_accesses_from_a_hostile_guest)
                               &val);
             break;
         case 2:
-            hvm_platform_mmio(T.p, vcpu, 0xfec00000ULL + ((r >> 16) & 0x1f), 4, (r >> 30) & 1,
-                              &val);
+            if ((r >> 31) & 1)
+                hvm_platform_mmio(T.p, vcpu, 0xfed00000ULL + ((r >> 16) & 0x3f8), 8, (r >> 30) & 1,
+                                  &val);
+            else
+                hvm_platform_mmio(T.p, vcpu, 0xfec00000ULL + ((r >> 16) & 0x1f), 4, (r >> 30) & 1,
+                                  &val);
             break;
         case 3:
             hvm_platform_msr(T.p, vcpu,

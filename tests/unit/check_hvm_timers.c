@@ -3,8 +3,9 @@
  * counter latch and read-back, the counter 2 gate at port 0x61, no flood
  * from tiny counts), the RTC (BCD and binary time, 12-hour, the domain's
  * time offset, setting the time, UIP, periodic/update/alarm interrupts on
- * IRQ 8, CMOS bytes) and the ACPI PM timer (rate, monotonic, TMR_STS and
- * the SCI, PM1a_CNT sleep).
+ * IRQ 8, CMOS bytes), the ACPI PM timer (rate, monotonic, TMR_STS and
+ * the SCI, PM1a_CNT sleep) and the HPET (counter, legacy replacement,
+ * level periodic timers through the IO-APIC, no flood).
  */
 #include <errno.h>
 
@@ -389,6 +390,104 @@ START_TEST(pm_timer_status_and_sci)
 }
 END_TEST
 
+/* ---- HPET ---- */
+static uint64_t hpet_rd(unsigned off)
+{
+    uint64_t v = 0;
+
+    ck_assert_int_eq(hvm_platform_mmio(T.p, 0, 0xfed00000ULL + off, 8, false, &v), 0);
+    return v;
+}
+static void hpet_wr(unsigned off, uint64_t v)
+{
+    ck_assert_int_eq(hvm_platform_mmio(T.p, 0, 0xfed00000ULL + off, 8, true, &v), 0);
+}
+
+START_TEST(hpet_counter_and_capabilities)
+{
+    hvm_test_start(EMU_HVM, 1);
+    /* 8086, legacy replacement, 64-bit, three timers, 16 ns a tick. */
+    ck_assert_uint_eq(mmio_rd(0xfed00000ULL), 0x8086a201);
+    ck_assert_uint_eq(mmio_rd(0xfed00004ULL), 16000000);
+    ck_assert_uint_eq(hpet_rd(0xf0), 0);
+    hvm_test_advance(1000000);
+    ck_assert_uint_eq(hpet_rd(0xf0), 0); /* halted until enabled */
+    hpet_wr(0x10, 1);
+    hvm_test_advance(1000000);
+    ck_assert_uint_eq(hpet_rd(0xf0), 62500);
+    ck_assert_uint_eq(mmio_rd(0xfed000f0ULL), 62500);
+    hpet_wr(0xf0, 5); /* not while running */
+    ck_assert_uint_eq(hpet_rd(0xf0), 62500);
+    hpet_wr(0x10, 0);
+    hvm_test_advance(1000000);
+    ck_assert_uint_eq(hpet_rd(0xf0), 62500);
+    hpet_wr(0xf0, 0x100000000ULL);
+    hpet_wr(0x10, 1);
+    hvm_test_advance(32);
+    ck_assert_uint_eq(hpet_rd(0xf0), 0x100000002ULL);
+    /* Timer capabilities: periodic, 64-bit, GSI 20-23; FSB not offered. */
+    ck_assert_uint_eq(hpet_rd(0x100), 0x00f0000000000030ULL);
+    hpet_wr(0x100, ~0ULL);
+    ck_assert_uint_eq(hpet_rd(0x100) & 0xffff, 0x3f7e);
+    hvm_test_stop();
+    /* PVH has none. */
+    hvm_test_start(EMU_PVH, 1);
+    {
+        uint64_t v;
+
+        ck_assert_int_eq(hvm_platform_mmio(T.p, 0, 0xfed00000ULL, 4, false, &v), -ENOENT);
+    }
+    hvm_test_stop();
+}
+END_TEST
+
+START_TEST(hpet_legacy_oneshot_and_level_periodic)
+{
+    hvm_test_start(EMU_HVM, 1);
+    pic_ready();
+    /* Legacy replacement: timer 0 is IRQ 0; one shot 10 us ahead. */
+    hpet_wr(0x10, 3);
+    hpet_wr(0x100, 1ULL << 2);
+    hpet_wr(0x108, hpet_rd(0xf0) + 625);
+    ck_assert_uint_eq(hvm_platform_next_deadline(T.p), T.now + 10000);
+    hvm_test_advance(10000);
+    ck_assert_int_eq(take_irq(0), 0x20);
+    eoi(0);
+    ck_assert_uint_eq(hvm_platform_next_deadline(T.p), UINT64_MAX);
+    /* Timer 2: periodic, level, GSI 20 through the IO-APIC, 1 ms. */
+    mmio_wr(0xfec00000ULL, 0x10 + 2 * 20);
+    mmio_wr(0xfec00010ULL, 0x8060);
+    hpet_wr(0x140, (1ULL << 1) | (1ULL << 2) | (1ULL << 3) | (20ULL << 9));
+    hpet_wr(0x148, 62500);
+    hvm_test_advance(1000000);
+    ck_assert_int_eq(take_irq(0), 0x60);
+    ck_assert_uint_eq(hpet_rd(0x20), 4);
+    lapic_wr(0, 0xb0, 0);
+    ck_assert_int_eq(take_irq(0), 0x60); /* still asserted */
+    hpet_wr(0x20, 4);                    /* clear the status: line low */
+    lapic_wr(0, 0xb0, 0);
+    ck_assert_int_eq(take_irq(0), -1);
+    hvm_test_advance(1000000);
+    ck_assert_int_eq(take_irq(0), 0x60);
+    hpet_wr(0x20, 4);
+    lapic_wr(0, 0xb0, 0);
+    /* A one-tick period cannot flood: 10 kHz at most. */
+    hpet_wr(0x140, (1ULL << 2) | (1ULL << 3) | (20ULL << 9));
+    hpet_wr(0x148, 1);
+    hvm_test_advance(1000000);
+    ck_assert_uint_ge(hvm_platform_next_deadline(T.p), T.now + 1);
+    ck_assert_uint_le(hvm_platform_next_deadline(T.p), T.now + 100000);
+    /* A route the timer cannot take: nothing is delivered anywhere. */
+    hpet_wr(0x140, (1ULL << 2) | (5ULL << 9));
+    while (take_irq(0) >= 0) /* what the fast timer left */
+        lapic_wr(0, 0xb0, 0);
+    hpet_wr(0x148, hpet_rd(0xf0) + 10);
+    hvm_test_advance(1000);
+    ck_assert_int_eq(take_irq(0), -1);
+    hvm_test_stop();
+}
+END_TEST
+
 Suite *hvm_timer_suite(void)
 {
     Suite *s = suite_create("hvm_timers");
@@ -403,6 +502,8 @@ Suite *hvm_timer_suite(void)
     tcase_add_test(tc, rtc_periodic_update_alarm_irq8);
     tcase_add_test(tc, pm_timer_rate_and_monotonic);
     tcase_add_test(tc, pm_timer_status_and_sci);
+    tcase_add_test(tc, hpet_counter_and_capabilities);
+    tcase_add_test(tc, hpet_legacy_oneshot_and_level_periodic);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -3,8 +3,8 @@
  * loop sees it (hypervisor/arch/x86/hvm/).  Which devices exist follows
  * the domain's emulation flags (XEN_X86_EMU_*), never "is PVH": the LAPIC
  * where XEN_X86_EMU_LAPIC is set (HVM and PVH), the PIC, IO-APIC, PIT,
- * RTC/CMOS, PM timer and COM1 UART on full HVM, port 0xe9 on every HVM
- * container (as Xen 4.17 registers it).
+ * HPET, RTC/CMOS, PM timer and COM1 UART on full HVM, port 0xe9 on every
+ * HVM container (as Xen 4.17 registers it).
  *
  * Threading: every function here runs on the domain's thread, except
  * hvm_platform_raise_vector(), hvm_platform_raise_callback() and

@@ -37,6 +37,10 @@ for cfg in "$old"/*.cfg; do
 
     "$XL" config-update "$work" > "$scratch/diff2" 2>&1 && [ ! -s "$scratch/diff2" ]
     check "$base: a second run has nothing to change"
+
+    cp "$cfg" "$scratch/patched.cfg"
+    patch -s "$scratch/patched.cfg" "$scratch/diff" && cmp -s "$scratch/patched.cfg" "$work"
+    check "$base: the diff, applied by patch(1), gives the -i result"
 done
 
 

@@ -5,6 +5,7 @@
  * Prints a unified diff by default; -i writes the file in place.  A file
  * that does not parse is refused.  Each rewrite gives the same
  * libxl_domain_config as the original (see the rules table below).
+ * Rules read the original settings, so their order does not matter.
  *
  * `xl config-update DOMAIN [CONFIG]' (real xl's: replace a running
  * domain's saved configuration) is the other form; a single argument
@@ -320,10 +321,48 @@ static void rule_vif_netdev(struct rewrite *rw)
     }
 }
 
+/* The domain type the config asks for (type= or builder=), "pv" if neither. */
+static const char *config_type(struct rewrite *rw)
+{
+    const char *v;
+    if (!xlu_cfg_get_string(rw->cfg, "type", &v, 1))
+        return prefix_of(v, "hvm")   ? "hvm"
+               : prefix_of(v, "pv")  ? "pv"
+               : prefix_of(v, "pvh") ? "pvh"
+                                     : "";
+    if (!xlu_cfg_get_string(rw->cfg, "builder", &v, 1))
+        return prefix_of(v, "hvm") ? "hvm" : "pv";
+    return "pv";
+}
+
+/* xm's HVM kernel="/.../hvmloader" (the per-type way of naming the
+ * firmware, which xl ignores with a warning): dropped. */
+static void rule_hvmloader_kernel(struct rewrite *rw)
+{
+    const XLU_SettingInfo *s = find_setting(rw, "kernel");
+    const char *val, *base;
+    if (!s || strcmp(config_type(rw), "hvm") || xlu_cfg_get_string(rw->cfg, "kernel", &val, 1))
+        return;
+    base = strrchr(val, '/') ? strrchr(val, '/') + 1 : val;
+    if (!strcmp(base, "hvmloader"))
+        delete_setting(rw, s);
+}
+
+/* xm's device_model= (ignored by xl, with a warning): dropped. */
+static void rule_device_model(struct rewrite *rw)
+{
+    const XLU_SettingInfo *s = find_setting(rw, "device_model");
+    const char *val;
+    if (s && !xlu_cfg_get_string(rw->cfg, "device_model", &val, 1))
+        delete_setting(rw, s);
+}
+
 static const struct {
     const char *what;
     void (*apply)(struct rewrite *rw);
 } rules[] = {
+    {"HVM kernel=hvmloader -> (default firmware)", rule_hvmloader_kernel},
+    {"device_model= -> (nothing: ignored)", rule_device_model},
     {"builder= -> type=", rule_builder},
     {"tsc_mode=NUMBER -> name", rule_tsc_mode},
     {"timer_mode=NUMBER -> name", rule_timer_mode},

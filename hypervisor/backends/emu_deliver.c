@@ -119,14 +119,17 @@ static int emu_deliver_pm(struct hval_vcpu *v, struct hval_state *st, unsigned v
     uint16_t old_ss = st->seg[HVAL_SS].selector;
     bool stack_switch;
 
-    if (vec * gsize + gsize - 1 > st->idtr.limit ||
-        emu_read_linear(v, st->idtr.base + vec * gsize, g, gsize) < 0)
+    if (vec * gsize + gsize - 1 > st->idtr.limit)
+        return -ERANGE;
+    if (emu_read_linear(v, st->idtr.base + vec * gsize, g, gsize) < 0)
         return -EFAULT;
     unsigned type = g[5] & 0xf, dpl = (g[5] >> 5) & 3;
-    if (!(g[5] & 0x80) || (type != 0xe && type != 0xf))
-        return -EFAULT;
+    if (type != 0xe && type != 0xf)
+        return -ERANGE;
     if (soft && dpl < cpl)
-        return -EFAULT;
+        return -EPERM;
+    if (!(g[5] & 0x80))
+        return -ENOENT;
     off = g[0] | (g[1] << 8) | ((uint64_t)g[6] << 16) | ((uint64_t)g[7] << 24);
     if (lm) {
         off |= ((uint64_t)g[8] | ((uint64_t)g[9] << 8) | ((uint64_t)g[10] << 16) |
@@ -207,11 +210,18 @@ int emu_inject(struct hval_vcpu *v, const struct hval_event *ev)
         return -EAGAIN;
     if (ev->kind == HVAL_EVENT_EXCEPTION && ev->vector == 14)
         st.cr2 = ev->cr2;
-    if (emu_deliver(v, &st, vec, soft, has_ec, ev->error_code) < 0) {
-        if (vec == 8 || emu_deliver(v, &st, 8, false, true, 0) < 0) {
-            v->triple_fault = true;
-            return 0;
-        }
+    rc = emu_deliver(v, &st, vec, soft, has_ec, ev->error_code);
+    if (rc < 0 && vec != 8 && rc != -EFAULT) {
+        /* A bad gate is a fault of its own, with the IDT entry in the
+         * error code: #GP (beyond the limit, a wrong type, an int n above
+         * its gate's DPL) or #NP (not present). */
+        uint32_t ec = vec * 8 + 2 + (soft ? 0 : 1);
+        unsigned fault = rc == -ENOENT ? 11 : 13;
+        rc = emu_deliver(v, &st, fault, false, true, ec);
+    }
+    if (rc < 0 && (vec == 8 || emu_deliver(v, &st, 8, false, true, 0) < 0)) {
+        v->triple_fault = true;
+        return 0;
     }
     return emu_set_state(v, &st);
 }

@@ -479,21 +479,18 @@ END_TEST
 /* User mode: mov 0x7000,%eax (a supervisor page); int $0x80; hlt */
 static const uint8_t blob_user[] = {0x8b, 0x04, 0x25, 0x00, 0x70, 0x00, 0x00, 0xcd, 0x80, 0xf4};
 
-START_TEST(user_mode_fault_and_interrupt_to_kernel_stack)
+/* A 64-bit guest in user mode at TG_CODE, kernel GDT/TSS/IDT in place. */
+static void start_user64(struct tguest *g)
 {
-    struct tguest *g = tg_new();
-    struct hval_event ev = {HVAL_EVENT_SOFTINT, 0x80, false, 0, 0};
     struct hval_state st;
-    struct hval_exit e;
     uint64_t gdt[5] = {0, 0x00af9b000000ffffULL, 0x00cf93000000ffffULL, 0x00affb000000ffffULL,
                        0x00cff3000000ffffULL};
-    uint64_t rsp0 = TG_STACK, frame[5];
+    uint64_t rsp0 = TG_STACK;
 
     tg_put(g, TG_GDT, gdt, sizeof(gdt));
     tg_put(g, TG_TSS + 4, &rsp0, 8);
     tg_put(g, TG_CODE, blob_user, sizeof(blob_user));
     tg_put(g, TG_HANDLERS, blob_hlt, 1);
-    gate64(g, 0x80, TG_HANDLERS, 0xee); /* DPL 3: int $0x80 allowed from user mode */
     tg_paging64(g);
     tg_map(g, TG_CODE, TG_CODE, 7);
     tg_map(g, 0xe000, 0xe000, 7); /* the user stack */
@@ -505,7 +502,18 @@ START_TEST(user_mode_fault_and_interrupt_to_kernel_stack)
     st.idtr = (struct hval_dtable){TG_IDT, 0xfff};
     st.tr.base = TG_TSS;
     ck_assert_int_eq(g->ops->set_state(g->v, &st), 0);
+}
 
+START_TEST(user_mode_fault_and_interrupt_to_kernel_stack)
+{
+    struct tguest *g = tg_new();
+    struct hval_event ev = {HVAL_EVENT_SOFTINT, 0x80, false, 0, 0};
+    struct hval_state st;
+    struct hval_exit e;
+    uint64_t frame[5];
+
+    gate64(g, 0x80, TG_HANDLERS, 0xee); /* DPL 3: int $0x80 allowed from user mode */
+    start_user64(g);
     e = tg_run(g);
     ck_assert_int_eq(e.kind, HVAL_EXIT_EXCEPTION);
     ck_assert_int_eq(e.exception.vector, 14);
@@ -528,6 +536,25 @@ START_TEST(user_mode_fault_and_interrupt_to_kernel_stack)
     ck_assert_uint_eq(frame[4], 0x23);
     ck_assert_int_eq(tg_run(g).kind, HVAL_EXIT_HLT);
     ck_assert_uint_eq(tg_regs(g).rip, TG_HANDLERS + 1);
+    tg_free(g);
+}
+END_TEST
+
+START_TEST(int_n_above_its_gate_dpl_is_a_gp)
+{
+    struct tguest *g = tg_new();
+    struct hval_event ev = {HVAL_EVENT_SOFTINT, 0x80, false, 0, 0};
+    uint64_t ec;
+
+    gate64(g, 0x80, TG_HANDLERS, 0x8e); /* DPL 0 */
+    gate64(g, 13, TG_HANDLERS, 0x8e);
+    start_user64(g);
+    set_rip(g, TG_CODE + 9); /* as if past int $0x80 */
+    ck_assert_int_eq(g->ops->inject(g->v, &ev), 0);
+    ck_assert_int_eq(tg_run(g).kind, HVAL_EXIT_HLT);
+    ck_assert_uint_eq(tg_regs(g).gpr[HVAL_RSP], TG_STACK - 48);
+    memcpy(&ec, g->ram + TG_STACK - 48, 8);
+    ck_assert_uint_eq(ec, 0x80 * 8 + 2); /* the IDT entry, not external */
     tg_free(g);
 }
 END_TEST
@@ -788,6 +815,7 @@ int main(void)
     tcase_add_test(tc, inject_external_interrupt_honours_if);
     tcase_add_test(tc, inject_page_fault_through_idt_32);
     tcase_add_test(tc, user_mode_fault_and_interrupt_to_kernel_stack);
+    tcase_add_test(tc, int_n_above_its_gate_dpl_is_a_gp);
     tcase_add_test(tc, inject_interrupt_in_real_mode);
     tcase_add_test(tc, undeliverable_fault_is_a_triple_fault);
     tcase_add_test(tc, syscall_enters_lstar);

@@ -347,6 +347,16 @@ START_TEST(lapic_timer_oneshot_periodic_deadline)
         lapic_wr(0, 0xb0, 0);
     }
     ck_assert_uint_eq(lapic_rd(0, 0x390), 62500);
+    /* A new divide mid-count: the count goes on from where it was. */
+    hvm_test_advance(500000); /* 31250 left at /16 */
+    lapic_wr(0, 0x3e0, 0x1);  /* /4 */
+    ck_assert_uint_eq(lapic_rd(0, 0x390), 31250);
+    ck_assert_uint_eq(hvm_platform_next_deadline(T.p), T.now + 125000);
+    hvm_test_advance(125000);
+    ck_assert_int_eq(take_irq(0), 0x41);
+    lapic_wr(0, 0xb0, 0);
+    ck_assert_uint_eq(lapic_rd(0, 0x390), 62500);
+    lapic_wr(0, 0x3e0, 0x3);
     /* Ten periods missed: one interrupt, and the next in the future. */
     hvm_test_advance(10000000);
     ck_assert_int_eq(take_irq(0), 0x41);

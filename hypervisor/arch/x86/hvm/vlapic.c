@@ -160,6 +160,19 @@ static void timer_start(struct vlapic *l)
     hvm_timer_set(&l->p->timers, &l->timer, now + first);
 }
 
+/* Run the count on from left (1..TMICT) at the current divide. */
+static void timer_continue(struct vlapic *l, uint32_t left, uint64_t now)
+{
+    uint64_t div = timer_divide(l), done = (uint64_t)(l->tmict - left) * div;
+    uint64_t first = (uint64_t)left * div;
+
+    l->timer_period = (uint64_t)l->tmict * div;
+    l->timer_start = now >= done ? now - done : 0;
+    if (timer_mode(l) == TIMER_PERIODIC && first < HVM_MIN_PERIOD_NS)
+        first = HVM_MIN_PERIOD_NS;
+    hvm_timer_set(&l->p->timers, &l->timer, now + first);
+}
+
 static uint32_t timer_current(const struct vlapic *l)
 {
     uint64_t now, elapsed;
@@ -443,15 +456,9 @@ static int reg_write(struct vlapic *l, unsigned off, uint32_t val)
         uint32_t left = timer_current(l);
 
         l->tdcr = val & 0xb;
-        if (l->tmict && timer_mode(l) != TIMER_TSCDL) {
-            /* Continue the count from where it is, at the new rate. */
-            uint32_t init = l->tmict;
-
-            l->tmict = left ? left : init;
-            timer_start(l);
-            l->tmict = init;
-            l->timer_period = (uint64_t)init * timer_divide(l);
-        }
+        l->timer_period = (uint64_t)l->tmict * timer_divide(l);
+        if (l->tmict && left && timer_mode(l) != TIMER_TSCDL)
+            timer_continue(l, left, hvm_now(l->p)); /* on from here, at the new rate */
         return 0;
     }
     default:
@@ -687,11 +694,7 @@ static int lapic_regs_load(struct vlapic *l, const uint8_t *page)
         if (l->tdt_restored)
             tsc_deadline_write(l, l->tdt_restored);
     } else if (l->tmict && cur && cur <= l->tmict) {
-        /* Continue the count from the saved current count. */
-        uint64_t done = (uint64_t)(l->tmict - cur) * timer_divide(l);
-
-        l->timer_start = now >= done ? now - done : 0;
-        hvm_timer_set(&l->p->timers, &l->timer, now + (l->timer_period - done));
+        timer_continue(l, cur, now); /* from the saved current count */
     } else {
         l->timer_start = now;
         if (l->tmict && timer_mode(l) == TIMER_PERIODIC)

@@ -459,6 +459,15 @@ START_TEST(save_and_restore_round_trip)
     outb_(0x70, 0x0b);
     outb_(0x71, 0x42);
     outb_(0xb002, 0x01);
+    {
+        uint64_t q = 1;
+
+        hvm_platform_mmio(T.p, 0, 0xfed00010ULL, 8, true, &q); /* HPET on */
+        q = (1ULL << 2) | (1ULL << 3) | (21ULL << 9);
+        hvm_platform_mmio(T.p, 0, 0xfed00140ULL, 8, true, &q);
+        q = 100000;
+        hvm_platform_mmio(T.p, 0, 0xfed00148ULL, 8, true, &q);
+    }
     hvm_test_advance(12345678);
     na = hvm_platform_save(T.p, a, sizeof(a));
     ck_assert_int_gt(na, 0);
@@ -473,6 +482,7 @@ START_TEST(save_and_restore_round_trip)
     ck_assert_uint_eq(counts[6], 2);  /* LAPIC_REGS per vCPU */
     ck_assert_uint_eq(counts[10], 1); /* PIT */
     ck_assert_uint_eq(counts[11], 1); /* RTC */
+    ck_assert_uint_eq(counts[12], 1); /* HPET */
     ck_assert_uint_eq(counts[13], 1); /* PM timer */
     /* A fresh platform loads it and saves the same records. */
     pb = hvm_platform_create(&T.d, &test_ops);

@@ -131,16 +131,16 @@ size_t hvm_platform_serial_input(struct hvm_platform *p, const uint8_t *buf, siz
 /* Save/restore the devices' state as Xen's HVM save records (each a
  * struct hvm_save_descriptor and its payload: PIC 3 (instances 0 master,
  * 1 slave), IOAPIC 4, LAPIC 5 and LAPIC_REGS 6 per vCPU, PIT 10, RTC 11,
- * PMTIMER 13), without HEADER and END: the caller frames them with the
- * CPU records.  save returns the bytes written or -ENOSPC; load skips
- * record types that are not the platform's and returns -EINVAL for a
- * malformed stream or a record a device refuses.  Counters restart from
+ * HPET 12, PMTIMER 13), without HEADER and END: the caller frames them
+ * with the CPU records.  save returns the bytes written or -ENOSPC; load
+ * skips record types that are not the platform's and returns -EINVAL for
+ * a malformed stream or a record a device refuses.  Counters restart from
  * the saved counts, as on Xen. */
 int hvm_platform_save(struct hvm_platform *p, uint8_t *buf, size_t len);
 int hvm_platform_load(struct hvm_platform *p, const uint8_t *buf, size_t len);
 
-/* LAPIC state the loop needs: is vcpu's LAPIC in x2APIC mode, its APIC ID
- * (2 * vcpu, as Xen's MADT says), and a reset for INIT. */
+/* A vCPU's APIC ID (2 * vcpu, as Xen's MADT says), and its LAPIC's reset
+ * for INIT. */
 uint32_t hvm_platform_apic_id(const struct hvm_platform *p, unsigned vcpu);
 void hvm_platform_vcpu_reset(struct hvm_platform *p, unsigned vcpu);
 

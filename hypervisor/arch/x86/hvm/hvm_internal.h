@@ -47,6 +47,7 @@ uint64_t hvm_next_period(uint64_t start, uint64_t period, uint64_t now);
 #define HVM_SAVE_LAPIC_REGS 6
 #define HVM_SAVE_PIT        10
 #define HVM_SAVE_RTC        11
+#define HVM_SAVE_HPET       12
 #define HVM_SAVE_PMTIMER    13
 struct hvm_save_ctx {
     uint8_t *buf;

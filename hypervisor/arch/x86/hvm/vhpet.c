@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "domain.h"
 #include "hvm_internal.h"
@@ -277,6 +278,75 @@ static int hpet_write(void *st, unsigned vcpu, uint64_t gpa, unsigned size, uint
     return hpet_access(st, gpa, size, true, &val);
 }
 
+/* Xen's struct hvm_hw_hpet: the register page (0x400 bytes) and each
+ * timer's period. */
+#define HPET_RECORD (HPET_LEN + 8 * HPET_TIMERS)
+
+static void put64(uint8_t *r, unsigned off, uint64_t v)
+{
+    memcpy(r + off, &v, 8);
+}
+static uint64_t get64(const uint8_t *r, unsigned off)
+{
+    uint64_t v;
+
+    memcpy(&v, r + off, 8);
+    return v;
+}
+
+static int hpet_save(void *st, struct hvm_save_ctx *ctx)
+{
+    struct vhpet *h = st;
+    uint64_t now = hvm_now(h->p);
+    uint8_t r[HPET_RECORD];
+    unsigned i;
+
+    memset(r, 0, sizeof(r));
+    put64(r, 0x000, reg_read(h, 0x000, now));
+    put64(r, 0x010, h->config);
+    put64(r, 0x020, h->isr);
+    put64(r, 0x0f0, counter(h, now));
+    for (i = 0; i < HPET_TIMERS; i++) {
+        put64(r, 0x100 + 0x20 * i, reg_read(h, 0x100 + 0x20 * i, now));
+        put64(r, 0x108 + 0x20 * i, h->t[i].cmp);
+        put64(r, HPET_LEN + 8 * i, h->t[i].period);
+    }
+    return hvm_save_record(ctx, HVM_SAVE_HPET, 0, r, sizeof(r));
+}
+
+static int hpet_load(void *st, uint16_t type, uint16_t instance, const uint8_t *r, uint32_t len)
+{
+    struct vhpet *h = st;
+    uint64_t now = hvm_now(h->p);
+    unsigned i;
+
+    if (instance != 0 || len != HPET_RECORD)
+        return -EINVAL;
+    for (i = 0; i < HPET_TIMERS; i++) {
+        if (h->t[i].line)
+            set_line(&h->t[i], false);
+    }
+    h->config = get64(r, 0x010) & (CFG_ENABLE | CFG_LEGACY);
+    h->isr = get64(r, 0x020) & ((1u << HPET_TIMERS) - 1);
+    h->counter_base = get64(r, 0x0f0);
+    h->base_ns = now;
+    for (i = 0; i < HPET_TIMERS; i++) {
+        struct hpet_timer *t = &h->t[i];
+        uint64_t mask;
+
+        t->config = get64(r, 0x100 + 0x20 * i) & TN_WRITABLE & ~TN_SETVAL;
+        mask = (t->config & TN_32BIT) ? 0xffffffffULL : ~0ULL;
+        t->cmp = get64(r, 0x108 + 0x20 * i) & mask;
+        t->period = get64(r, HPET_LEN + 8 * i) & mask;
+        if (!(t->config & TN_LEVEL))
+            h->isr &= ~(1ULL << i);
+        if (h->isr & (1ULL << i))
+            set_line(t, true);
+        arm(t, now);
+    }
+    return 0;
+}
+
 static int hpet_init(struct hvm_platform *p, void **state)
 {
     struct vhpet *h = calloc(1, sizeof(*h));
@@ -317,5 +387,8 @@ static const struct hvm_device hpet_device = {
     .nr_mmio = 1,
     .mmio_read = hpet_read,
     .mmio_write = hpet_write,
+    .save_types = {HVM_SAVE_HPET},
+    .save = hpet_save,
+    .load = hpet_load,
 };
 HVM_DEVICE_REGISTER(hpet_device);

@@ -188,9 +188,12 @@ static uint32_t timer_current(const struct vlapic *l)
     return (uint32_t)((l->timer_period - elapsed) / timer_divide(l));
 }
 
+/* The clock time of a TSC value; UINT64_MAX if beyond the clock's range. */
 static uint64_t tsc_to_ns(const struct vlapic *l, uint64_t tsc)
 {
-    return (uint64_t)((unsigned __int128)tsc * 1000000u / l->p->tsc_khz);
+    unsigned __int128 ns = (unsigned __int128)tsc * 1000000u / l->p->tsc_khz;
+
+    return ns >= UINT64_MAX ? UINT64_MAX : (uint64_t)ns;
 }
 
 static void tsc_deadline_write(struct vlapic *l, uint64_t tsc)
@@ -206,6 +209,8 @@ static void tsc_deadline_write(struct vlapic *l, uint64_t tsc)
     if (tsc == 0)
         return;
     when = tsc_to_ns(l, tsc);
+    if (when == UINT64_MAX)
+        return; /* never, in this clock's lifetime */
     hvm_timer_set(&l->p->timers, &l->timer, when > now ? when : now);
 }
 

@@ -85,6 +85,9 @@ struct libxl__ctrl {
     int evtchn_fd;   /* privcmd: /dev/xen/evtchn, opened on first notify */
     uint8_t *region; /* hypercall-buffer region */
     size_t region_size;
+    void *doorbell; /* xenhv: the region's first page, when served */
+    void *map_base; /* xenhv: the whole mapping (doorbell and region) */
+    size_t map_size;
     unsigned region_chunks;
     uint64_t *region_used; /* one bit per LIBXL__CTRL_CHUNK bytes */
     char xenstore_path[LIBXL__CTRL_PATH_MAX];

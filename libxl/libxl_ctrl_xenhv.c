@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/futex.h>
+#include <poll.h>
 #include <pthread.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -70,31 +73,66 @@ static int xenhv_call(libxl__ctrl *ctrl, const struct xenhv_request *rq, struct 
     return 0;
 }
 
-static long xenhv_hypercall(libxl__ctrl *ctrl, const uint64_t call[6])
+static long futex(uint32_t *word, int op, uint32_t val, const struct timespec *timeout)
 {
-    struct xenhv_request rq = {.type = XENHV_REQ_IOCTL, .ioctl = IOCTL_PRIVCMD_HYPERCALL};
+    return syscall(SYS_futex, word, op, val, timeout, NULL, 0);
+}
+
+/* A request through the doorbell page (see xenhv/control.h).  Caller
+ * holds the lock.  A daemon gone meanwhile is noticed on the socket. */
+static int doorbell_call(libxl__ctrl *ctrl, const struct xenhv_request *rq, struct xenhv_reply *rp)
+{
+    struct xenhv_doorbell *db = ctrl->doorbell;
+    uint32_t seq = __atomic_load_n(&db->req_seq, __ATOMIC_RELAXED) + 1;
+
+    memcpy(&db->rq, rq, sizeof(*rq));
+    __atomic_store_n(&db->req_seq, seq, __ATOMIC_RELEASE);
+    futex(&db->req_seq, FUTEX_WAKE, 1, NULL);
+    for (;;) {
+        uint32_t got = __atomic_load_n(&db->rsp_seq, __ATOMIC_ACQUIRE);
+        struct timespec timeout = {.tv_sec = 1};
+
+        if (got == seq)
+            break;
+        if (futex(&db->rsp_seq, FUTEX_WAIT, got, &timeout) < 0 && errno == ETIMEDOUT) {
+            struct pollfd pfd = {.fd = ctrl->fd, .events = POLLIN};
+            if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR))) {
+                ctrl->doorbell = NULL; /* back to the socket, which will fail */
+                return -EIO;
+            }
+        }
+    }
+    memcpy(rp, &db->rp, sizeof(*rp));
+    return 0;
+}
+
+/* A request answered by a value: through the doorbell when there is one. */
+static long value_call(libxl__ctrl *ctrl, const struct xenhv_request *rq)
+{
     struct xenhv_reply rp;
     int rc;
 
-    rq.u.hypercall.op = call[0];
-    memcpy(rq.u.hypercall.arg, call + 1, sizeof(rq.u.hypercall.arg));
     pthread_mutex_lock(ctrl->lock);
-    rc = xenhv_call(ctrl, &rq, &rp, NULL);
+    rc = ctrl->doorbell ? doorbell_call(ctrl, rq, &rp) : xenhv_call(ctrl, rq, &rp, NULL);
     pthread_mutex_unlock(ctrl->lock);
     return rc ? rc : rp.ret;
+}
+
+static long xenhv_hypercall(libxl__ctrl *ctrl, const uint64_t call[6])
+{
+    struct xenhv_request rq = {.type = XENHV_REQ_IOCTL, .ioctl = IOCTL_PRIVCMD_HYPERCALL};
+
+    rq.u.hypercall.op = call[0];
+    memcpy(rq.u.hypercall.arg, call + 1, sizeof(rq.u.hypercall.arg));
+    return value_call(ctrl, &rq);
 }
 
 static int xenhv_evtchn_notify(libxl__ctrl *ctrl, uint32_t port)
 {
     struct xenhv_request rq = {.type = XENHV_REQ_IOCTL, .ioctl = IOCTL_EVTCHN_NOTIFY};
-    struct xenhv_reply rp;
-    int rc;
 
     rq.u.notify.port = port;
-    pthread_mutex_lock(ctrl->lock);
-    rc = xenhv_call(ctrl, &rq, &rp, NULL);
-    pthread_mutex_unlock(ctrl->lock);
-    return rc ? rc : (int)rp.ret;
+    return (int)value_call(ctrl, &rq);
 }
 
 /* Ask for frames [first, first+n) of arr; map the good ones at base. */
@@ -199,6 +237,10 @@ out:
 
 static void xenhv_close(libxl__ctrl *ctrl)
 {
+    if (ctrl->map_base) {
+        munmap(ctrl->map_base, ctrl->map_size);
+        ctrl->region = NULL; /* part of that mapping */
+    }
 }
 
 static const struct libxl__ctrl_ops xenhv_ops = {
@@ -315,13 +357,18 @@ static int hello(libxl__ctrl *ctrl)
     close(fd);
     if (region == MAP_FAILED)
         return -errno;
-    ctrl->region = region;
-    ctrl->region_size = XENHV_BUFFER_REGION_SIZE;
+    /* The first page is the doorbell; buffers come from the rest. */
+    ctrl->map_base = region;
+    ctrl->map_size = XENHV_BUFFER_REGION_SIZE;
+    ctrl->region = (uint8_t *)region + XENHV_DOORBELL_SIZE;
+    ctrl->region_size = XENHV_BUFFER_REGION_SIZE - XENHV_DOORBELL_SIZE;
     rq = (struct xenhv_request){.type = XENHV_REQ_REGION};
     rq.u.region.base = (uint64_t)(uintptr_t)region;
     rc = xenhv_call(ctrl, &rq, &rp, NULL);
     if (!rc && rp.ret < 0)
         rc = (int)rp.ret;
+    if (!rc && (rp.value & XENHV_REGION_DOORBELL) && !getenv("XENHV_NO_DOORBELL"))
+        ctrl->doorbell = region;
     return rc ? rc : libxl__ctrl_region_init(ctrl);
 }
 

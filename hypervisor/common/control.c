@@ -10,12 +10,16 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "control.h"
@@ -33,6 +37,10 @@ struct conn {
     int region_fd;
     uint8_t *region; /* the daemon's mapping */
     uint64_t base;   /* the client's mapping address; 0 = not yet */
+    pthread_t doorbell_thread;
+    bool doorbell_running;
+    uint32_t doorbell_seen; /* the last request number served */
+    int closing;            /* tells the doorbell thread to go */
     struct conn *next;
 };
 
@@ -193,30 +201,91 @@ out:
     return rc;
 }
 
-static int handle_ioctl(struct conn *cn, const struct xenhv_request *rq)
+/* The requests with nothing but a value to answer (socket or doorbell). */
+static long serve_request(struct conn *cn, const struct xenhv_request *rq)
 {
     struct hc_caller c;
     long ret;
 
-    if (!cn->base)
-        return send_reply(cn, -EINVAL, 0, -1);
     switch (rq->ioctl) {
     case IOCTL_PRIVCMD_HYPERCALL:
         toolstack_caller(cn, &c);
         pthread_mutex_lock(&hv_lock);
         ret = hypercall_dispatch(&c, rq->u.hypercall.op, rq->u.hypercall.arg);
         pthread_mutex_unlock(&hv_lock);
-        return send_reply(cn, ret, 0, -1);
-    case IOCTL_PRIVCMD_MMAPBATCH_V2:
-        return handle_mmapbatch(cn, &rq->u.mmapbatch);
+        return ret;
     case IOCTL_EVTCHN_NOTIFY:
         pthread_mutex_lock(&hv_lock);
         ret = evtchn_send(domain_lookup(0), rq->u.notify.port);
         pthread_mutex_unlock(&hv_lock);
-        return send_reply(cn, ret, 0, -1);
+        return ret;
     default:
-        return send_reply(cn, -ENOTTY, 0, -1);
+        return -ENOTTY;
     }
+}
+
+static int handle_ioctl(struct conn *cn, const struct xenhv_request *rq)
+{
+    if (!cn->base)
+        return send_reply(cn, -EINVAL, 0, -1);
+    if (rq->ioctl == IOCTL_PRIVCMD_MMAPBATCH_V2)
+        return handle_mmapbatch(cn, &rq->u.mmapbatch);
+    return send_reply(cn, serve_request(cn, rq), 0, -1);
+}
+
+static long futex(uint32_t *word, int op, uint32_t val, const struct timespec *timeout)
+{
+    return syscall(SYS_futex, word, op, val, timeout, NULL, 0);
+}
+
+/* One thread per connection serves its doorbell (see xenhv/control.h).
+ * The page is the client's to scribble on: the request is copied out
+ * once, and a garbled one gets an error like any other. */
+static void *doorbell_serve(void *arg)
+{
+    struct conn *cn = arg;
+    struct xenhv_doorbell *db = (struct xenhv_doorbell *)cn->region;
+    uint32_t seen = cn->doorbell_seen;
+
+    while (!__atomic_load_n(&cn->closing, __ATOMIC_ACQUIRE)) {
+        uint32_t cur = __atomic_load_n(&db->req_seq, __ATOMIC_ACQUIRE);
+        struct xenhv_request rq;
+        struct xenhv_reply rp = {0};
+
+        if (cur == seen) {
+            struct timespec timeout = {.tv_sec = 1};
+            futex(&db->req_seq, FUTEX_WAIT, seen, &timeout);
+            continue;
+        }
+        seen = cur;
+        memcpy(&rq, &db->rq, sizeof(rq));
+        rp.ret = rq.type == XENHV_REQ_IOCTL ? serve_request(cn, &rq) : -EINVAL;
+        memcpy(&db->rp, &rp, sizeof(rp));
+        __atomic_store_n(&db->rsp_seq, cur, __ATOMIC_RELEASE);
+        futex(&db->rsp_seq, FUTEX_WAKE, 1, NULL);
+    }
+    return NULL;
+}
+
+static int doorbell_start(struct conn *cn)
+{
+    pthread_attr_t attr;
+    int rc;
+
+    if (cn->doorbell_running)
+        return 0;
+    /* Read before the reply goes out: the client's first request cannot
+     * come earlier, so the thread cannot mistake it for an old one. */
+    cn->doorbell_seen =
+        __atomic_load_n(&((struct xenhv_doorbell *)cn->region)->req_seq, __ATOMIC_ACQUIRE);
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    rc = pthread_create(&cn->doorbell_thread, &attr, doorbell_serve, cn);
+    pthread_attr_destroy(&attr);
+    if (rc)
+        return -rc;
+    cn->doorbell_running = true;
+    return 0;
 }
 
 static void conn_close(struct conn *cn)
@@ -226,6 +295,15 @@ static void conn_close(struct conn *cn)
             *pp = cn->next;
             break;
         }
+    }
+    if (cn->doorbell_running) {
+        struct xenhv_doorbell *db = (struct xenhv_doorbell *)cn->region;
+        /* Closing first, then a changed req_seq: the thread either sees
+         * closing or fails to sleep on the old value. */
+        __atomic_store_n(&cn->closing, 1, __ATOMIC_RELEASE);
+        __atomic_fetch_add(&db->req_seq, 1, __ATOMIC_SEQ_CST);
+        futex(&db->req_seq, FUTEX_WAKE, 1, NULL);
+        pthread_join(cn->doorbell_thread, NULL);
     }
     epoll_ctl(epoll_fd, EPOLL_CTL_DEL, cn->fd, NULL);
     close(cn->fd);
@@ -263,12 +341,15 @@ static void conn_readable(struct conn *cn)
         case XENHV_REQ_HELLO:
             rc = handle_hello(cn, &rq);
             break;
-        case XENHV_REQ_REGION:
+        case XENHV_REQ_REGION: {
+            int ready;
             cn->base = cn->region ? rq.u.region.base : 0;
             if (cn->base && cn->base > UINT64_MAX - XENHV_BUFFER_REGION_SIZE)
                 cn->base = 0;
-            rc = send_reply(cn, cn->base ? 0 : -EINVAL, 0, -1);
+            ready = cn->base ? doorbell_start(cn) : -EINVAL;
+            rc = send_reply(cn, cn->base ? 0 : -EINVAL, ready ? 0 : XENHV_REGION_DOORBELL, -1);
             break;
+        }
         case XENHV_REQ_IOCTL:
             rc = handle_ioctl(cn, &rq);
             break;

@@ -11,6 +11,13 @@
  * an address inside the client's mapping of the region, which the daemon
  * translates by offset and bounds-checks.
  *
+ * The region's first page is a doorbell (struct xenhv_doorbell): once
+ * REGION's reply says XENHV_REGION_DOORBELL, the client may put a
+ * hypercall or notify request there instead of on the socket, bump
+ * req_seq and wake it (futex); the daemon answers in rp, sets rsp_seq to
+ * the same number and wakes that.  Two futex wake-ups per call instead of
+ * two socket messages.  Requests that carry an fd back stay on the socket.
+ *
  * IOCTL_PRIVCMD_MMAPBATCH_V2: arr and err are in the region; the daemon
  * fills err[] (0, or -EINVAL for a frame that is not mappable) and the
  * reply carries the domain's RAM memfd: frame n is at offset n * 4096.
@@ -54,13 +61,24 @@ struct xenhv_request {
     } u;
 };
 
-#define XENHV_REPLY_FD 1u /* an fd came with the reply */
+#define XENHV_REPLY_FD        1u /* an fd came with the reply */
+#define XENHV_REGION_DOORBELL 1u /* REGION's reply value: the doorbell is served */
 
 struct xenhv_reply {
     int64_t ret; /* >= 0: the result; < 0: -errno */
     uint32_t flags;
     uint32_t pad;
     uint64_t value;
+};
+
+/* The first page of the hypercall-buffer region. */
+#define XENHV_DOORBELL_SIZE 4096u
+struct xenhv_doorbell {
+    uint32_t req_seq; /* bumped by the client after writing rq (futex) */
+    uint32_t rsp_seq; /* set to req_seq by the daemon after writing rp (futex) */
+    uint32_t pad[2];
+    struct xenhv_request rq;
+    struct xenhv_reply rp;
 };
 
 #endif

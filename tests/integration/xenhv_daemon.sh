@@ -29,6 +29,8 @@ check "the daemon keeps running after its client exits"
 
 "$PROBE" info > /dev/null 2>&1 && [ "$(xenhv_pid)" = "$pid" ]
 check "a second client uses the running daemon"
+XENHV_NO_DOORBELL=1 "$PROBE" info > /dev/null 2>&1
+check "hypercalls also work over the socket alone (no doorbell)"
 
 "$XENHV" --rundir "$XENHV_RUNDIR" > "$scratch/second" 2>&1
 [ $? = 1 ] && grep -q "another xenhv is running in $XENHV_RUNDIR" "$scratch/second"

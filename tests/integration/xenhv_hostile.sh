@@ -21,6 +21,9 @@ grep -q '^daemon alive' "$scratch/out" && kill -0 "$pid"
 check "the daemon is still running"
 grep -q '^populate past max_mem (64 KiB = 16 frames): 16 of 32 done$' "$scratch/out"
 check "a populate past max_mem stops at the limit"
+grep -q '^doorbell: garbage: Invalid argument$' "$scratch/out" &&
+    grep -q '^doorbell: mmapbatch (needs the socket): Inappropriate ioctl for device$' "$scratch/out"
+check "garbage on the doorbell page gets errors"
 
 # Another uid is refused (if there is one to try).
 if command -v setpriv > /dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/futex.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -889,6 +891,25 @@ static int cmd_hostile(int argc, char **argv)
         expect_error("map unknown domain", m ? 0 : -errno);
         m = libxl__ctrl_map_foreign(ctrl, 0, PROT_READ, frames + 2, NULL, 1);
         expect_error("map dom0", m ? 0 : -errno);
+    }
+
+    /* The doorbell page scribbled on: a garbage request, a jump of the
+     * request counter; each gets an answer, then normal calls work. */
+    if (ctrl->doorbell) {
+        struct xenhv_doorbell *db = ctrl->doorbell;
+        for (int round = 0; round < 2; round++) {
+            uint32_t seq = __atomic_load_n(&db->req_seq, __ATOMIC_RELAXED) + (round ? 1000 : 1);
+            memset(&db->rq, round ? 0 : 0xff, sizeof(db->rq));
+            if (round)
+                db->rq = (struct xenhv_request){.type = XENHV_REQ_IOCTL,
+                                                .ioctl = IOCTL_PRIVCMD_MMAPBATCH_V2};
+            __atomic_store_n(&db->req_seq, seq, __ATOMIC_RELEASE);
+            syscall(SYS_futex, &db->req_seq, FUTEX_WAKE, 1, NULL, NULL, 0);
+            for (int i = 0; i < 2000 && __atomic_load_n(&db->rsp_seq, __ATOMIC_ACQUIRE) != seq; i++)
+                usleep(1000);
+            expect_error(round ? "doorbell: mmapbatch (needs the socket)" : "doorbell: garbage",
+                         __atomic_load_n(&db->rsp_seq, __ATOMIC_ACQUIRE) == seq ? db->rp.ret : 0);
+        }
     }
 
     /* Raw protocol abuse on a second connection. */

@@ -6,7 +6,9 @@
  * hypervisor's control socket, the daemon started on first use).  Above
  * this layer nothing knows which one is in use.
  *
- * Errors are negative errno values.  Every function is thread-safe.
+ * Errors are negative errno values.  Every function is thread-safe.  A
+ * handle belongs to the process that opened it: after fork, the child
+ * opens its own (the parent's shares its socket and doorbell page).
  */
 #ifndef LIBXL_CTRL_H
 #define LIBXL_CTRL_H

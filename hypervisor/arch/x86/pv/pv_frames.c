@@ -1,0 +1,153 @@
+/*
+ * pv_frames.c: the global machine frame table, the frame allocator and
+ * the M2P table (see pv_frames.h).
+ */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "pv_frames.h"
+
+#define PAGE_SHIFT 12
+
+static struct pv_frame *frames; /* PV_MAX_MFNS entries, sparse */
+static uint64_t *m2p;           /* the M2P memfd, mapped read-write */
+static int m2p_fd = -1;
+static void *ram_base[PV_MAX_OWNERS];
+static uint64_t alloc_hint = PV_FIRST_MFN;
+static uint64_t in_use;
+
+int pv_frames_init(void)
+{
+    void *f, *m;
+    int fd;
+
+    if (frames)
+        return 0;
+    f = mmap(NULL, PV_MAX_MFNS * sizeof(*frames), PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (f == MAP_FAILED)
+        return -errno;
+    fd = memfd_create("xenhv-m2p", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0 || ftruncate(fd, (off_t)PV_M2P_BYTES) < 0 ||
+        fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
+        goto fail;
+    m = mmap(NULL, PV_M2P_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+    if (m == MAP_FAILED)
+        goto fail;
+    /* Never-used entries read 0; freed ones PV_INVALID_PFN.  A guest
+     * only looks up frames it owns. */
+    frames = f;
+    m2p = m;
+    m2p_fd = fd;
+    return 0;
+fail : {
+    int err = -errno;
+    if (fd >= 0)
+        close(fd);
+    munmap(f, PV_MAX_MFNS * sizeof(*frames));
+    return err;
+}
+}
+
+int pv_m2p_fd(void)
+{
+    return m2p_fd;
+}
+
+uint64_t *pv_m2p(void)
+{
+    return m2p;
+}
+
+struct pv_frame *pv_frame(uint64_t mfn)
+{
+    if (!frames || mfn >= PV_MAX_MFNS)
+        return NULL;
+    return &frames[mfn];
+}
+
+bool pv_frame_owned_by(uint64_t mfn, unsigned owner)
+{
+    const struct pv_frame *f = pv_frame(mfn);
+
+    return f && (f->flags & PV_FRAME_ALLOCATED) && f->owner == owner;
+}
+
+static bool run_free(uint64_t mfn, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        if (frames[mfn + i].count || (frames[mfn + i].flags & PV_FRAME_ALLOCATED))
+            return false;
+    return true;
+}
+
+int pv_frames_alloc(unsigned owner, uint64_t pfn, unsigned order, uint64_t *mfn)
+{
+    uint64_t n, start, m;
+
+    if (!frames || owner >= PV_MAX_OWNERS || order > 18 || pfn + (1ULL << order) > UINT32_MAX)
+        return -EINVAL;
+    n = 1ULL << order;
+    /* First fit from the hint, then from the bottom. */
+    for (int pass = 0; pass < 2; pass++) {
+        start = pass ? PV_FIRST_MFN : alloc_hint;
+        start = (start + n - 1) & ~(n - 1);
+        for (m = start; m + n <= PV_MAX_MFNS; m += n) {
+            if (!run_free(m, n))
+                continue;
+            for (uint64_t i = 0; i < n; i++) {
+                frames[m + i] = (struct pv_frame){.count = 1,
+                                                  .backing = (uint32_t)(pfn + i),
+                                                  .owner = (uint16_t)owner,
+                                                  .flags = PV_FRAME_ALLOCATED};
+                m2p[m + i] = pfn + i;
+            }
+            in_use += n;
+            alloc_hint = m + n;
+            *mfn = m;
+            return 0;
+        }
+    }
+    return -ENOMEM;
+}
+
+int pv_frame_free(uint64_t mfn)
+{
+    struct pv_frame *f = pv_frame(mfn);
+
+    if (!f || !(f->flags & PV_FRAME_ALLOCATED))
+        return -EINVAL;
+    if (f->count != 1 || f->type_count)
+        return -EBUSY;
+    *f = (struct pv_frame){.owner = PV_OWNER_NONE};
+    m2p[mfn] = PV_INVALID_PFN;
+    in_use--;
+    if (mfn < alloc_hint)
+        alloc_hint = mfn;
+    return 0;
+}
+
+void pv_frames_set_ram_base(unsigned owner, void *base)
+{
+    if (owner < PV_MAX_OWNERS)
+        ram_base[owner] = base;
+}
+
+void *pv_frame_map(uint64_t mfn)
+{
+    const struct pv_frame *f = pv_frame(mfn);
+
+    if (!f || !(f->flags & PV_FRAME_ALLOCATED) || f->owner >= PV_MAX_OWNERS || !ram_base[f->owner])
+        return NULL;
+    return (char *)ram_base[f->owner] + ((uint64_t)f->backing << PAGE_SHIFT);
+}
+
+uint64_t pv_frames_in_use(void)
+{
+    return in_use;
+}

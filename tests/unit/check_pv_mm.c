@@ -1,0 +1,344 @@
+/*
+ * check_pv_mm.c: the PV machine-frame table and page-table validation
+ * core alone (hypervisor/arch/x86/pv/pv_frames.c, pv_mm.c): two domains
+ * with RAM in local buffers, real tables built and pinned, and hostile
+ * updates (another domain's frame, writable mappings of tables, bad
+ * flags, frames outside RAM, the hypervisor hole) refused with Xen's
+ * errors and leaving both domains' frames and references as they were.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "pv_frames.h"
+#include "pv_mm.h"
+
+#define DOM_A     1
+#define DOM_B     2
+#define RAM_PAGES 64
+
+static uint8_t *ram_a, *ram_b;
+static uint64_t mfn_a[RAM_PAGES], mfn_b[RAM_PAGES];
+
+static uint64_t *table(uint64_t mfn)
+{
+    return pv_frame_map(mfn);
+}
+
+static uint64_t pte(uint64_t mfn, uint64_t flags)
+{
+    return (mfn << 12) | flags;
+}
+
+static void setup(void)
+{
+    ck_assert_int_eq(pv_frames_init(), 0);
+    ram_a = calloc(RAM_PAGES, 4096);
+    ram_b = calloc(RAM_PAGES, 4096);
+    ck_assert_ptr_nonnull(ram_a);
+    ck_assert_ptr_nonnull(ram_b);
+    pv_frames_set_ram_base(DOM_A, ram_a);
+    pv_frames_set_ram_base(DOM_B, ram_b);
+    /* Interleaved, page by page, so a domain's frames are not one run. */
+    for (unsigned i = 0; i < RAM_PAGES; i++) {
+        ck_assert_int_eq(pv_frames_alloc(DOM_A, i, 0, &mfn_a[i]), 0);
+        ck_assert_int_eq(pv_frames_alloc(DOM_B, i, 0, &mfn_b[i]), 0);
+    }
+}
+
+static void teardown(void)
+{
+    for (unsigned i = 0; i < RAM_PAGES; i++) {
+        pv_frame_unpin_dying(mfn_a[i]);
+        pv_frame_unpin_dying(mfn_b[i]);
+    }
+    for (unsigned i = 0; i < RAM_PAGES; i++) {
+        ck_assert_int_eq(pv_frame_free(mfn_a[i]), 0);
+        ck_assert_int_eq(pv_frame_free(mfn_b[i]), 0);
+    }
+    pv_frames_set_ram_base(DOM_A, NULL);
+    pv_frames_set_ram_base(DOM_B, NULL);
+    free(ram_a);
+    free(ram_b);
+}
+
+/* Domain d's tables in its frames 1..4 (L4, L3, L2, L1), mapping frames
+ * 8..15 at virtual 0, writable; the tables themselves read-only. */
+static void build_tables(const uint64_t *m)
+{
+    table(m[1])[0] = pte(m[2], 0x67);
+    table(m[2])[0] = pte(m[3], 0x67);
+    table(m[3])[0] = pte(m[4], 0x67);
+    for (unsigned i = 8; i < 16; i++)
+        table(m[4])[i] = pte(m[i], 0x67);
+    for (unsigned i = 1; i <= 4; i++)
+        table(m[4])[16 + i] = pte(m[i], 0x25);
+}
+
+static struct pv_frame snap_b[RAM_PAGES];
+static uint8_t *ram_b_copy;
+
+static void snapshot_b(void)
+{
+    for (unsigned i = 0; i < RAM_PAGES; i++)
+        snap_b[i] = *pv_frame(mfn_b[i]);
+    free(ram_b_copy);
+    ram_b_copy = malloc(RAM_PAGES * 4096);
+    memcpy(ram_b_copy, ram_b, RAM_PAGES * 4096);
+}
+
+static void assert_b_untouched(void)
+{
+    for (unsigned i = 0; i < RAM_PAGES; i++)
+        ck_assert_mem_eq(&snap_b[i], pv_frame(mfn_b[i]), sizeof(struct pv_frame));
+    ck_assert_mem_eq(ram_b_copy, ram_b, RAM_PAGES * 4096);
+}
+
+START_TEST(frames_are_machine_frames)
+{
+    /* mfn and pfn differ; M2P maps back; contents are the owner's. */
+    ck_assert_uint_ne(mfn_a[5], 5);
+    ck_assert_uint_ge(mfn_a[0], PV_FIRST_MFN);
+    ck_assert_uint_eq(pv_m2p()[mfn_a[5]], 5);
+    ck_assert_uint_eq(pv_m2p()[mfn_b[5]], 5);
+    ck_assert_ptr_eq(pv_frame_map(mfn_a[5]), ram_a + 5 * 4096);
+    ck_assert_ptr_eq(pv_frame_map(mfn_b[5]), ram_b + 5 * 4096);
+    ck_assert(pv_frame_owned_by(mfn_a[5], DOM_A));
+    ck_assert(!pv_frame_owned_by(mfn_a[5], DOM_B));
+    ck_assert_ptr_null(pv_frame(PV_MAX_MFNS));
+    ck_assert_ptr_null(pv_frame_map(1)); /* the hypervisor's */
+    ck_assert_int_ge(pv_m2p_fd(), 0);
+    /* The guest may rewrite its M2P entry; the memory stays put. */
+    ck_assert_int_eq(pv_mmu_machphys_update(DOM_A, mfn_a[5], 40), 0);
+    ck_assert_uint_eq(pv_m2p()[mfn_a[5]], 40);
+    ck_assert_ptr_eq(pv_frame_map(mfn_a[5]), ram_a + 5 * 4096);
+    ck_assert_int_eq(pv_mmu_machphys_update(DOM_A, mfn_b[5], 1), -EINVAL);
+    ck_assert_uint_eq(pv_m2p()[mfn_b[5]], 5);
+}
+END_TEST
+
+START_TEST(aligned_runs)
+{
+    uint64_t m, before = pv_frames_in_use();
+
+    ck_assert_int_eq(pv_frames_alloc(DOM_A, 512, 9, &m), 0);
+    ck_assert_uint_eq(m & 511, 0);
+    ck_assert_uint_eq(pv_frames_in_use(), before + 512);
+    ck_assert_uint_eq(pv_m2p()[m + 511], 1023);
+    for (unsigned i = 0; i < 512; i++)
+        ck_assert_int_eq(pv_frame_free(m + i), 0);
+    ck_assert_uint_eq(pv_frames_in_use(), before);
+    ck_assert_int_eq(pv_frame_free(m), -EINVAL);
+    ck_assert_int_eq(pv_frames_alloc(DOM_A, 0, 40, &m), -EINVAL);
+    ck_assert_int_eq(pv_frames_alloc(PV_MAX_OWNERS, 0, 0, &m), -EINVAL);
+}
+END_TEST
+
+START_TEST(pin_validates_and_types)
+{
+    build_tables(mfn_a);
+    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[1], 4), 0);
+    ck_assert_uint_eq(pv_frame(mfn_a[1])->type, PV_PGT_L4);
+    ck_assert_uint_eq(pv_frame(mfn_a[2])->type, PV_PGT_L3);
+    ck_assert_uint_eq(pv_frame(mfn_a[3])->type, PV_PGT_L2);
+    ck_assert_uint_eq(pv_frame(mfn_a[4])->type, PV_PGT_L1);
+    ck_assert_uint_eq(pv_frame(mfn_a[8])->type, PV_PGT_WRITABLE);
+    ck_assert_uint_eq(pv_frame(mfn_a[4])->count, 3); /* alloc, L2 entry, RO map */
+    /* Pinned twice, unpinned when not pinned: refused. */
+    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[1], 4), -EINVAL);
+    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[2], 4), -EINVAL); /* an L3 */
+    ck_assert_int_eq(pv_unpin_table(DOM_A, mfn_a[2]), -EINVAL);
+    ck_assert_int_eq(pv_unpin_table(DOM_B, mfn_a[1]), -EINVAL);
+    /* Unpinning drops every reference the tables took. */
+    ck_assert_int_eq(pv_unpin_table(DOM_A, mfn_a[1]), 0);
+    for (unsigned i = 0; i < RAM_PAGES; i++) {
+        ck_assert_uint_eq(pv_frame(mfn_a[i])->count, 1);
+        ck_assert_uint_eq(pv_frame(mfn_a[i])->type_count, 0);
+        ck_assert_uint_eq(pv_frame(mfn_a[i])->type, PV_PGT_NONE);
+    }
+}
+END_TEST
+
+START_TEST(table_mapped_writable_is_refused)
+{
+    int flush = 0;
+
+    build_tables(mfn_a);
+    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[1], 4), 0);
+    /* Map the pinned L2 writable through the L1: -EBUSY, entry unchanged. */
+    uint64_t before = table(mfn_a[4])[30];
+    ck_assert_int_eq(
+        pv_mmu_normal_update(DOM_A, (mfn_a[4] << 12) + 30 * 8, pte(mfn_a[3], 0x67), &flush),
+        -EBUSY);
+    ck_assert_uint_eq(table(mfn_a[4])[30], before);
+    ck_assert_int_eq(flush, 0);
+    /* Read-only is fine, and takes a general reference only. */
+    ck_assert_int_eq(
+        pv_mmu_normal_update(DOM_A, (mfn_a[4] << 12) + 30 * 8, pte(mfn_a[3], 0x65), &flush), 0);
+    ck_assert_int_eq(flush, 1);
+    ck_assert_uint_eq(table(mfn_a[4])[30], pte(mfn_a[3], 0x65));
+    /* An L1 mapping itself writable: refused. */
+    ck_assert_int_eq(
+        pv_mmu_normal_update(DOM_A, (mfn_a[4] << 12) + 31 * 8, pte(mfn_a[4], 0x67), NULL), -EBUSY);
+    /* A frame mapped writable cannot become a table. */
+    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[8], 1), -EINVAL);
+    ck_assert_uint_eq(pv_frame(mfn_a[8])->type, PV_PGT_WRITABLE);
+    /* Plain writes into a pinned table's frame go through validation:
+     * an L2 slot cannot point at a frame mapped writable. */
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, (mfn_a[3] << 12) + 8, pte(mfn_a[8], 0x67), NULL),
+                     -EINVAL);
+    ck_assert_uint_eq(table(mfn_a[3])[1], 0);
+    /* Removing the entry drops its reference. */
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, (mfn_a[4] << 12) + 30 * 8, 0, NULL), 0);
+    ck_assert_uint_eq(pv_frame(mfn_a[3])->count, 3); /* alloc, L3 entry, its RO map */
+}
+END_TEST
+
+START_TEST(other_domains_frames_are_refused)
+{
+    build_tables(mfn_a);
+    build_tables(mfn_b);
+    ck_assert_int_eq(pv_pin_table(DOM_B, mfn_b[1], 4), 0);
+    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[1], 4), 0);
+    snapshot_b();
+    /* A maps B's data frame (writable, read-only), B's table, B's L1 as its L1. */
+    uint64_t p = (mfn_a[4] << 12) + 40 * 8;
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, p, pte(mfn_b[8], 0x67), NULL), -EBUSY);
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, p, pte(mfn_b[8], 0x65), NULL), -EBUSY);
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, p, pte(mfn_b[4], 0x65), NULL), -EBUSY);
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, (mfn_a[3] << 12) + 8, pte(mfn_b[4], 0x67), NULL),
+                     -EINVAL);
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, (mfn_a[1] << 12) + 8, pte(mfn_b[2], 0x67), NULL),
+                     -EINVAL);
+    /* A writes into B's frames (a table, a data frame), pins B's L4. */
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, (mfn_b[4] << 12) + 8, pte(mfn_a[8], 0x67), NULL),
+                     -EINVAL);
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, (mfn_b[9] << 12), 0x41414141, NULL), -EINVAL);
+    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_b[1], 4), -EINVAL);
+    ck_assert_int_eq(pv_unpin_table(DOM_A, mfn_b[1]), -EINVAL);
+    ck_assert_int_eq(pv_frame_free(mfn_b[8]), -EBUSY); /* B still maps it */
+    /* A table of A's frames naming one of B's: pin fails, A unchanged. */
+    table(mfn_a[6])[7] = pte(mfn_b[8], 0x67);
+    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[6], 1), -EINVAL);
+    ck_assert_uint_eq(pv_frame(mfn_a[6])->type_count, 0);
+    ck_assert_uint_eq(pv_frame(mfn_a[6])->count, 1);
+    assert_b_untouched();
+    ck_assert_uint_eq(table(mfn_a[4])[40], 0);
+}
+END_TEST
+
+START_TEST(frames_outside_ram_and_bad_entries)
+{
+    uint64_t p = (mfn_a[4] << 12) + 50 * 8;
+
+    build_tables(mfn_a);
+    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[1], 4), 0);
+    snapshot_b();
+    /* Beyond the machine space, and a free frame inside it. */
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, p, pte(PV_MAX_MFNS + 5, 0x67), NULL), -EPERM);
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, p, pte(PV_MAX_MFNS - 1, 0x65), NULL), -EPERM);
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, p, pte(3, 0x65), NULL), -EPERM);
+    /* The update's own address: unaligned, outside, unowned. */
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, p + 4, 0, NULL), -EINVAL);
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, (PV_MAX_MFNS + 1) << 12, 0, NULL), -EINVAL);
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, ~7ULL, 0, NULL), -EINVAL);
+    /* Reserved bits: a superpage at L2, global above L1, bits 52-62. */
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, (mfn_a[3] << 12) + 8, pte(mfn_a[32], 0xe7), NULL),
+                     -EINVAL);
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, (mfn_a[3] << 12) + 8, pte(mfn_a[7], 0x167), NULL),
+                     -EINVAL);
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, p, pte(mfn_a[9], 0x65) | (1ULL << 55), NULL),
+                     -EINVAL);
+    /* The hypervisor hole in the L4 is not the guest's. */
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, (mfn_a[1] << 12) + 256 * 8, 0, NULL), -EINVAL);
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, (mfn_a[1] << 12) + 271 * 8, 0, NULL), -EINVAL);
+    ck_assert_int_eq(
+        pv_mmu_normal_update(DOM_A, (mfn_a[1] << 12) + 272 * 8, pte(mfn_a[5], 0x67), NULL), 0);
+    ck_assert_uint_eq(pv_frame(mfn_a[5])->type, PV_PGT_L3);
+    ck_assert_uint_eq(table(mfn_a[4])[50], 0);
+    assert_b_untouched();
+}
+END_TEST
+
+START_TEST(hole_entries_are_ignored_and_loops_refused)
+{
+    /* Garbage in the hole slots does not stop an L4 being pinned. */
+    table(mfn_a[1])[260] = 0xdeadbeefdeadbe07ULL;
+    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[1], 4), 0);
+    ck_assert_int_eq(pv_unpin_table(DOM_A, mfn_a[1]), 0);
+    /* An L4 naming itself as its L3 (a linear table): refused, undone. */
+    table(mfn_a[1])[0] = pte(mfn_a[2], 0x67);
+    table(mfn_a[2])[0] = pte(mfn_a[3], 0x67);
+    table(mfn_a[1])[1] = pte(mfn_a[1], 0x65);
+    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[1], 4), -EINVAL);
+    for (unsigned i = 1; i <= 3; i++) {
+        ck_assert_uint_eq(pv_frame(mfn_a[i])->count, 1);
+        ck_assert_uint_eq(pv_frame(mfn_a[i])->type_count, 0);
+    }
+    /* An L3 naming its L4 as an L2. */
+    table(mfn_a[1])[1] = 0;
+    table(mfn_a[2])[1] = pte(mfn_a[1], 0x67);
+    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[1], 4), -EINVAL);
+    ck_assert_uint_eq(pv_frame(mfn_a[3])->type_count, 0);
+    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[1], 5), -EINVAL);
+    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[1], 0), -EINVAL);
+}
+END_TEST
+
+START_TEST(base_pointers)
+{
+    uint64_t kernel = 0, user = 0;
+
+    build_tables(mfn_a);
+    ck_assert_int_eq(pv_set_baseptr(DOM_A, &kernel, mfn_a[1]), 0);
+    ck_assert_uint_eq(pv_frame(mfn_a[1])->type, PV_PGT_L4);
+    /* The same L4 as the user table: a second typed reference. */
+    ck_assert_int_eq(pv_set_baseptr(DOM_A, &user, mfn_a[1]), 0);
+    ck_assert_uint_eq(pv_frame(mfn_a[1])->type_count, 2);
+    /* Not an L4, not ours: refused, the old one kept. */
+    ck_assert_int_eq(pv_set_baseptr(DOM_A, &kernel, mfn_a[2]), -EINVAL);
+    ck_assert_int_eq(pv_set_baseptr(DOM_A, &kernel, mfn_b[1]), -EINVAL);
+    ck_assert_uint_eq(kernel, mfn_a[1]);
+    /* In use, unpinned: still no writable mapping of it. */
+    ck_assert_int_eq(
+        pv_mmu_normal_update(DOM_A, (mfn_a[4] << 12) + 60 * 8, pte(mfn_a[1], 0x67), NULL), -EBUSY);
+    ck_assert_int_eq(pv_set_baseptr(DOM_A, &user, 0), 0);
+    ck_assert_int_eq(pv_set_baseptr(DOM_A, &kernel, 0), 0);
+    ck_assert_uint_eq(pv_frame(mfn_a[1])->type_count, 0);
+    ck_assert_uint_eq(pv_frame(mfn_a[8])->count, 1);
+    /* Now it may be mapped writable (as a plain frame). */
+    ck_assert_int_eq(pv_mmu_normal_update(DOM_A, (mfn_a[6] << 12), pte(mfn_a[1], 0x67), NULL), 0);
+}
+END_TEST
+
+static Suite *pv_mm_suite(void)
+{
+    Suite *s = suite_create("pv_mm");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, frames_are_machine_frames);
+    tcase_add_test(tc, aligned_runs);
+    tcase_add_test(tc, pin_validates_and_types);
+    tcase_add_test(tc, table_mapped_writable_is_refused);
+    tcase_add_test(tc, other_domains_frames_are_refused);
+    tcase_add_test(tc, frames_outside_ram_and_bad_entries);
+    tcase_add_test(tc, hole_entries_are_ignored_and_loops_refused);
+    tcase_add_test(tc, base_pointers);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(pv_mm_suite());
+    int failed;
+
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

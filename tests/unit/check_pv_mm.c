@@ -119,6 +119,51 @@ START_TEST(frames_are_machine_frames)
 }
 END_TEST
 
+/* Walk va from an L4 as the CPU backend does, through pv_machine_to_gfn
+ * and host memory: the entry's value, or 0. */
+static uint64_t walk(unsigned owner, uint64_t l4_mfn, uint64_t va, uint64_t *leaf)
+{
+    uint64_t mfn = l4_mfn, e = 0;
+
+    for (int level = 3; level >= 0; level--) {
+        uint64_t gfn = pv_machine_to_gfn(owner, mfn);
+        if (gfn == ~0ULL)
+            return 0;
+        e = ((uint64_t *)pv_frame_map(mfn))[(va >> (12 + 9 * level)) & 511];
+        if (!(e & PV_PTE_P))
+            return 0;
+        mfn = (e & PV_PTE_ADDR) >> 12;
+    }
+    *leaf = e;
+    return mfn;
+}
+
+START_TEST(m2p_is_mapped_read_only)
+{
+    uint64_t leaf = 0, m;
+
+    build_tables(mfn_a);
+    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[1], 4), 0);
+    /* The M2P entry for one of A's frames, read through A's tables. */
+    uint64_t va = PV_RO_MPT_VIRT_START + mfn_a[9] * 8;
+    m = walk(DOM_A, mfn_a[1], va, &leaf);
+    ck_assert_uint_eq(m, PV_XEN_MFN_BASE + (mfn_a[9] * 8 >> 12));
+    ck_assert_uint_eq(leaf & PV_PTE_RW, 0);
+    ck_assert_uint_ne(leaf & PV_PTE_US, 0);
+    ck_assert_uint_eq(pv_machine_to_gfn(DOM_A, m), PV_XEN_WINDOW_GFN + (m - PV_XEN_MFN_BASE));
+    ck_assert_uint_eq(((uint64_t *)pv_frame_map(m))[(va & 4095) / 8], 9);
+    /* A's own frames reach the backend at their backing frames, B's not. */
+    ck_assert_uint_eq(walk(DOM_A, mfn_a[1], 9 * 4096, &leaf), mfn_a[9]);
+    ck_assert_uint_eq(pv_machine_to_gfn(DOM_A, mfn_a[9]), 9);
+    ck_assert_uint_eq(pv_machine_to_gfn(DOM_A, mfn_b[9]), ~0ULL);
+    ck_assert_uint_eq(pv_machine_to_gfn(DOM_A, PV_MAX_MFNS + 1), ~0ULL);
+    /* The guest cannot map the M2P's frames itself. */
+    ck_assert_int_eq(
+        pv_mmu_normal_update(DOM_A, (mfn_a[4] << 12) + 70 * 8, pte(PV_XEN_MFN_BASE, 0x65), NULL),
+        -EPERM);
+}
+END_TEST
+
 START_TEST(aligned_runs)
 {
     uint64_t m, before = pv_frames_in_use();
@@ -267,6 +312,8 @@ START_TEST(hole_entries_are_ignored_and_loops_refused)
     /* Garbage in the hole slots does not stop an L4 being pinned. */
     table(mfn_a[1])[260] = 0xdeadbeefdeadbe07ULL;
     ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[1], 4), 0);
+    ck_assert_uint_eq(table(mfn_a[1])[260], 0);
+    ck_assert_uint_eq(table(mfn_a[1])[256], pv_m2p_l4e());
     ck_assert_int_eq(pv_unpin_table(DOM_A, mfn_a[1]), 0);
     /* An L4 naming itself as its L3 (a linear table): refused, undone. */
     table(mfn_a[1])[0] = pte(mfn_a[2], 0x67);
@@ -321,6 +368,7 @@ static Suite *pv_mm_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, frames_are_machine_frames);
     tcase_add_test(tc, aligned_runs);
+    tcase_add_test(tc, m2p_is_mapped_read_only);
     tcase_add_test(tc, pin_validates_and_types);
     tcase_add_test(tc, table_mapped_writable_is_refused);
     tcase_add_test(tc, other_domains_frames_are_refused);

@@ -15,11 +15,28 @@
 #define PAGE_SHIFT 12
 
 static struct pv_frame *frames; /* PV_MAX_MFNS entries, sparse */
-static uint64_t *m2p;           /* the M2P memfd, mapped read-write */
+static uint64_t *m2p;           /* the hypervisor frames, mapped read-write */
 static int m2p_fd = -1;
 static void *ram_base[PV_MAX_OWNERS];
 static uint64_t alloc_hint = PV_FIRST_MFN;
 static uint64_t in_use;
+
+/* Read-only, user (a 64-bit PV kernel runs in ring 3), no execute; A and
+ * D already set, so the CPU never writes these tables. */
+#define XEN_PTE_RO (0x1ULL | 0x4ULL | 0x20ULL | 0x40ULL | (1ULL << 63))
+
+static void build_m2p_tables(uint64_t *base)
+{
+    uint64_t *l3 = base + PV_M2P_L3 * 512, *l2 = base + PV_M2P_L2 * 512;
+
+    l3[0] = ((PV_XEN_MFN_BASE + PV_M2P_L2) << PAGE_SHIFT) | XEN_PTE_RO;
+    for (uint64_t i = 0; i < PV_M2P_FRAMES / 512; i++) {
+        uint64_t *l1 = base + (PV_M2P_L1 + i) * 512;
+        l2[i] = ((PV_XEN_MFN_BASE + PV_M2P_L1 + i) << PAGE_SHIFT) | XEN_PTE_RO;
+        for (uint64_t j = 0; j < 512; j++)
+            l1[j] = ((PV_XEN_MFN_BASE + i * 512 + j) << PAGE_SHIFT) | XEN_PTE_RO;
+    }
+}
 
 int pv_frames_init(void)
 {
@@ -33,12 +50,13 @@ int pv_frames_init(void)
     if (f == MAP_FAILED)
         return -errno;
     fd = memfd_create("xenhv-m2p", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    if (fd < 0 || ftruncate(fd, (off_t)PV_M2P_BYTES) < 0 ||
+    if (fd < 0 || ftruncate(fd, (off_t)PV_XEN_BYTES) < 0 ||
         fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
         goto fail;
-    m = mmap(NULL, PV_M2P_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+    m = mmap(NULL, PV_XEN_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
     if (m == MAP_FAILED)
         goto fail;
+    build_m2p_tables(m);
     /* Never-used entries read 0; freed ones PV_INVALID_PFN.  A guest
      * only looks up frames it owns. */
     frames = f;
@@ -62,6 +80,23 @@ int pv_m2p_fd(void)
 uint64_t *pv_m2p(void)
 {
     return m2p;
+}
+
+uint64_t pv_m2p_l4e(void)
+{
+    return ((PV_XEN_MFN_BASE + PV_M2P_L3) << PAGE_SHIFT) | XEN_PTE_RO;
+}
+
+uint64_t pv_machine_to_gfn(unsigned owner, uint64_t mfn)
+{
+    const struct pv_frame *f;
+
+    if (mfn >= PV_XEN_MFN_BASE && mfn < PV_XEN_MFN_BASE + PV_XEN_FRAMES)
+        return PV_XEN_WINDOW_GFN + (mfn - PV_XEN_MFN_BASE);
+    f = pv_frame(mfn);
+    if (!f || !(f->flags & PV_FRAME_ALLOCATED) || f->owner != owner)
+        return ~0ULL;
+    return f->backing;
 }
 
 struct pv_frame *pv_frame(uint64_t mfn)
@@ -142,6 +177,8 @@ void *pv_frame_map(uint64_t mfn)
 {
     const struct pv_frame *f = pv_frame(mfn);
 
+    if (mfn >= PV_XEN_MFN_BASE && mfn < PV_XEN_MFN_BASE + PV_XEN_FRAMES && m2p)
+        return (char *)m2p + ((mfn - PV_XEN_MFN_BASE) << PAGE_SHIFT);
     if (!f || !(f->flags & PV_FRAME_ALLOCATED) || f->owner >= PV_MAX_OWNERS || !ram_base[f->owner])
         return NULL;
     return (char *)ram_base[f->owner] + ((uint64_t)f->backing << PAGE_SHIFT);

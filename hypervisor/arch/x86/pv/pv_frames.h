@@ -8,7 +8,15 @@
  * pfn (kept in the frame table: the guest may rewrite its M2P entries
  * with MMU_MACHPHYS_UPDATE, which must not move the memory).
  *
- * Everything here runs under hv_lock (one caller at a time).
+ * The hypervisor's own frames (mfn PV_XEN_MFN_BASE..) are the M2P table
+ * and the page tables mapping it read-only at RO_MPT_VIRT_START
+ * (0xFFFF800000000000) in every PV guest's L4 (slot 256), all in one
+ * sealed memfd.  The CPU backend reaches them at guest-physical frame
+ * PV_XEN_WINDOW_GFN.., where the vCPU runner maps that memfd read-only:
+ * pv_machine_to_gfn() is the backend's translation of machine frames.
+ *
+ * Everything here runs under hv_lock (one caller at a time), except
+ * pv_machine_to_gfn, which only reads.
  */
 #ifndef XENHV_PV_FRAMES_H
 #define XENHV_PV_FRAMES_H
@@ -16,12 +24,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PV_MAX_MFNS    (1UL << 24) /* 64 GiB of machine frames */
-#define PV_FIRST_MFN   0x100UL     /* frames below: the hypervisor's */
-#define PV_OWNER_NONE  0xffffu
-#define PV_MAX_OWNERS  0x7ff0u /* DOMID_FIRST_RESERVED */
-#define PV_INVALID_PFN (~0ULL)
-#define PV_M2P_BYTES   (PV_MAX_MFNS * sizeof(uint64_t))
+#define PV_MAX_MFNS          (1UL << 24) /* 64 GiB of machine frames */
+#define PV_XEN_MFN_BASE      0x100UL     /* the hypervisor's frames */
+#define PV_M2P_FRAMES        (PV_MAX_MFNS * 8 / 4096)
+#define PV_M2P_L3            PV_M2P_FRAMES /* window frames after the table: */
+#define PV_M2P_L2            (PV_M2P_L3 + 1)
+#define PV_M2P_L1            (PV_M2P_L2 + 1) /* .. one per 2 MiB of M2P */
+#define PV_XEN_FRAMES        (PV_M2P_L1 + PV_M2P_FRAMES / 512)
+#define PV_FIRST_MFN         0x10000UL    /* guests' frames from here */
+#define PV_XEN_WINDOW_GFN    (1ULL << 25) /* 128 GiB: past guest RAM */
+#define PV_OWNER_XEN         0x7ff2u      /* DOMID_XEN */
+#define PV_RO_MPT_VIRT_START 0xFFFF800000000000ULL
+#define PV_OWNER_NONE        0xffffu
+#define PV_MAX_OWNERS        0x7ff0u /* DOMID_FIRST_RESERVED */
+#define PV_INVALID_PFN       (~0ULL)
+#define PV_M2P_BYTES         (PV_MAX_MFNS * sizeof(uint64_t))
+#define PV_XEN_BYTES         (PV_XEN_FRAMES * 4096ULL)
 
 /* Page types (Xen's PGT_*): what a frame is used as. */
 enum pv_page_type {
@@ -48,8 +66,18 @@ struct pv_frame {
 
 /* Set up the table and the M2P memfd (idempotent); -errno. */
 int pv_frames_init(void);
-/* The M2P memfd (read-only mappings for guests), -1 before init. */
+/* The hypervisor frames' memfd (M2P first), -1 before init: the vCPU
+ * runner maps it read-only at PV_XEN_WINDOW_GFN for PV domains. */
 int pv_m2p_fd(void);
+/* The L4 entry every PV guest's slot 256 holds (the M2P, read-only). */
+uint64_t pv_m2p_l4e(void);
+/*
+ * The backend's view of a machine frame of domain owner: the guest-
+ * physical frame where its contents are (its backing frame, or the
+ * hypervisor window for the M2P and its tables), or ~0 for a frame the
+ * domain may not reach.
+ */
+uint64_t pv_machine_to_gfn(unsigned owner, uint64_t mfn);
 /* The M2P table itself (mfn -> pfn; PV_INVALID_PFN when unassigned). */
 uint64_t *pv_m2p(void);
 

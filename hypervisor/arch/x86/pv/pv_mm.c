@@ -82,6 +82,10 @@ static int validate_table(uint64_t mfn, unsigned level, unsigned owner)
     }
     if (rc)
         put_entries(t, level, i);
+    else if (level == 4)
+        /* The hypervisor's slots, as Xen fills them: the M2P. */
+        for (i = PV_L4_HOLE_FIRST; i <= PV_L4_HOLE_LAST; i++)
+            t[i] = i == PV_L4_HOLE_FIRST ? pv_m2p_l4e() : 0;
     /* L1 failures are -EBUSY/-EPERM for the entry; a table that cannot
      * be validated is -EINVAL to whoever asked for its type. */
     return rc ? -EINVAL : 0;

@@ -7,7 +7,9 @@
  * writable frame never becomes a table.  Entries are changed only through
  * pv_mmu_update() and friends, which take the references of the new entry
  * before dropping the old one.  The Xen-reserved L4 slots (the hypervisor
- * hole, 0xFFFF800000000000-0xFFFF87FFFFFFFFFF) are not the guest's.
+ * hole, 0xFFFF800000000000-0xFFFF87FFFFFFFFFF) are not the guest's: an
+ * L4 that becomes a table gets the read-only M2P in slot 256 and nothing
+ * in the others, whatever the guest wrote there.
  *
  * Errors are Xen's: -EINVAL for bad flags, wrong types and frames a
  * table may not reference, -EBUSY for an L1 entry whose frame cannot be

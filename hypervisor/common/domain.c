@@ -12,6 +12,7 @@
 
 #include "domain.h"
 #include "log.h"
+#include "xenhv/pv_machine.h"
 #include "xenstore_glue.h"
 
 pthread_mutex_t hv_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -146,6 +147,8 @@ int domain_create(domid_t *domid, const struct xen_domctl_createdomain *cfg)
         rc = -ENOMEM;
         goto fail;
     }
+    if (!d->is_hvm && pv_machine && (rc = pv_machine->domain_init(d)))
+        goto fail;
     max_evtchn = cfg->max_evtchn_port ? cfg->max_evtchn_port : DEFAULT_MAX_EVTCHN_PORT;
     if (max_evtchn >= EVTCHN_2L_NR_PORTS)
         max_evtchn = EVTCHN_2L_NR_PORTS - 1;
@@ -217,6 +220,8 @@ void domain_free(struct domain *d)
         free(d->vcpus);
     }
     evtchn_fini(d);
+    if (d->pv && pv_machine)
+        pv_machine->domain_fini(d);
     guest_ram_unmap(d->shared_info, 1);
     guest_ram_fini(&d->ram);
     free(d->hvm_context);
@@ -279,6 +284,12 @@ int domain_set_max_vcpus(struct domain *d, unsigned max)
 }
 
 const struct domain_hooks *domain_hooks;
+const struct pv_machine_ops *pv_machine;
+
+void pv_machine_set_ops(const struct pv_machine_ops *ops)
+{
+    pv_machine = ops;
+}
 
 void domain_set_hooks(const struct domain_hooks *hooks)
 {

@@ -76,6 +76,7 @@ struct domain {
      * backend sets it to wake the vCPU's thread. */
     void (*kick)(struct domain *d, unsigned vcpu);
     void *backend;
+    void *pv; /* PV domains: machine frames and page tables (arch/x86/pv) */
 };
 
 /*

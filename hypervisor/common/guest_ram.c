@@ -104,6 +104,10 @@ static int populate_frames(struct guest_ram *ram, uint64_t gpfn, uint64_t n)
         return -ENOMEM;
     if (fallocate(ram->memfd, 0, (off_t)(gpfn << GUEST_PAGE_SHIFT), (off_t)(n << GUEST_PAGE_SHIFT)))
         return errno == ENOSPC ? -ENOMEM : -errno;
+    /* Machine frames first (a failure there leaves nothing to undo); if
+     * marking fails below, they stay with the domain until it goes. */
+    if (ram->machine && (rc = ram->machine->populated(ram->machine_priv, gpfn, n)))
+        return rc;
     for (uint64_t i = 0; i < n; i++) {
         rc = set_populated(ram, gpfn + i, true);
         if (rc) {
@@ -147,6 +151,8 @@ int guest_ram_release(struct guest_ram *ram, uint64_t gpfn, unsigned order)
     for (uint64_t i = 0; i < n; i++)
         if (!guest_ram_populated(ram, gpfn + i))
             return -ENOENT;
+    if (ram->machine && (rc = ram->machine->releasing(ram->machine_priv, gpfn, n)))
+        return rc;
     if (fallocate(ram->memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
                   (off_t)(gpfn << GUEST_PAGE_SHIFT), (off_t)(n << GUEST_PAGE_SHIFT)))
         return -errno;

@@ -1,6 +1,6 @@
 /*
  * guest_ram.h: a domain's memory.  All of it is one memfd: guest frame n
- * is at offset n * 4096 (for PV the same numbers serve as machine frames).
+ * is at offset n * 4096 (PV domains add machine frames: guest_ram_machine).
  * Frames become real on populate (accounted in tot_pages against
  * max_pages) and go back on decrease.  Past the guest frames sit the
  * domain's special frames (shared info, grant table), which are not
@@ -27,7 +27,17 @@
 #define GUEST_SPECIAL_MFN(i)      (GUEST_RAM_FRAMES + (i))
 #define GUEST_MEMFD_FRAMES        (GUEST_RAM_FRAMES + GUEST_NR_SPECIAL)
 
+/* Machine frames behind guest frames (PV domains, arch/x86/pv): told when
+ * frames are populated (all or nothing) and before they are released
+ * (-EBUSY while still in use keeps them). */
+struct guest_ram_machine {
+    int (*populated)(void *priv, uint64_t gpfn, uint64_t n);
+    int (*releasing)(void *priv, uint64_t gpfn, uint64_t n);
+};
+
 struct guest_ram {
+    const struct guest_ram_machine *machine; /* NULL: frame = machine frame */
+    void *machine_priv;
     int memfd;
     uint64_t tot_pages;
     uint64_t max_pages;

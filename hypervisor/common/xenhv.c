@@ -26,8 +26,12 @@
 #include "log.h"
 #include "rundir.h"
 #include "xenhv/control.h"
+#include "xenhv/pv_machine.h"
 #include "xenhv/rundir.h"
 #include "xenstore_glue.h"
+#ifdef CONFIG_PV
+#include "pv_domain.h"
+#endif
 
 struct options {
     int foreground;
@@ -157,6 +161,9 @@ static int run(const struct options *o)
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
+#ifdef CONFIG_PV
+    pv_machine_set_ops(&pv_machine_impl); /* machine frames for PV domains */
+#endif
     rc = domain_create_dom0();
     if (rc)
         goto out;

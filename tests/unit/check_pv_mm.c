@@ -12,8 +12,11 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "domain.h"
+#include "pv_domain.h"
 #include "pv_frames.h"
 #include "pv_mm.h"
+#include "xenhv/pv_machine.h"
 
 #define DOM_A     1
 #define DOM_B     2
@@ -360,6 +363,57 @@ START_TEST(base_pointers)
 }
 END_TEST
 
+/* A PV domain of the real core: populate, release, destroy. */
+START_TEST(domain_machine_frames)
+{
+    struct xen_domctl_createdomain cfg = {.max_vcpus = 1, .max_grant_frames = 4};
+    domid_t id = 0;
+    struct domain *d;
+    uint64_t in_use = pv_frames_in_use(), m;
+
+    pv_machine_set_ops(&pv_machine_impl);
+    ck_assert_int_eq(domain_create(&id, &cfg), 0);
+    d = domain_lookup(id);
+    ck_assert_ptr_nonnull(d->pv);
+    /* Shared info: a machine frame of the domain's, reported as such. */
+    ck_assert(pv_frame_owned_by(d->shared_info_mfn, id));
+    ck_assert_ptr_eq(pv_frame_map(d->shared_info_mfn), pv_dom(d)->ram + GUEST_RAM_FRAMES * 4096);
+    d->ram.max_pages = 1024;
+    ck_assert_int_eq(guest_ram_populate_run(&d->ram, 0, 0, 64), 0);
+    ck_assert_int_eq(guest_ram_populate(&d->ram, 512, 9), 0);
+    ck_assert_uint_eq(pv_frames_in_use(), in_use + 1 + 64 + 512);
+    for (uint64_t g = 0; g < 64; g++) {
+        m = pv_domain_p2m(d, g);
+        ck_assert(pv_frame_owned_by(m, id));
+        ck_assert_uint_eq(pv_m2p()[m], g);
+        ck_assert_uint_eq(pv_domain_machine_to_gfn(d, m), g);
+    }
+    /* Past max_pages: nothing taken. */
+    ck_assert_int_eq(guest_ram_populate(&d->ram, 2048, 9), -ENOMEM);
+    ck_assert_uint_eq(pv_domain_p2m(d, 2048), 0);
+    /* Written through the frame table, read in the domain's memory. */
+    memcpy(pv_frame_map(pv_domain_p2m(d, 7)), "pv", 3);
+    uint8_t *p = guest_ram_map(&d->ram, 7, 1);
+    ck_assert_str_eq((char *)p, "pv");
+    guest_ram_unmap(p, 1);
+    /* A pinned table's frame cannot be released; unpinned it can. */
+    m = pv_domain_p2m(d, 3);
+    ck_assert_int_eq(pv_pin_table(id, m, 1), 0);
+    ck_assert_int_eq(guest_ram_release(&d->ram, 3, 0), -EBUSY);
+    ck_assert(guest_ram_populated(&d->ram, 3));
+    ck_assert_int_eq(pv_unpin_table(id, m), 0);
+    ck_assert_int_eq(guest_ram_release(&d->ram, 3, 0), 0);
+    ck_assert_uint_eq(pv_domain_p2m(d, 3), 0);
+    ck_assert(!pv_frame_owned_by(m, id));
+    /* Destroyed with a table pinned and a base pointer: all frames back. */
+    ck_assert_int_eq(pv_pin_table(id, pv_domain_p2m(d, 4), 4), 0);
+    ck_assert_int_eq(pv_set_baseptr(id, &pv_dom(d)->vcpu[0].kernel_l4, pv_domain_p2m(d, 5)), 0);
+    ck_assert_int_eq(domain_unlink(d), 0);
+    domain_free(d);
+    ck_assert_uint_eq(pv_frames_in_use(), in_use);
+}
+END_TEST
+
 static Suite *pv_mm_suite(void)
 {
     Suite *s = suite_create("pv_mm");
@@ -375,6 +429,9 @@ static Suite *pv_mm_suite(void)
     tcase_add_test(tc, frames_outside_ram_and_bad_entries);
     tcase_add_test(tc, hole_entries_are_ignored_and_loops_refused);
     tcase_add_test(tc, base_pointers);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("domain");
+    tcase_add_test(tc, domain_machine_frames);
     suite_add_tcase(s, tc);
     return s;
 }

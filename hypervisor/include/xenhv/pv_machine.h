@@ -1,0 +1,23 @@
+/*
+ * xenhv/pv_machine.h: how the core reaches the PV code (arch/x86/pv/)
+ * without linking it: a table registered at start-up.  Without one (unit
+ * tests of the core, ./configure --disable-pv) PV domains keep machine
+ * frame = guest frame.
+ */
+#ifndef XENHV_PV_MACHINE_H
+#define XENHV_PV_MACHINE_H
+
+struct domain;
+
+struct pv_machine_ops {
+    /* A PV domain was just created / is being freed (hv_lock held):
+     * give it machine frames, an M2P entry per frame, a machine frame for
+     * its shared info (d->shared_info_mfn), and take them all back. */
+    int (*domain_init)(struct domain *d);
+    void (*domain_fini)(struct domain *d);
+};
+
+extern const struct pv_machine_ops *pv_machine;
+void pv_machine_set_ops(const struct pv_machine_ops *ops);
+
+#endif

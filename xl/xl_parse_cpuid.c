@@ -1,6 +1,6 @@
 /*
  * xl_parse_cpuid.c: cpuid= in its two forms, into b_info.cpuid:
- *   "host,FLAG=V,..."   named feature flags (V: 0, 1, x, k, s)
+ *   "host,FLAG=V,..."   named feature flags and fields (V: a number, x, k, s)
  *   [ "LEAF[,SUBLEAF]:REG=POLICY,..." ]   xend style, 32 policy characters
  *                                         per register, bit 31 first
  * The flag names and their leaf/register/bit are the x86 CPUID feature
@@ -20,6 +20,7 @@ struct cpuid_flag {
     const char *name;
     uint32_t leaf, subleaf;
     int reg, bit;
+    int length; /* bits; 0 means 1 */
 };
 
 #define NOSUB LIBXL_CPUID_INPUT_UNUSED
@@ -79,6 +80,25 @@ static const struct cpuid_flag cpuid_flags[] = {
     {"ffxsr", 0x80000001, NOSUB, EDX, 25}, {"page1gb", 0x80000001, NOSUB, EDX, 26},
     {"rdtscp", 0x80000001, NOSUB, EDX, 27}, {"lm", 0x80000001, NOSUB, EDX, 29},
     {"3dnowext", 0x80000001, NOSUB, EDX, 30}, {"3dnow", 0x80000001, NOSUB, EDX, 31},
+    /* multi-bit fields */
+    {"stepping", 1, NOSUB, EAX, 0, 4}, {"proctype", 1, NOSUB, EAX, 12, 2},
+    {"brandid", 1, NOSUB, EBX, 0, 8}, {"clflush", 1, NOSUB, EBX, 8, 8},
+    {"proccount", 1, NOSUB, EBX, 16, 8}, {"localapicid", 1, NOSUB, EBX, 24, 8},
+    {"nc", 0x80000008, NOSUB, ECX, 0, 8}, {"apicidsize", 0x80000008, NOSUB, ECX, 12, 4},
+    /* more leaf 7 subleaf 0 */
+    {"avx512-vbmi2", 7, 0, ECX, 6}, {"gfni", 7, 0, ECX, 8}, {"vaes", 7, 0, ECX, 9},
+    {"vpclmulqdq", 7, 0, ECX, 10}, {"avx512-vnni", 7, 0, ECX, 11}, {"avx512-bitalg", 7, 0, ECX, 12},
+    {"avx512-vpopcntdq", 7, 0, ECX, 14}, {"rdpid", 7, 0, ECX, 22}, {"cldemote", 7, 0, ECX, 25},
+    {"movdiri", 7, 0, ECX, 27}, {"movdir64b", 7, 0, ECX, 28}, {"fsrm", 7, 0, EDX, 4},
+    {"avx512-vp2intersect", 7, 0, EDX, 8}, {"serialize", 7, 0, EDX, 14}, {"tsxldtrk", 7, 0, EDX, 16},
+    {"core-caps", 7, 0, EDX, 30},
+    /* leaf 0xd subleaf 1, 0x80000007, 0x80000008 */
+    {"xsaveopt", 0xd, 1, EAX, 0}, {"xsavec", 0xd, 1, EAX, 1}, {"xgetbv1", 0xd, 1, EAX, 2},
+    {"xsaves", 0xd, 1, EAX, 3}, {"invtsc", 0x80000007, NOSUB, EDX, 8},
+    {"clzero", 0x80000008, NOSUB, EBX, 0}, {"wbnoinvd", 0x80000008, NOSUB, EBX, 9},
+    {"ibpb", 0x80000008, NOSUB, EBX, 12}, {"ibrs", 0x80000008, NOSUB, EBX, 14},
+    {"amd-stibp", 0x80000008, NOSUB, EBX, 15}, {"amd-ssbd", 0x80000008, NOSUB, EBX, 24},
+    {"virt-ssbd", 0x80000008, NOSUB, EBX, 25}, {"ssb-no", 0x80000008, NOSUB, EBX, 26},
 };
 /* clang-format on */
 
@@ -128,21 +148,25 @@ static int parse_flag(libxl_cpuid_policy_list *list, const char *str)
         const struct cpuid_flag *f = &cpuid_flags[i];
         if (strlen(f->name) != n || strncmp(f->name, str, n))
             continue;
-        char c;
+        int length = f->length ? f->length : 1;
+        char bits[33];
+        char *end;
         /* the leaf is entered before the value is checked (as libxl does) */
         libxl_cpuid_leaf *l = policy_leaf(list, f->leaf, f->subleaf);
-        if (strlen(v) == 1 && strchr("01xks", *v))
-            c = *v;
-        else if (!strcmp(v, "true") || !strcmp(v, "on"))
-            c = '1';
-        else if (!strcmp(v, "false") || !strcmp(v, "off"))
-            c = '0';
-        else
+        unsigned long long num = strtoull(v, &end, 0);
+        if (end != v) {
+            /* a number (what follows it is ignored): its low bits */
+            for (int b = 0; b < length; b++)
+                bits[length - 1 - b] = "01"[!!(num & (1ULL << b))];
+        } else if (*v == 'x' || *v == 'k' || *v == 's') {
+            memset(bits, *v, (size_t)length);
+        } else {
             return 3;
+        }
         char *pol = l ? reg_policy(l, f->reg) : NULL;
         if (!pol)
             return 4;
-        pol[31 - f->bit] = c;
+        memcpy(pol + 32 - length - f->bit, bits, (size_t)length);
         return 0;
     }
     return 2;

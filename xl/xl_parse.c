@@ -120,6 +120,7 @@ static const struct parse_row parse_table[] = {
     {"vtpm",              ROW_FN,      ROW_ANY, 0, parse_vtpms},
     {"vdispl",            ROW_FN,      ROW_ANY, 0, parse_vdispls},
     {"pvcalls",           ROW_FN,      ROW_ANY, 0, parse_pvcalls},
+    {"vsnd",              ROW_FN,      ROW_ANY, 0, parse_vsnds},
     {"channel",           ROW_FN,      ROW_ANY, 0, parse_channels},
     {"vif",               ROW_FN,      ROW_ANY, 0, parse_nics},
     {"vif2",              ROW_FN,      ROW_ANY, 0, parse_vif2},

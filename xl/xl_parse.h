@@ -126,6 +126,7 @@ PARSE_HANDLER(parse_pvcalls);
 PARSE_HANDLER(parse_vdispls);
 PARSE_HANDLER(parse_usb);
 PARSE_HANDLER(parse_vnuma);
+PARSE_HANDLER(parse_vsnds);
 
 /* Helpers (xl_parse.c). */
 /* The host's cpus, as cpu bitmaps count them. */

@@ -23,6 +23,7 @@ static int copy_loop(int tty)
     struct termios saved, raw;
     bool is_tty = isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &saved);
     char buf[4096];
+    bool stdin_open = true;
 
     if (is_tty) {
         raw = saved;
@@ -31,7 +32,7 @@ static int copy_loop(int tty)
     }
     for (;;) {
         struct pollfd p[2] = {{.fd = tty, .events = POLLIN},
-                              {.fd = STDIN_FILENO, .events = POLLIN}};
+                              {.fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN}};
         if (poll(p, 2, -1) < 0) {
             if (errno == EINTR)
                 continue;
@@ -44,6 +45,10 @@ static int copy_loop(int tty)
         }
         if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
             ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+            if (n == 0 && !is_tty) { /* input ended (< /dev/null): keep showing output */
+                stdin_open = false;
+                continue;
+            }
             if (n <= 0 || memchr(buf, ESCAPE_CHAR, (size_t)n))
                 break;
             if (write(tty, buf, (size_t)n) != n)

@@ -70,6 +70,7 @@ static struct domain *domain_alloc(domid_t domid)
     d->domid = domid;
     d->ram.memfd = -1;
     d->address_size = 64;
+    d->shutdown_code = -1;
     return d;
 }
 

@@ -39,6 +39,10 @@ struct vcpu {
     uint64_t affinity_hard; /* host CPUs it may run on (bit per CPU) */
     uint64_t affinity_soft; /* ... and prefers */
     void *backend;          /* the CPU backend's state for this vCPU */
+    /* VCPUOP_register_vcpu_info: the daemon's mapping of the guest's
+     * vcpu_info (else shared_info->vcpu_info[id], ids below 32). */
+    bool vcpu_info_registered;
+    struct vcpu_info *vcpu_info;
 };
 
 struct domain {
@@ -54,6 +58,7 @@ struct domain {
     unsigned pause_count; /* toolstack pauses; created paused */
     bool shutdown;
     unsigned shutdown_reason;
+    int shutdown_code; /* SCHEDOP_shutdown_code: -1 none */
     unsigned max_vcpus;
     struct vcpu **vcpus;
     struct guest_ram ram;

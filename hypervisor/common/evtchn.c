@@ -150,12 +150,47 @@ void evtchn_set_pending(struct domain *d, evtchn_port_t port)
         return;
     if (__atomic_load_n(&si->evtchn_mask[word], __ATOMIC_SEQ_CST) & bit)
         return;
-    unsigned vcpu = ch->vcpu < XEN_LEGACY_MAX_VCPUS ? ch->vcpu : 0;
-    struct vcpu_info *vi = &si->vcpu_info[vcpu];
+    evtchn_mark_upcall(d, ch->vcpu, word);
+}
+
+void evtchn_mark_upcall(struct domain *d, unsigned vcpu, unsigned word)
+{
+    struct shared_info *si = d->shared_info;
+    struct vcpu_info *vi;
+
+    if (vcpu >= d->max_vcpus)
+        vcpu = 0;
+    vi = d->vcpus && d->vcpus[vcpu]->vcpu_info ? d->vcpus[vcpu]->vcpu_info
+         : vcpu < XEN_LEGACY_MAX_VCPUS         ? &si->vcpu_info[vcpu]
+                                               : NULL;
+    if (!vi)
+        return;
     __atomic_fetch_or(&vi->evtchn_pending_sel, (xen_ulong_t)1 << word, __ATOMIC_SEQ_CST);
     __atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
     if (d->kick)
         d->kick(d, vcpu);
+}
+
+int evtchn_send_virq(struct domain *d, unsigned vcpu, unsigned virq)
+{
+    for (evtchn_port_t p = 1; p < d->evtchn.nr_ports; p++) {
+        struct evtchn *ch = &d->evtchn.ports[p];
+        if (ch->state == EVTCHNSTAT_virq && ch->virq == virq && ch->vcpu == vcpu) {
+            evtchn_set_pending(d, p);
+            return 0;
+        }
+    }
+    return -ENOENT;
+}
+
+bool evtchn_is_pending(struct domain *d, evtchn_port_t port)
+{
+    struct shared_info *si = d->shared_info;
+
+    if (port >= d->evtchn.nr_ports || !si)
+        return false;
+    return __atomic_load_n(&si->evtchn_pending[port / BITS_PER_XEN_ULONG], __ATOMIC_SEQ_CST) &
+           ((xen_ulong_t)1 << (port % BITS_PER_XEN_ULONG));
 }
 
 int evtchn_send(struct domain *d, evtchn_port_t port)
@@ -281,14 +316,97 @@ static int op_status(struct hc_caller *c, void *arg)
     return evtchn_status(d, a->port, a);
 }
 
+static int op_bind_virq(struct hc_caller *c, void *arg)
+{
+    struct evtchn_bind_virq *a = arg;
+    struct domain *d = c->d;
+    int rc;
+
+    if (a->virq >= NR_VIRQS)
+        return -EINVAL;
+    if (a->vcpu >= d->max_vcpus)
+        return -ENOENT;
+    /* Global VIRQs go to vCPU 0 only; per-vCPU ones once per vCPU. */
+    if (a->virq != VIRQ_TIMER && a->virq != VIRQ_DEBUG && a->vcpu != 0)
+        return -EINVAL;
+    for (evtchn_port_t p = 1; p < d->evtchn.nr_ports; p++) {
+        struct evtchn *ch = &d->evtchn.ports[p];
+        if (ch->state == EVTCHNSTAT_virq && ch->virq == a->virq && ch->vcpu == a->vcpu)
+            return -EEXIST;
+    }
+    rc = port_alloc(d, &a->port);
+    if (rc)
+        return rc;
+    port_reset(&d->evtchn.ports[a->port]);
+    d->evtchn.ports[a->port].state = EVTCHNSTAT_virq;
+    d->evtchn.ports[a->port].virq = a->virq;
+    d->evtchn.ports[a->port].vcpu = a->vcpu;
+    return 0;
+}
+
+static int op_bind_ipi(struct hc_caller *c, void *arg)
+{
+    struct evtchn_bind_ipi *a = arg;
+    struct domain *d = c->d;
+    int rc;
+
+    if (a->vcpu >= d->max_vcpus)
+        return -ENOENT;
+    rc = port_alloc(d, &a->port);
+    if (rc)
+        return rc;
+    port_reset(&d->evtchn.ports[a->port]);
+    d->evtchn.ports[a->port].state = EVTCHNSTAT_ipi;
+    d->evtchn.ports[a->port].vcpu = a->vcpu;
+    return 0;
+}
+
+static int op_bind_vcpu(struct hc_caller *c, void *arg)
+{
+    struct evtchn_bind_vcpu *a = arg;
+    struct evtchn *ch = port_get(c->d, a->port);
+
+    if (!ch || a->port == 0 || ch->state == EVTCHNSTAT_closed)
+        return -EINVAL;
+    if (a->vcpu >= c->d->max_vcpus)
+        return -ENOENT;
+    if (ch->state == EVTCHNSTAT_virq && ch->virq != VIRQ_TIMER && ch->virq != VIRQ_DEBUG)
+        return -EINVAL;
+    ch->vcpu = a->vcpu;
+    return 0;
+}
+
+static int op_unmask(struct hc_caller *c, void *arg)
+{
+    struct evtchn_unmask *a = arg;
+    struct domain *d = c->d;
+    struct shared_info *si = d->shared_info;
+    struct evtchn *ch = port_get(d, a->port);
+
+    if (!ch || !si)
+        return -EINVAL;
+    xen_ulong_t bit = (xen_ulong_t)1 << (a->port % BITS_PER_XEN_ULONG);
+    unsigned word = a->port / BITS_PER_XEN_ULONG;
+    if ((__atomic_fetch_and(&si->evtchn_mask[word], ~bit, __ATOMIC_SEQ_CST) & bit) &&
+        (__atomic_load_n(&si->evtchn_pending[word], __ATOMIC_SEQ_CST) & bit))
+        evtchn_mark_upcall(d, ch->vcpu, word);
+    return 0;
+}
+
 static const struct evtchn_op_row evtchn_ops[] = {
     [EVTCHNOP_bind_interdomain] = {"bind_interdomain", sizeof(struct evtchn_bind_interdomain),
-                                   CALLERS_TOOLSTACK, op_bind_interdomain},
-    [EVTCHNOP_close] = {"close", sizeof(struct evtchn_close), CALLERS_TOOLSTACK, op_close},
-    [EVTCHNOP_send] = {"send", sizeof(struct evtchn_send), CALLERS_TOOLSTACK, op_send},
-    [EVTCHNOP_status] = {"status", sizeof(struct evtchn_status), CALLERS_TOOLSTACK, op_status},
-    [EVTCHNOP_alloc_unbound] = {"alloc_unbound", sizeof(struct evtchn_alloc_unbound),
-                                CALLERS_TOOLSTACK, op_alloc_unbound},
+                                   CALLERS_ALL, op_bind_interdomain},
+    [EVTCHNOP_bind_virq] = {"bind_virq", sizeof(struct evtchn_bind_virq), CALLERS_GUESTS,
+                            op_bind_virq},
+    [EVTCHNOP_close] = {"close", sizeof(struct evtchn_close), CALLERS_ALL, op_close},
+    [EVTCHNOP_send] = {"send", sizeof(struct evtchn_send), CALLERS_ALL, op_send},
+    [EVTCHNOP_status] = {"status", sizeof(struct evtchn_status), CALLERS_ALL, op_status},
+    [EVTCHNOP_alloc_unbound] = {"alloc_unbound", sizeof(struct evtchn_alloc_unbound), CALLERS_ALL,
+                                op_alloc_unbound},
+    [EVTCHNOP_bind_ipi] = {"bind_ipi", sizeof(struct evtchn_bind_ipi), CALLERS_GUESTS, op_bind_ipi},
+    [EVTCHNOP_bind_vcpu] = {"bind_vcpu", sizeof(struct evtchn_bind_vcpu), CALLERS_GUESTS,
+                            op_bind_vcpu},
+    [EVTCHNOP_unmask] = {"unmask", sizeof(struct evtchn_unmask), CALLERS_GUESTS, op_unmask},
 };
 
 long do_event_channel_op(struct hc_caller *c, const uint64_t args[5])
@@ -297,6 +415,8 @@ long do_event_channel_op(struct hc_caller *c, const uint64_t args[5])
         struct evtchn_alloc_unbound alloc_unbound;
         struct evtchn_bind_interdomain bind_interdomain;
         struct evtchn_status status;
+        struct evtchn_bind_virq bind_virq;
+        struct evtchn_bind_ipi bind_ipi;
         uint8_t raw[64];
     } buf;
     const struct evtchn_op_row *row;

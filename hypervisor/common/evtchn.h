@@ -51,6 +51,13 @@ int evtchn_status(struct domain *d, evtchn_port_t port, struct evtchn_status *st
 
 /* Raise port in d (the receiving side). */
 void evtchn_set_pending(struct domain *d, evtchn_port_t port);
+/* Mark pending-selector word and evtchn_upcall_pending in vcpu's
+ * vcpu_info, and kick it. */
+void evtchn_mark_upcall(struct domain *d, unsigned vcpu, unsigned word);
+/* Raise VIRQ virq of vcpu, if bound: 0 or -ENOENT. */
+int evtchn_send_virq(struct domain *d, unsigned vcpu, unsigned virq);
+/* Is port pending in d's shared info? */
+bool evtchn_is_pending(struct domain *d, evtchn_port_t port);
 
 /* Let a daemon-internal consumer receive events sent to d's port. */
 int evtchn_set_handler(struct domain *d, evtchn_port_t port, evtchn_handler_fn *fn, void *opaque);

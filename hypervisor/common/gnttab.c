@@ -124,12 +124,13 @@ static int op_set_version(struct hc_caller *c, void *arg, uint64_t addr)
 }
 
 static const struct gnttab_op_row gnttab_ops[] = {
-    [GNTTABOP_setup_table] = {"setup_table", sizeof(struct gnttab_setup_table), CALLERS_TOOLSTACK,
+    [GNTTABOP_setup_table] = {"setup_table", sizeof(struct gnttab_setup_table), CALLERS_ALL,
                               op_setup_table},
-    [GNTTABOP_query_size] = {"query_size", sizeof(struct gnttab_query_size), CALLERS_TOOLSTACK,
+    [GNTTABOP_query_size] = {"query_size", sizeof(struct gnttab_query_size), CALLERS_ALL,
                              op_query_size},
-    [GNTTABOP_set_version] = {"set_version", sizeof(struct gnttab_set_version), 0, op_set_version},
-    [GNTTABOP_get_version] = {"get_version", sizeof(struct gnttab_get_version), CALLERS_TOOLSTACK,
+    [GNTTABOP_set_version] = {"set_version", sizeof(struct gnttab_set_version), CALLERS_GUESTS,
+                              op_set_version},
+    [GNTTABOP_get_version] = {"get_version", sizeof(struct gnttab_get_version), CALLERS_ALL,
                               op_get_version},
 };
 

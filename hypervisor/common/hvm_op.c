@@ -53,8 +53,8 @@ static long hvm_get_param(struct hc_caller *c, struct xen_hvm_param *p)
 }
 
 static const struct hvm_op_row hvm_op_table[] = {
-    [HVMOP_set_param] = {"set_param", CALLERS_TOOLSTACK, hvm_set_param, false},
-    [HVMOP_get_param] = {"get_param", CALLERS_TOOLSTACK, hvm_get_param, true},
+    [HVMOP_set_param] = {"set_param", CALLERS_TOOLSTACK | CALLERS_HVM, hvm_set_param, false},
+    [HVMOP_get_param] = {"get_param", CALLERS_TOOLSTACK | CALLERS_HVM, hvm_get_param, true},
 };
 
 long do_hvm_op(struct hc_caller *c, const uint64_t args[5])

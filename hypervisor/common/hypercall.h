@@ -8,6 +8,7 @@
 #ifndef XENHV_HYPERCALL_H
 #define XENHV_HYPERCALL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,7 @@ struct hc_caller {
     enum caller_kind kind;
     struct domain *d; /* the calling domain (dom0 for the toolstack) */
     struct vcpu *v;   /* the calling vCPU (guests) */
+    bool compat;      /* a 32-bit guest: 32-bit handles and xen_ulong_t */
     int (*copy_from)(struct hc_caller *c, uint64_t addr, void *buf, size_t len);
     int (*copy_to)(struct hc_caller *c, uint64_t addr, const void *buf, size_t len);
     void *priv;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "domain.h"
+#include "guest_run.h"
 #include "hypercall.h"
 #include "public/memory.h"
 
@@ -23,18 +24,59 @@ struct memory_op_row {
 
 enum reservation_kind { RES_POPULATE, RES_INCREASE, RES_DECREASE };
 
+/* Frame lists: xen_pfn_t is 32 bits for 32-bit guests. */
+static int pfns_in(struct hc_caller *c, uint64_t addr, xen_pfn_t *pfns, uint64_t n)
+{
+    uint32_t small[EXTENT_BATCH];
+    int rc;
+
+    if (!c->compat)
+        return c->copy_from(c, addr, pfns, n * sizeof(xen_pfn_t));
+    rc = c->copy_from(c, addr, small, n * sizeof(uint32_t));
+    for (uint64_t i = 0; !rc && i < n; i++)
+        pfns[i] = small[i];
+    return rc;
+}
+
+static int pfns_out(struct hc_caller *c, uint64_t addr, const xen_pfn_t *pfns, uint64_t n)
+{
+    uint32_t small[EXTENT_BATCH];
+
+    if (!c->compat)
+        return c->copy_to(c, addr, pfns, n * sizeof(xen_pfn_t));
+    for (uint64_t i = 0; i < n; i++)
+        small[i] = (uint32_t)pfns[i];
+    return c->copy_to(c, addr, small, n * sizeof(uint32_t));
+}
+
 static long reservation(struct hc_caller *c, uint64_t arg, uint64_t start,
                         enum reservation_kind kind)
 {
     struct xen_memory_reservation r;
     xen_pfn_t batch[EXTENT_BATCH];
-    uint64_t handle, i;
+    uint64_t handle, i, elem = c->compat ? 4 : sizeof(xen_pfn_t);
     struct domain *d;
     int rc;
 
-    rc = c->copy_from(c, arg, &r, sizeof(r));
-    if (rc)
-        return rc;
+    if (c->compat) { /* 32-bit handle and xen_ulong_t */
+        struct {
+            uint32_t extent_start, nr_extents, extent_order, mem_flags;
+            uint16_t domid;
+        } __attribute__((packed)) r32;
+        rc = c->copy_from(c, arg, &r32, sizeof(r32));
+        if (rc)
+            return rc;
+        memset(&r, 0, sizeof(r));
+        r.extent_start.p = (void *)(uintptr_t)r32.extent_start;
+        r.nr_extents = r32.nr_extents;
+        r.extent_order = r32.extent_order;
+        r.mem_flags = r32.mem_flags;
+        r.domid = r32.domid;
+    } else {
+        rc = c->copy_from(c, arg, &r, sizeof(r));
+        if (rc)
+            return rc;
+    }
     if (r.extent_order > GUEST_MAX_ORDER)
         return (long)start;
     if (r.mem_flags & XENMEMF_populate_on_demand)
@@ -50,11 +92,11 @@ static long reservation(struct hc_caller *c, uint64_t arg, uint64_t start,
 
     for (i = start; i < r.nr_extents;) {
         uint64_t n = r.nr_extents - i < EXTENT_BATCH ? r.nr_extents - i : EXTENT_BATCH;
-        uint64_t addr = handle + i * sizeof(xen_pfn_t);
+        uint64_t addr = handle + i * elem;
         uint64_t j;
 
         if (kind != RES_INCREASE) {
-            rc = c->copy_from(c, addr, batch, n * sizeof(xen_pfn_t));
+            rc = pfns_in(c, addr, batch, n);
             if (rc)
                 return i ? (long)i : rc;
         }
@@ -86,10 +128,13 @@ static long reservation(struct hc_caller *c, uint64_t arg, uint64_t start,
                 break;
         }
         if (kind == RES_INCREASE && handle && j) {
-            rc = c->copy_to(c, addr, batch, j * sizeof(xen_pfn_t));
+            rc = pfns_out(c, addr, batch, j);
             if (rc)
                 return (long)i;
         }
+        if (c->kind != CALLER_TOOLSTACK && guest_run)
+            for (uint64_t k = 0; k < j; k++)
+                guest_run->physmap_changed(d, batch[k], 1ull << r.extent_order, ~0ull);
         i += j;
         if (j < n)
             break;
@@ -150,15 +195,116 @@ static long mo_maximum_gpfn(struct hc_caller *c, uint64_t arg, uint64_t start)
     return d ? (long)d->ram.max_gpfn : err;
 }
 
+/* XENMAPSPACE_shared_info and _grant_table: a special frame of the
+ * domain's, put at gpfn in its guest-physical space (HVM and PVH). */
+static long mo_add_to_physmap(struct hc_caller *c, uint64_t arg, uint64_t start)
+{
+    struct xen_add_to_physmap x;
+    uint64_t mfn;
+    long rc;
+
+    if (c->compat) {
+        struct {
+            uint16_t domid, size;
+            uint32_t space, idx, gpfn;
+        } __attribute__((packed)) x32;
+        rc = c->copy_from(c, arg, &x32, sizeof(x32));
+        x.domid = x32.domid;
+        x.size = x32.size;
+        x.space = x32.space;
+        x.idx = x32.idx;
+        x.gpfn = x32.gpfn;
+    } else {
+        rc = c->copy_from(c, arg, &x, sizeof(x));
+    }
+    if (rc)
+        return rc;
+    if (x.domid != DOMID_SELF && x.domid != c->d->domid)
+        return -EPERM;
+    if (!c->d->is_hvm || !guest_run)
+        return -ENOSYS;
+    if (x.gpfn >= GUEST_RAM_FRAMES)
+        return -EINVAL;
+    switch (x.space) {
+    case XENMAPSPACE_shared_info:
+        if (x.idx != 0)
+            return -EINVAL;
+        mfn = c->d->shared_info_mfn;
+        break;
+    case XENMAPSPACE_grant_table:
+        if (x.idx & XENMAPIDX_grant_table_status)
+            return -EINVAL; /* v2 status frames: not kept */
+        if (x.idx >= c->d->gnttab.max_frames)
+            return -EINVAL;
+        if (x.idx >= c->d->gnttab.nr_frames && gnttab_grow(c->d, (unsigned)x.idx + 1))
+            return -ENOMEM;
+        mfn = c->d->gnttab.frames[x.idx];
+        break;
+    default:
+        return -ENOSYS;
+    }
+    return guest_run->physmap_changed(c->d, x.gpfn, 1, mfn);
+}
+
+/* XENMEM_memory_map: the domain's RAM as the CPU sees it, one E820 RAM
+ * entry per run of populated frames (at most XEN_MEMMAP_MAX entries). */
+#define XEN_MEMMAP_MAX 16
+struct e820entry_packed {
+    uint64_t addr, size;
+    uint32_t type;
+} __attribute__((packed));
+
+static long mo_memory_map(struct hc_caller *c, uint64_t arg, uint64_t start)
+{
+    struct e820entry_packed map[XEN_MEMMAP_MAX];
+    struct guest_ram *ram = &c->d->ram;
+    uint32_t nr, n = 0;
+    uint64_t buffer;
+    long rc;
+
+    if (c->compat) {
+        uint32_t m32[2];
+        rc = c->copy_from(c, arg, m32, sizeof(m32));
+        nr = m32[0];
+        buffer = m32[1];
+    } else {
+        struct xen_memory_map m;
+        rc = c->copy_from(c, arg, &m, sizeof(m));
+        nr = m.nr_entries;
+        buffer = (uint64_t)(uintptr_t)m.buffer.p;
+    }
+    if (rc)
+        return rc;
+    for (uint64_t f = 0; f <= ram->max_gpfn && n < XEN_MEMMAP_MAX;) {
+        if (!guest_ram_populated(ram, f)) {
+            f++;
+            continue;
+        }
+        uint64_t e = f;
+        while (e <= ram->max_gpfn && guest_ram_populated(ram, e))
+            e++;
+        map[n++] = (struct e820entry_packed){f << GUEST_PAGE_SHIFT, (e - f) << GUEST_PAGE_SHIFT, 1};
+        f = e;
+    }
+    if (nr < n)
+        n = nr;
+    rc = c->copy_to(c, buffer, map, n * sizeof(map[0]));
+    if (rc)
+        return rc;
+    rc = c->copy_to(c, arg, &n, sizeof(n));
+    return rc;
+}
+
 static const struct memory_op_row memory_op_table[] = {
     [XENMEM_increase_reservation] = {"increase_reservation", CALLERS_TOOLSTACK, mo_increase},
-    [XENMEM_decrease_reservation] = {"decrease_reservation", CALLERS_TOOLSTACK, mo_decrease},
-    [XENMEM_current_reservation] = {"current_reservation", CALLERS_TOOLSTACK,
-                                    mo_current_reservation},
-    [XENMEM_maximum_reservation] = {"maximum_reservation", CALLERS_TOOLSTACK,
-                                    mo_maximum_reservation},
-    [XENMEM_populate_physmap] = {"populate_physmap", CALLERS_TOOLSTACK, mo_populate},
-    [XENMEM_maximum_gpfn] = {"maximum_gpfn", CALLERS_TOOLSTACK, mo_maximum_gpfn},
+    [XENMEM_decrease_reservation] = {"decrease_reservation", CALLERS_TOOLSTACK | CALLERS_HVM,
+                                     mo_decrease},
+    [XENMEM_current_reservation] = {"current_reservation", CALLERS_ALL, mo_current_reservation},
+    [XENMEM_maximum_reservation] = {"maximum_reservation", CALLERS_ALL, mo_maximum_reservation},
+    [XENMEM_populate_physmap] = {"populate_physmap", CALLERS_TOOLSTACK | CALLERS_HVM, mo_populate},
+    [XENMEM_maximum_gpfn] = {"maximum_gpfn", CALLERS_ALL, mo_maximum_gpfn},
+    [XENMEM_add_to_physmap] = {"add_to_physmap", CALLERS_HVM, mo_add_to_physmap},
+    [XENMEM_memory_map] = {"memory_map", CALLERS_HVM, mo_memory_map},
 };
 
 long do_memory_op(struct hc_caller *c, const uint64_t args[5])

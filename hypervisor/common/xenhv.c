@@ -29,6 +29,9 @@
 #include "xenhv/pv_machine.h"
 #include "xenhv/rundir.h"
 #include "xenstore_glue.h"
+#ifdef CONFIG_HVM
+#include "vrun.h"
+#endif
 #ifdef CONFIG_PV
 #include "pv_domain.h"
 #endif
@@ -172,6 +175,13 @@ static int run(const struct options *o)
         log_error("xenstore service on %s: %s", xs_path, strerror(-rc));
         goto out;
     }
+#ifdef CONFIG_HVM
+    rc = vrun_init(dir); /* vCPUs run: domain hooks, guest hypercalls, consoles */
+    if (rc) {
+        log_error("vCPU runner: %s", strerror(-rc));
+        goto out;
+    }
+#endif
     listen_fd = control_listen(ctl_path);
     if (listen_fd < 0) {
         rc = listen_fd;
@@ -207,6 +217,9 @@ out:
     }
     control_close_all();
     destroy_all_domains();
+#ifdef CONFIG_HVM
+    vrun_fini();
+#endif
     xenstore_glue_stop();
     unlink(xs_path);
     if (lock_fd >= 0) {

@@ -10,10 +10,12 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "domain.h"
 #include "log.h"
 #include "xenstore_glue.h"
+#include "public/io/xs_wire.h"
 #include "xs_service.h"
 
 static struct xs_service *xs_svc;
@@ -123,4 +125,34 @@ void xenstore_glue_release(unsigned domid)
         xs_local_port[domid] = 0;
     }
     pthread_mutex_unlock(&hv_lock);
+}
+
+void xenstore_glue_domain_exception(void)
+{
+    if (xs_svc)
+        xs_service_domain_exception(xs_svc);
+}
+
+int xenstore_glue_write(const char *path, const char *value)
+{
+    char buf[XENSTORE_PAYLOAD_MAX];
+    size_t pl = strlen(path) + 1, vl = strlen(value);
+
+    if (!xs_svc)
+        return -ENODEV;
+    if (pl + vl > sizeof(buf))
+        return -E2BIG;
+    memcpy(buf, path, pl);
+    memcpy(buf + pl, value, vl);
+    int rc = xs_service_request(xs_svc, XS_WRITE, buf, (uint32_t)(pl + vl), NULL, 0);
+    return rc < 0 ? rc : 0;
+}
+
+int xenstore_glue_read(const char *path, char *value, size_t max)
+{
+    if (!xs_svc)
+        return -ENODEV;
+    int rc =
+        xs_service_request(xs_svc, XS_READ, path, (uint32_t)strlen(path) + 1, value, (uint32_t)max);
+    return rc < 0 ? rc : 0;
 }

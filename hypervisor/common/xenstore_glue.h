@@ -6,6 +6,8 @@
 #ifndef XENHV_XENSTORE_GLUE_H
 #define XENHV_XENSTORE_GLUE_H
 
+#include <stddef.h>
+
 struct domain;
 
 int xenstore_glue_start(const char *socket_path);
@@ -15,5 +17,13 @@ void xenstore_glue_stop(void);
  * releases it (firing @releaseDomain) and dom0's end of its xenstore
  * event channel is closed. */
 void xenstore_glue_release(unsigned domid);
+
+/* A domain shut down or crashed: fire @releaseDomain (any thread, any
+ * lock: the service calls nothing back). */
+void xenstore_glue_domain_exception(void);
+/* Write or read a node as dom0 from inside the daemon (console backend).
+ * Safe under hv_lock (no callback runs).  0 or -errno. */
+int xenstore_glue_write(const char *path, const char *value);
+int xenstore_glue_read(const char *path, char *value, size_t max);
 
 #endif

@@ -564,3 +564,51 @@ int xs_service_release_domain(struct xs_service *s, unsigned domid)
     wake(s); /* deliver @releaseDomain */
     return rc;
 }
+
+void xs_service_domain_exception(struct xs_service *s)
+{
+    pthread_mutex_lock(&s->lock);
+    xs_store_fire_special(s->st, "@releaseDomain");
+    pthread_mutex_unlock(&s->lock);
+    wake(s);
+}
+
+int xs_service_request(struct xs_service *s, uint32_t type, const char *payload, uint32_t len,
+                       char *reply, uint32_t reply_max)
+{
+    struct xsd_sockmsg hdr = {.type = type, .len = len};
+    struct xs_conn *c;
+    struct xs_msg *m;
+    int rc = -EIO;
+
+    if (len > XENSTORE_PAYLOAD_MAX)
+        return -E2BIG;
+    pthread_mutex_lock(&s->lock);
+    c = xs_conn_new(s->st, 0, true);
+    if (!c) {
+        pthread_mutex_unlock(&s->lock);
+        return -ENOMEM;
+    }
+    xs_conn_request(c, &hdr, payload);
+    m = xs_conn_out_peek(c);
+    if (m && m->len >= sizeof(struct xsd_sockmsg)) {
+        struct xsd_sockmsg rh;
+        uint32_t n;
+        memcpy(&rh, m->data, sizeof(rh));
+        n = m->len - (uint32_t)sizeof(rh);
+        if (rh.type == XS_ERROR) {
+            rc = -EINVAL;
+        } else {
+            if (reply && reply_max) {
+                uint32_t k = n < reply_max - 1 ? n : reply_max - 1;
+                memcpy(reply, m->data + sizeof(rh), k);
+                reply[k] = 0;
+            }
+            rc = (int)n;
+        }
+    }
+    xs_conn_free(c);
+    pthread_mutex_unlock(&s->lock);
+    wake(s); /* watch events for other connections */
+    return rc;
+}

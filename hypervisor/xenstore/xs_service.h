@@ -78,4 +78,15 @@ void xs_service_kick_domain(struct xs_service *, unsigned domid);
  * removes them).  -ENOENT if the domain was not introduced. */
 int xs_service_release_domain(struct xs_service *, unsigned domid);
 
+/* A domain shut down or crashed (Xen's VIRQ_DOM_EXC to xenstored): fire
+ * @releaseDomain so that toolstacks look at the domains again. */
+void xs_service_domain_exception(struct xs_service *);
+
+/* One request as a privileged (dom0) client, from inside the daemon (the
+ * console backend writing console/tty): type XS_*, payload as on the wire.
+ * The reply's payload goes to reply (NUL-terminated, cut to reply_max).
+ * Returns the reply's length or -errno (-EINVAL for an XS_ERROR reply). */
+int xs_service_request(struct xs_service *, uint32_t type, const char *payload, uint32_t len,
+                       char *reply, uint32_t reply_max);
+
 #endif

@@ -1,0 +1,1063 @@
+/*
+ * vrun_domain.c: one host thread per domain runs its vCPUs in turn, a
+ * slice each while more than one is runnable; a ticker thread ends slices
+ * and wakes nothing else, so a domain whose vCPUs are all blocked sleeps
+ * until its nearest timer or a kick (an event, pause, destroy).  Also the
+ * domain hooks (unpaused, paused, destroying), the guest_run table
+ * (block, poll, timers, vCPU up/down, shutdown) and event/interrupt
+ * delivery before each entry.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "console_backend.h"
+#include "console_ring.h"
+#include "evtchn.h"
+#include "hvm_context.h"
+#include "hypercall.h"
+#include "log.h"
+#include "public/hvm/hvm_vcpu.h"
+#include "public/sched.h"
+#include "vrun_internal.h"
+#include "xenstore_glue.h"
+
+#define SLICE_NS  10000000ull /* 10 ms */
+#define RFLAGS_IF (1u << 9)
+
+const struct hval_ops *vrun_ops;
+const struct vrun_pv_ops *vrun_pv;
+static uint64_t boot_ns;
+
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t vrun_now(void)
+{
+    return mono_ns() - boot_ns;
+}
+
+static struct timespec abs_ts(uint64_t sys)
+{
+    uint64_t t = sys + boot_ns;
+    return (struct timespec){(time_t)(t / 1000000000ull), (long)(t % 1000000000ull)};
+}
+
+static void cond_init_mono(pthread_cond_t *c)
+{
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(c, &a);
+    pthread_condattr_destroy(&a);
+}
+
+void vrun_register_pv(const struct vrun_pv_ops *ops)
+{
+    vrun_pv = ops;
+}
+
+/* The ticker: ends slices (kicks a vCPU whose slice is over). */
+static pthread_mutex_t tk_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t tk_cond;
+static struct vrun_dom *tk_list;
+static pthread_t tk_thread;
+static bool tk_started, tk_stop;
+
+static void *ticker_main(void *arg)
+{
+    pthread_mutex_lock(&tk_lock);
+    while (!tk_stop) {
+        uint64_t now = vrun_now(), next = UINT64_MAX;
+        for (struct vrun_dom *rd = tk_list; rd; rd = rd->tk_next) {
+            if (!rd->slice_end)
+                continue;
+            if (rd->slice_end <= now) {
+                vrun_ops->kick(rd->slice_hv);
+                rd->slice_end = 0;
+            } else if (rd->slice_end < next) {
+                next = rd->slice_end;
+            }
+        }
+        if (next == UINT64_MAX) {
+            pthread_cond_wait(&tk_cond, &tk_lock);
+        } else {
+            struct timespec ts = abs_ts(next);
+            pthread_cond_timedwait(&tk_cond, &tk_lock, &ts);
+        }
+    }
+    pthread_mutex_unlock(&tk_lock);
+    return NULL;
+}
+
+static void ticker_arm(struct vrun_dom *rd, struct hval_vcpu *hv, uint64_t end)
+{
+    pthread_mutex_lock(&tk_lock);
+    rd->slice_hv = hv;
+    rd->slice_end = end;
+    pthread_cond_signal(&tk_cond);
+    pthread_mutex_unlock(&tk_lock);
+}
+
+static void ticker_disarm(struct vrun_dom *rd)
+{
+    pthread_mutex_lock(&tk_lock);
+    rd->slice_end = 0;
+    pthread_mutex_unlock(&tk_lock);
+}
+
+static void ticker_add(struct vrun_dom *rd, bool add)
+{
+    pthread_mutex_lock(&tk_lock);
+    struct vrun_dom **pp = &tk_list;
+    while (*pp && *pp != rd)
+        pp = &(*pp)->tk_next;
+    if (add && !*pp) {
+        rd->tk_next = tk_list;
+        tk_list = rd;
+    } else if (!add && *pp) {
+        *pp = rd->tk_next;
+    }
+    rd->slice_end = 0;
+    pthread_mutex_unlock(&tk_lock);
+}
+
+/* Runstate accounting. */
+static void rs_set(struct vrun_vcpu *vc, int state, uint64_t now)
+{
+    if (vc->rs_state >= 0 && vc->rs_state < 4 && now > vc->rs_entry)
+        vc->rs_time[vc->rs_state] += now - vc->rs_entry;
+    vc->rs_state = state;
+    vc->rs_entry = now;
+}
+
+struct vcpu_info *vrun_vcpu_info(struct vrun_vcpu *vc)
+{
+    struct domain *d = vc->rd->d;
+
+    if (vc->v->vcpu_info)
+        return vc->v->vcpu_info;
+    if (vc->id < XEN_LEGACY_MAX_VCPUS && d->shared_info)
+        return &((struct shared_info *)d->shared_info)->vcpu_info[vc->id];
+    return NULL;
+}
+
+static bool upcall_pending(struct vrun_vcpu *vc)
+{
+    struct vcpu_info *vi = vrun_vcpu_info(vc);
+    return vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST);
+}
+
+static uint8_t callback_vector(struct vrun_dom *rd)
+{
+    uint64_t via = rd->d->hvm_params[HVM_PARAM_CALLBACK_IRQ];
+    return (via >> 56) == HVM_PARAM_CALLBACK_TYPE_VECTOR ? (uint8_t)via : 0;
+}
+
+void vrun_kick(struct domain *d, unsigned vcpu)
+{
+    struct vrun_dom *rd = d->backend;
+
+    if (!rd)
+        return;
+    pthread_mutex_lock(&rd->lock);
+    rd->wake = true;
+    pthread_cond_signal(&rd->cond);
+    if (rd->active)
+        rd->ops->kick(rd->active);
+    pthread_mutex_unlock(&rd->lock);
+}
+
+/* Shut the domain down (hv_lock held). */
+static void vrun_shutdown(struct domain *d, unsigned reason)
+{
+    struct vrun_dom *rd = d->backend;
+
+    if (d->shutdown)
+        return;
+    if (d->shutdown_code >= 0)
+        reason = (unsigned)d->shutdown_code;
+    d->shutdown = true;
+    d->shutdown_reason = reason;
+    if (rd) {
+        pthread_mutex_lock(&rd->lock);
+        rd->running = false;
+        if (rd->active)
+            rd->ops->kick(rd->active);
+        pthread_mutex_unlock(&rd->lock);
+    }
+    log_info("domain %u shut down (reason %u)", d->domid, reason);
+    xenstore_glue_domain_exception();
+}
+
+void vrun_crash(struct vrun_dom *rd, const char *why)
+{
+    char msg[160];
+    int n = snprintf(msg, sizeof(msg), "(XEN) domain %u crashed: %s\n", rd->d->domid, why);
+
+    console_ring_write(msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+    log_warn("domain %u crashed: %s", rd->d->domid, why);
+    pthread_mutex_lock(&hv_lock);
+    vrun_shutdown(rd->d, SHUTDOWN_crash);
+    pthread_mutex_unlock(&hv_lock);
+}
+
+/* hvm_hw_cpu (XEN_DOMCTL_sethvmcontext) to the backend's state. */
+static void seg_from(struct hval_segment *s, uint32_t sel, uint32_t limit, uint64_t base,
+                     uint32_t ar)
+{
+    s->selector = (uint16_t)sel;
+    s->limit = limit;
+    s->base = base;
+    s->attr = (ar & 0x10000) ? 0 : (uint16_t)(ar & 0xfff);
+}
+
+static void state_from_hw_cpu(struct hval_state *st, const struct hvm_hw_cpu *c)
+{
+    hval_state_flat32(st, (uint32_t)c->rip);
+    st->gpr[HVAL_RAX] = c->rax;
+    st->gpr[HVAL_RBX] = c->rbx;
+    st->gpr[HVAL_RCX] = c->rcx;
+    st->gpr[HVAL_RDX] = c->rdx;
+    st->gpr[HVAL_RBP] = c->rbp;
+    st->gpr[HVAL_RSI] = c->rsi;
+    st->gpr[HVAL_RDI] = c->rdi;
+    st->gpr[HVAL_RSP] = c->rsp;
+    st->gpr[HVAL_R8] = c->r8;
+    st->gpr[HVAL_R9] = c->r9;
+    st->gpr[HVAL_R10] = c->r10;
+    st->gpr[HVAL_R11] = c->r11;
+    st->gpr[HVAL_R12] = c->r12;
+    st->gpr[HVAL_R13] = c->r13;
+    st->gpr[HVAL_R14] = c->r14;
+    st->gpr[HVAL_R15] = c->r15;
+    st->rip = c->rip;
+    st->rflags = c->rflags | 2;
+    st->cr0 = c->cr0;
+    st->cr2 = c->cr2;
+    st->cr3 = c->cr3;
+    st->cr4 = c->cr4;
+    st->dr[0] = c->dr0;
+    st->dr[1] = c->dr1;
+    st->dr[2] = c->dr2;
+    st->dr[3] = c->dr3;
+    st->dr6 = c->dr6;
+    st->dr7 = c->dr7;
+    seg_from(&st->seg[HVAL_CS], c->cs_sel, c->cs_limit, c->cs_base, c->cs_arbytes);
+    seg_from(&st->seg[HVAL_DS], c->ds_sel, c->ds_limit, c->ds_base, c->ds_arbytes);
+    seg_from(&st->seg[HVAL_ES], c->es_sel, c->es_limit, c->es_base, c->es_arbytes);
+    seg_from(&st->seg[HVAL_FS], c->fs_sel, c->fs_limit, c->fs_base, c->fs_arbytes);
+    seg_from(&st->seg[HVAL_GS], c->gs_sel, c->gs_limit, c->gs_base, c->gs_arbytes);
+    seg_from(&st->seg[HVAL_SS], c->ss_sel, c->ss_limit, c->ss_base, c->ss_arbytes);
+    seg_from(&st->tr, c->tr_sel, c->tr_limit, c->tr_base, c->tr_arbytes);
+    seg_from(&st->ldtr, c->ldtr_sel, c->ldtr_limit, c->ldtr_base, c->ldtr_arbytes);
+    st->idtr = (struct hval_dtable){c->idtr_base, (uint16_t)c->idtr_limit};
+    st->gdtr = (struct hval_dtable){c->gdtr_base, (uint16_t)c->gdtr_limit};
+    st->sysenter_cs = c->sysenter_cs;
+    st->sysenter_esp = c->sysenter_esp;
+    st->sysenter_eip = c->sysenter_eip;
+    st->kernel_gs_base = c->shadow_gs;
+    st->lstar = c->msr_lstar;
+    st->star = c->msr_star;
+    st->cstar = c->msr_cstar;
+    st->sfmask = c->msr_syscall_mask;
+    st->efer = c->msr_efer;
+}
+
+int vrun_vcpu_create(struct vrun_vcpu *vc, const struct hval_state *st)
+{
+    struct vrun_dom *rd = vc->rd;
+    struct hval_vcpu *sibling = NULL;
+    struct hval_vcpu_config cfg = {.handler = vrun_exit_handler, .opaque = vc};
+    int rc;
+
+    for (unsigned i = 0; i < rd->nvc && !sibling; i++)
+        sibling = rd->vc[i].hv;
+    cfg.sibling = sibling;
+    rc = rd->ops->vcpu_create(&cfg, &vc->hv);
+    if (rc)
+        return rc;
+    rc = vrun_mem_map_vcpu(rd, vc->hv);
+    if (!rc)
+        rc = rd->ops->set_state(vc->hv, st);
+    if (rc) {
+        rd->ops->vcpu_destroy(vc->hv);
+        vc->hv = NULL;
+    }
+    return rc;
+}
+
+/* vCPU 0's first state: the HVM context's CPU record, or the PV hooks. */
+static int boot_state(struct vrun_dom *rd, struct hval_state *st)
+{
+    struct domain *d = rd->d;
+    const uint8_t *payload;
+    uint32_t plen;
+    int rc;
+
+    pthread_mutex_lock(&hv_lock);
+    if (!d->is_hvm) {
+        rc = vrun_pv ? vrun_pv->initial_state(d, 0, st) : -EOPNOTSUPP;
+    } else if (!d->hvm_context) {
+        rc = -ENOENT;
+    } else {
+        rc = hvm_context_find(d->hvm_context, d->hvm_context_len, HVM_SAVE_CODE_CPU, 0, &payload,
+                              &plen);
+        if (!rc && plen < sizeof(struct hvm_hw_cpu))
+            rc = -EINVAL;
+        if (!rc) {
+            struct hvm_hw_cpu cpu;
+            memcpy(&cpu, payload, sizeof(cpu));
+            state_from_hw_cpu(st, &cpu);
+        }
+    }
+    pthread_mutex_unlock(&hv_lock);
+    return rc;
+}
+
+/* Events and interrupts before an entry. */
+static void deliver_interrupts(struct vrun_vcpu *vc)
+{
+    struct vrun_dom *rd = vc->rd;
+    struct hval_regs regs;
+    struct hvm_intack ack;
+    uint8_t cb = callback_vector(rd);
+    bool if_set;
+
+    if (rd->ops->get_regs(vc->hv, &regs))
+        return;
+    if_set = regs.rflags & RFLAGS_IF;
+    if (cb && if_set && upcall_pending(vc)) {
+        struct hval_event ev = {.kind = HVAL_EVENT_EXTINT, .vector = cb};
+        if (rd->ops->inject(vc->hv, &ev) == 0)
+            return;
+    }
+    if (rd->plat && hvm_irq_pending(rd->plat, vc->id, if_set, &ack) &&
+        hvm_irq_ack(rd->plat, vc->id, &ack) == 0) {
+        struct hval_event ev = {.kind = ack.source == HVM_INTSRC_NMI ? HVAL_EVENT_NMI
+                                                                     : HVAL_EVENT_EXTINT,
+                                .vector = ack.source == HVM_INTSRC_NMI ? 2 : ack.vector};
+        rd->ops->inject(vc->hv, &ev);
+    }
+}
+
+static bool vcpu_if_set(struct vrun_vcpu *vc)
+{
+    struct hval_regs regs;
+    return vc->hv && !vc->rd->ops->get_regs(vc->hv, &regs) && (regs.rflags & RFLAGS_IF);
+}
+
+/* Does a blocked vCPU wake now? */
+static void update_wake(struct vrun_vcpu *vc, uint64_t now)
+{
+    struct vrun_dom *rd = vc->rd;
+    bool wake = false;
+
+    switch (vc->state) {
+    case VC_HLT: {
+        bool ifs = vcpu_if_set(vc);
+        wake = (ifs && callback_vector(rd) && upcall_pending(vc)) ||
+               (rd->plat && hvm_irq_wakes(rd->plat, vc->id, ifs));
+        break;
+    }
+    case VC_BLOCKED:
+        wake = upcall_pending(vc) || (rd->plat && hvm_irq_wakes(rd->plat, vc->id, true));
+        break;
+    case VC_POLL:
+        wake = vc->poll_timeout && now >= vc->poll_timeout;
+        for (unsigned i = 0; !wake && i < vc->npoll; i++)
+            wake = evtchn_is_pending(rd->d, vc->poll_ports[i]);
+        break;
+    default:
+        return;
+    }
+    if (wake) {
+        vc->state = VC_RUNNABLE;
+        rs_set(vc, RUNSTATE_runnable, now);
+    }
+}
+
+static void run_vcpu_timers(struct vrun_dom *rd, uint64_t now)
+{
+    for (unsigned i = 0; i < rd->nvc; i++) {
+        struct vrun_vcpu *vc = &rd->vc[i];
+        bool fire = false;
+        if (vc->timer && now >= vc->timer) {
+            vc->timer = 0;
+            fire = true;
+        }
+        if (vc->period && now >= vc->period_next) {
+            vc->period_next += vc->period;
+            if (vc->period_next <= now)
+                vc->period_next = now + vc->period;
+            fire = true;
+        }
+        if (fire) {
+            pthread_mutex_lock(&hv_lock);
+            evtchn_send_virq(rd->d, vc->id, VIRQ_TIMER);
+            pthread_mutex_unlock(&hv_lock);
+        }
+    }
+}
+
+static uint64_t next_deadline(struct vrun_dom *rd)
+{
+    uint64_t next = rd->plat ? hvm_platform_next_deadline(rd->plat) : UINT64_MAX;
+
+    for (unsigned i = 0; i < rd->nvc; i++) {
+        struct vrun_vcpu *vc = &rd->vc[i];
+        if (vc->state == VC_DOWN)
+            continue;
+        if (vc->timer && vc->timer < next)
+            next = vc->timer;
+        if (vc->period && vc->period_next < next)
+            next = vc->period_next;
+        if (vc->state == VC_POLL && vc->poll_timeout && vc->poll_timeout < next)
+            next = vc->poll_timeout;
+    }
+    return next;
+}
+
+static void handle_exit(struct vrun_vcpu *vc, struct hval_exit *e)
+{
+    struct vrun_dom *rd = vc->rd;
+    char why[96];
+
+    switch (e->kind) {
+    case HVAL_EXIT_HYPERCALL:
+        if (!rd->d->is_hvm && vrun_pv) {
+            if (vrun_pv->exit(vc, vc->hv, e))
+                vrun_crash(rd, "PV hypercall exit failed");
+            return;
+        }
+        vrun_handle_hypercall(vc, e);
+        return;
+    case HVAL_EXIT_HLT:
+        vc->state = VC_HLT;
+        rs_set(vc, RUNSTATE_blocked, vrun_now());
+        return;
+    case HVAL_EXIT_EXCEPTION: {
+        if (!rd->d->is_hvm && vrun_pv) {
+            if (vrun_pv->exit(vc, vc->hv, e))
+                vrun_crash(rd, "PV exception exit failed");
+            return;
+        }
+        struct hval_event ev = {
+            .kind = e->exception.software ? HVAL_EVENT_SOFTINT : HVAL_EVENT_EXCEPTION,
+            .vector = e->exception.vector,
+            .has_error_code = e->exception.has_error_code,
+            .error_code = e->exception.error_code,
+            .cr2 = e->exception.cr2,
+        };
+        if (e->exception.vector == 2 && !e->exception.software)
+            ev.kind = HVAL_EVENT_NMI;
+        if (rd->ops->inject(vc->hv, &ev)) {
+            snprintf(why, sizeof(why), "vcpu %u cannot take exception %u", vc->id,
+                     e->exception.vector);
+            vrun_crash(rd, why);
+        }
+        return;
+    }
+    case HVAL_EXIT_TRIPLE_FAULT:
+        snprintf(why, sizeof(why), "vcpu %u triple fault", vc->id);
+        vrun_crash(rd, why);
+        return;
+    case HVAL_EXIT_ERROR:
+        snprintf(why, sizeof(why), "vcpu %u: CPU error %d at gpa %#llx", vc->id, e->error.error,
+                 (unsigned long long)e->error.gpa);
+        vrun_crash(rd, why);
+        return;
+    default:
+        return;
+    }
+}
+
+static bool domain_may_run(struct vrun_dom *rd)
+{
+    bool ok;
+    pthread_mutex_lock(&rd->lock);
+    ok = rd->running && !rd->stop;
+    pthread_mutex_unlock(&rd->lock);
+    return ok;
+}
+
+static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadline)
+{
+    struct vrun_dom *rd = vc->rd;
+    struct hval_exit e;
+    uint64_t start = vrun_now(), end;
+    int rc;
+
+    vrun_time_update(vc, start);
+    if (rd->d->is_hvm)
+        deliver_interrupts(vc);
+    pthread_mutex_lock(&rd->lock);
+    if (!rd->running || rd->stop) {
+        pthread_mutex_unlock(&rd->lock);
+        return;
+    }
+    rd->active = vc->hv;
+    pthread_mutex_unlock(&rd->lock);
+    end = nrunnable > 1 ? start + SLICE_NS : UINT64_MAX;
+    if (deadline < end)
+        end = deadline;
+    if (end != UINT64_MAX)
+        ticker_arm(rd, vc->hv, end);
+    rs_set(vc, RUNSTATE_running, start);
+    rc = rd->ops->run(vc->hv, 0, &e);
+    if (end != UINT64_MAX)
+        ticker_disarm(rd);
+    pthread_mutex_lock(&rd->lock);
+    rd->active = NULL;
+    pthread_mutex_unlock(&rd->lock);
+    uint64_t now = vrun_now();
+    rs_set(vc, RUNSTATE_runnable, now);
+    __atomic_fetch_add(&rd->d->cpu_time_ns, now - start, __ATOMIC_RELAXED);
+    if (rc) {
+        vrun_crash(rd, "the CPU backend failed");
+        return;
+    }
+    handle_exit(vc, &e);
+}
+
+static void *domain_thread(void *arg)
+{
+    struct vrun_dom *rd = arg;
+    struct hval_state st;
+    int rc = boot_state(rd, &st);
+
+    if (!rc)
+        rc = vrun_vcpu_create(&rd->vc[0], &st);
+    if (rc) {
+        log_error("domain %u: cannot start vcpu 0: %s", rd->d->domid, strerror(-rc));
+        vrun_crash(rd, "vcpu 0 cannot start");
+    } else {
+        rd->vc[0].state = VC_RUNNABLE;
+        pthread_mutex_lock(&hv_lock);
+        rd->vc[0].v->online = true;
+        pthread_mutex_unlock(&hv_lock);
+    }
+    for (;;) {
+        pthread_mutex_lock(&rd->lock);
+        while (!rd->stop && !rd->running)
+            pthread_cond_wait(&rd->cond, &rd->lock);
+        if (rd->stop) {
+            pthread_mutex_unlock(&rd->lock);
+            break;
+        }
+        rd->wake = false;
+        pthread_mutex_unlock(&rd->lock);
+
+        uint64_t now = vrun_now();
+        if (rd->plat) {
+            hvm_platform_poll(rd->plat);
+            hvm_platform_run_timers(rd->plat, now);
+        }
+        run_vcpu_timers(rd, now);
+        unsigned nrunnable = 0;
+        for (unsigned i = 0; i < rd->nvc; i++) {
+            update_wake(&rd->vc[i], now);
+            nrunnable += rd->vc[i].state == VC_RUNNABLE;
+        }
+        uint64_t deadline = next_deadline(rd);
+        if (nrunnable) {
+            for (unsigned k = 0; k < rd->nvc; k++) {
+                struct vrun_vcpu *vc = &rd->vc[(rd->rr + k) % rd->nvc];
+                if (vc->state == VC_RUNNABLE && vc->hv && domain_may_run(rd))
+                    run_slice(vc, nrunnable, deadline);
+            }
+            rd->rr = (rd->rr + 1) % rd->nvc;
+            continue;
+        }
+        /* Everything blocked: sleep until the nearest deadline or a kick. */
+        pthread_mutex_lock(&rd->lock);
+        if (!rd->wake && !rd->stop && rd->running) {
+            if (deadline == UINT64_MAX) {
+                pthread_cond_wait(&rd->cond, &rd->lock);
+            } else {
+                struct timespec ts = abs_ts(deadline);
+                pthread_cond_timedwait(&rd->cond, &rd->lock, &ts);
+            }
+        }
+        pthread_mutex_unlock(&rd->lock);
+    }
+    ticker_add(rd, false);
+    for (unsigned i = 0; i < rd->nvc; i++)
+        if (rd->vc[i].hv) {
+            rd->ops->vcpu_destroy(rd->vc[i].hv);
+            rd->vc[i].hv = NULL;
+        }
+    return NULL;
+}
+
+/* Platform callbacks. */
+static uint64_t plat_now(void *opaque)
+{
+    return vrun_now();
+}
+
+static int64_t plat_wall(void *opaque)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+static void plat_kick(void *opaque, unsigned vcpu)
+{
+    struct vrun_dom *rd = opaque;
+    vrun_kick(rd->d, vcpu);
+}
+
+static void plat_debug_write(void *opaque, const char *buf, size_t len)
+{
+    struct vrun_dom *rd = opaque;
+    for (size_t i = 0; i < len; i++) {
+        char ch = buf[i];
+        if (ch != '\n' && rd->dbg_len < sizeof(rd->dbg_line) - 1) {
+            rd->dbg_line[rd->dbg_len++] = ch;
+            continue;
+        }
+        char out[sizeof(rd->dbg_line) + 16];
+        int k = snprintf(out, sizeof(out), "(d%u) %.*s\n", rd->d->domid, (int)rd->dbg_len,
+                         rd->dbg_line);
+        console_ring_write(out, (size_t)k < sizeof(out) ? (size_t)k : sizeof(out) - 1);
+        rd->dbg_len = 0;
+        if (ch != '\n')
+            rd->dbg_line[rd->dbg_len++] = ch;
+    }
+}
+
+static void plat_serial_write(void *opaque, const uint8_t *buf, size_t len)
+{
+    struct vrun_dom *rd = opaque;
+    console_backend_serial_out(rd->d->domid, buf, len);
+}
+
+static void plat_acpi_sleep(void *opaque, unsigned slp_typ)
+{
+    struct vrun_dom *rd = opaque;
+    pthread_mutex_lock(&hv_lock);
+    vrun_shutdown(rd->d, SHUTDOWN_poweroff);
+    pthread_mutex_unlock(&hv_lock);
+}
+
+static void plat_time_offset(void *opaque, int64_t seconds)
+{
+    struct vrun_dom *rd = opaque;
+    pthread_mutex_lock(&hv_lock);
+    rd->d->time_offset_seconds = seconds;
+    pthread_mutex_unlock(&hv_lock);
+}
+
+static void plat_cpu_event(void *opaque, unsigned vcpu, enum hvm_cpu_event ev, uint8_t vector)
+{
+    struct vrun_dom *rd = opaque;
+    log_info("domain %u: vcpu %u got %s (not supported: use VCPUOP_up)", rd->d->domid, vcpu,
+             ev == HVM_CPU_INIT ? "INIT" : "SIPI");
+}
+
+static void serial_in(void *opaque, const uint8_t *buf, size_t len)
+{
+    struct vrun_dom *rd = opaque;
+    if (rd->plat)
+        hvm_platform_serial_input(rd->plat, buf, len);
+}
+
+static void rd_free(struct vrun_dom *rd)
+{
+    if (!rd)
+        return;
+    if (rd->plat)
+        hvm_platform_destroy(rd->plat);
+    vrun_mem_fini(rd);
+    pthread_mutex_destroy(&rd->lock);
+    pthread_cond_destroy(&rd->cond);
+    free(rd->vc);
+    free(rd);
+}
+
+static struct vrun_dom *rd_new(struct domain *d)
+{
+    struct vrun_dom *rd = calloc(1, sizeof(*rd));
+
+    if (!rd)
+        return NULL;
+    rd->d = d;
+    rd->ops = vrun_ops;
+    pthread_mutex_init(&rd->lock, NULL);
+    cond_init_mono(&rd->cond);
+    rd->nvc = d->max_vcpus;
+    rd->vc = calloc(rd->nvc, sizeof(*rd->vc));
+    if (!rd->vc || vrun_mem_init(rd))
+        goto fail;
+    for (unsigned i = 0; i < rd->nvc; i++) {
+        rd->vc[i].rd = rd;
+        rd->vc[i].v = d->vcpus[i];
+        rd->vc[i].id = i;
+        rd->vc[i].state = VC_DOWN;
+        rd->vc[i].rs_state = RUNSTATE_offline;
+    }
+    if (d->is_hvm) {
+        struct hvm_platform_ops pops = {
+            .opaque = rd,
+            .now_ns = plat_now,
+            .wall_ns = plat_wall,
+            .kick = plat_kick,
+            .cpu_event = plat_cpu_event,
+            .debug_write = plat_debug_write,
+            .serial_write = plat_serial_write,
+            .acpi_sleep = plat_acpi_sleep,
+            .time_offset_changed = plat_time_offset,
+        };
+        rd->plat = hvm_platform_create(d, &pops);
+        if (!rd->plat)
+            goto fail;
+    }
+    return rd;
+fail:
+    rd_free(rd);
+    return NULL;
+}
+
+/* Domain hooks. */
+static int hook_unpaused(struct domain *d)
+{
+    struct vrun_dom *rd = d->backend;
+    int rc;
+
+    if (!d->is_hvm && !vrun_pv)
+        return 0; /* PV: nothing runs it yet */
+    if (!rd) {
+        rd = rd_new(d);
+        if (!rd)
+            return -ENOMEM;
+        d->backend = rd;
+        d->kick = vrun_kick;
+        if (d->is_hvm && d->hvm_params[HVM_PARAM_CONSOLE_PFN]) {
+            rc = console_backend_attach(d, d->hvm_params[HVM_PARAM_CONSOLE_PFN],
+                                        (evtchn_port_t)d->hvm_params[HVM_PARAM_CONSOLE_EVTCHN],
+                                        has_vpic(d) ? serial_in : NULL, rd);
+            if (rc)
+                log_warn("domain %u: no console: %s", d->domid, strerror(-rc));
+        }
+    }
+    pthread_mutex_lock(&rd->lock);
+    rd->running = !d->shutdown;
+    rd->wake = true;
+    pthread_cond_signal(&rd->cond);
+    pthread_mutex_unlock(&rd->lock);
+    if (!rd->started) {
+        ticker_add(rd, true);
+        rc = pthread_create(&rd->thread, NULL, domain_thread, rd);
+        if (rc) {
+            ticker_add(rd, false);
+            return -rc;
+        }
+        rd->started = true;
+    }
+    return 0;
+}
+
+static void hook_paused(struct domain *d)
+{
+    struct vrun_dom *rd = d->backend;
+
+    if (!rd)
+        return;
+    pthread_mutex_lock(&rd->lock);
+    rd->running = false;
+    if (rd->active)
+        rd->ops->kick(rd->active);
+    pthread_mutex_unlock(&rd->lock);
+}
+
+static void hook_destroying(struct domain *d)
+{
+    struct vrun_dom *rd = d->backend;
+
+    console_backend_detach(d->domid);
+    if (!rd)
+        return;
+    pthread_mutex_lock(&rd->lock);
+    rd->stop = true;
+    pthread_cond_signal(&rd->cond);
+    if (rd->active)
+        rd->ops->kick(rd->active);
+    pthread_mutex_unlock(&rd->lock);
+    if (rd->started)
+        pthread_join(rd->thread, NULL);
+    pthread_mutex_lock(&hv_lock);
+    d->kick = NULL;
+    d->backend = NULL;
+    for (unsigned i = 0; i < d->max_vcpus; i++)
+        d->vcpus[i]->vcpu_info = NULL;
+    pthread_mutex_unlock(&hv_lock);
+    rd_free(rd);
+}
+
+static const struct domain_hooks vrun_hooks = {
+    .unpaused = hook_unpaused,
+    .paused = hook_paused,
+    .destroying = hook_destroying,
+};
+
+/* The guest_run table (hv_lock held, on the calling vCPU's thread). */
+static struct vrun_vcpu *vc_of(struct vcpu *v)
+{
+    struct vrun_dom *rd = v->domain->backend;
+    return rd && v->id < rd->nvc ? &rd->vc[v->id] : NULL;
+}
+
+static void gr_yield(struct vcpu *v)
+{
+}
+
+static void gr_block(struct vcpu *v)
+{
+    struct vrun_vcpu *vc = vc_of(v);
+    if (vc) {
+        vc->state = VC_BLOCKED;
+        rs_set(vc, RUNSTATE_blocked, vrun_now());
+    }
+}
+
+static void gr_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned n, uint64_t timeout)
+{
+    struct vrun_vcpu *vc = vc_of(v);
+    if (!vc)
+        return;
+    memcpy(vc->poll_ports, ports, n * sizeof(*ports));
+    vc->npoll = n;
+    vc->poll_timeout = timeout;
+    vc->state = VC_POLL;
+    rs_set(vc, RUNSTATE_blocked, vrun_now());
+}
+
+static void gr_set_timer(struct vcpu *v, uint64_t deadline)
+{
+    struct vrun_vcpu *vc = vc_of(v);
+    if (vc)
+        vc->timer = deadline;
+}
+
+static void gr_set_periodic(struct vcpu *v, uint64_t period)
+{
+    struct vrun_vcpu *vc = vc_of(v);
+    if (!vc)
+        return;
+    vc->period = period;
+    vc->period_next = period ? vrun_now() + period : 0;
+}
+
+static int gr_vcpu_initialise(struct hc_caller *c, struct vcpu *v, uint64_t arg)
+{
+    struct vrun_vcpu *vc = vc_of(v);
+    struct vcpu_hvm_context ctx;
+    struct hval_state *st;
+    int rc;
+
+    if (!vc)
+        return -EINVAL;
+    if (!v->domain->is_hvm)
+        return -EOPNOTSUPP; /* PV: the PV hooks' */
+    if (vc->hv || vc->have_init)
+        return -EEXIST;
+    rc = c->copy_from(c, arg, &ctx, sizeof(ctx));
+    if (rc)
+        return rc;
+    st = &vc->init;
+    if (ctx.mode == VCPU_HVM_MODE_64B) {
+        const struct vcpu_hvm_x86_64 *r = &ctx.cpu_regs.x86_64;
+        hval_state_long64(st, r->rip, r->cr3);
+        st->gpr[HVAL_RAX] = r->rax;
+        st->gpr[HVAL_RCX] = r->rcx;
+        st->gpr[HVAL_RDX] = r->rdx;
+        st->gpr[HVAL_RBX] = r->rbx;
+        st->gpr[HVAL_RSP] = r->rsp;
+        st->gpr[HVAL_RBP] = r->rbp;
+        st->gpr[HVAL_RSI] = r->rsi;
+        st->gpr[HVAL_RDI] = r->rdi;
+        st->rflags = r->rflags | 2;
+        st->cr0 = r->cr0;
+        st->cr4 = r->cr4;
+        st->efer = r->efer | (1u << 10); /* LMA */
+        if (!(r->cr0 & 0x80000001u) || !(r->efer & (1u << 8)))
+            return -EINVAL; /* 64-bit mode needs paging and LME */
+    } else if (ctx.mode == VCPU_HVM_MODE_32B) {
+        const struct vcpu_hvm_x86_32 *r = &ctx.cpu_regs.x86_32;
+        hval_state_flat32(st, r->eip);
+        st->gpr[HVAL_RAX] = r->eax;
+        st->gpr[HVAL_RCX] = r->ecx;
+        st->gpr[HVAL_RDX] = r->edx;
+        st->gpr[HVAL_RBX] = r->ebx;
+        st->gpr[HVAL_RSP] = r->esp;
+        st->gpr[HVAL_RBP] = r->ebp;
+        st->gpr[HVAL_RSI] = r->esi;
+        st->gpr[HVAL_RDI] = r->edi;
+        st->rflags = r->eflags | 2;
+        st->cr0 = r->cr0 ? r->cr0 : st->cr0;
+        st->cr3 = r->cr3;
+        st->cr4 = r->cr4;
+        st->efer = r->efer;
+        if (r->cs_ar)
+            seg_from(&st->seg[HVAL_CS], st->seg[HVAL_CS].selector, r->cs_limit, r->cs_base,
+                     r->cs_ar);
+        if (r->ds_ar)
+            seg_from(&st->seg[HVAL_DS], st->seg[HVAL_DS].selector, r->ds_limit, r->ds_base,
+                     r->ds_ar);
+        if (r->ss_ar)
+            seg_from(&st->seg[HVAL_SS], st->seg[HVAL_SS].selector, r->ss_limit, r->ss_base,
+                     r->ss_ar);
+        if (r->es_ar)
+            seg_from(&st->seg[HVAL_ES], st->seg[HVAL_ES].selector, r->es_limit, r->es_base,
+                     r->es_ar);
+        if (r->tr_ar)
+            seg_from(&st->tr, 0, r->tr_limit, r->tr_base, r->tr_ar);
+    } else {
+        return -EINVAL;
+    }
+    vc->have_init = true;
+    return 0;
+}
+
+static int gr_vcpu_up(struct vcpu *v)
+{
+    struct vrun_vcpu *vc = vc_of(v);
+    int rc;
+
+    if (!vc)
+        return -EINVAL;
+    if (!vc->hv) {
+        if (!vc->have_init)
+            return -EINVAL;
+        rc = vrun_vcpu_create(vc, &vc->init);
+        if (rc)
+            return rc;
+        vc->have_init = false;
+    }
+    if (vc->state == VC_DOWN) {
+        vc->state = VC_RUNNABLE;
+        rs_set(vc, RUNSTATE_runnable, vrun_now());
+    }
+    v->online = true;
+    return 0;
+}
+
+static int gr_vcpu_down(struct vcpu *v)
+{
+    struct vrun_vcpu *vc = vc_of(v);
+
+    if (!vc)
+        return -EINVAL;
+    vc->state = VC_DOWN;
+    rs_set(vc, RUNSTATE_offline, vrun_now());
+    v->online = false;
+    return 0;
+}
+
+static bool gr_vcpu_is_up(struct vcpu *v)
+{
+    struct vrun_vcpu *vc = vc_of(v);
+    return vc && vc->state != VC_DOWN;
+}
+
+static int gr_register_vcpu_info(struct vcpu *v, uint64_t gfn, uint32_t offset)
+{
+    struct vrun_vcpu *vc = vc_of(v);
+    uint8_t *page;
+    struct vcpu_info *old, *vi;
+
+    if (!vc || gfn >= GUEST_RAM_FRAMES)
+        return -EINVAL;
+    page = vrun_gfn_hva(vc->rd, gfn);
+    if (!page)
+        return -EINVAL;
+    vi = (struct vcpu_info *)(page + offset);
+    old = vrun_vcpu_info(vc);
+    if (old)
+        memmove(vi, old, sizeof(*vi));
+    else
+        memset(vi, 0, sizeof(*vi));
+    v->vcpu_info = vi;
+    v->vcpu_info_registered = true;
+    /* As Xen: everything may be pending; the guest scans. */
+    __atomic_store_n(&vi->evtchn_pending_sel, ~(xen_ulong_t)0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+    vrun_time_update(vc, vrun_now());
+    return 0;
+}
+
+static void gr_runstate(struct vcpu *v, struct vcpu_runstate_info *out)
+{
+    struct vrun_vcpu *vc = vc_of(v);
+    uint64_t now = vrun_now();
+
+    if (!vc)
+        return;
+    out->state = vc->rs_state;
+    out->state_entry_time = vc->rs_entry;
+    memcpy(out->time, vc->rs_time, sizeof(out->time));
+    if (vc->rs_state >= 0 && vc->rs_state < 4 && now > vc->rs_entry)
+        out->time[vc->rs_state] += now - vc->rs_entry;
+}
+
+static const struct guest_run_ops vrun_guest_ops = {
+    .now_ns = vrun_now,
+    .yield = gr_yield,
+    .block = gr_block,
+    .poll = gr_poll,
+    .shutdown = vrun_shutdown,
+    .set_timer = gr_set_timer,
+    .set_periodic = gr_set_periodic,
+    .vcpu_initialise = gr_vcpu_initialise,
+    .vcpu_up = gr_vcpu_up,
+    .vcpu_down = gr_vcpu_down,
+    .vcpu_is_up = gr_vcpu_is_up,
+    .register_vcpu_info = gr_register_vcpu_info,
+    .runstate = gr_runstate,
+    .physmap_changed = vrun_physmap_changed,
+};
+
+int vrun_init(const char *rundir)
+{
+    int rc;
+
+    boot_ns = mono_ns();
+    vrun_ops = hval_backend("emu");
+    if (!vrun_ops)
+        return -ENODEV;
+    vrun_calibrate_tsc();
+    cond_init_mono(&tk_cond);
+    rc = pthread_create(&tk_thread, NULL, ticker_main, NULL);
+    if (rc)
+        return -rc;
+    tk_started = true;
+    rc = console_backend_start(rundir);
+    if (rc)
+        log_warn("console backend: %s", strerror(-rc));
+    domain_set_hooks(&vrun_hooks);
+    guest_run_set_ops(&vrun_guest_ops);
+    return 0;
+}
+
+void vrun_fini(void)
+{
+    if (tk_started) {
+        pthread_mutex_lock(&tk_lock);
+        tk_stop = true;
+        pthread_cond_signal(&tk_cond);
+        pthread_mutex_unlock(&tk_lock);
+        pthread_join(tk_thread, NULL);
+        tk_started = false;
+    }
+    console_backend_stop();
+}

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libxl_bootloader.h"
 #include "libxl_dom.h"
 #include "public/arch-x86/xen.h"
 
@@ -127,7 +128,13 @@ static int create_domain_sync(libxl_ctx *ctx, libxl_domain_config *cfg, uint32_t
         rc = ERROR_FAIL;
         goto fail;
     }
+    /* bootloader= / firmware= give the builder its files (then removed). */
+    libxl__boot_files bf;
+    rc = libxl__boot_files_prepare(ctx, domid, cfg, &bf);
+    if (rc)
+        goto fail;
     rc = domain_types[t].build(ctx, domid, cfg, &st);
+    libxl__boot_files_done(ctx, cfg, &bf);
     if (rc)
         goto fail;
     rc = libxl__xs_domain_create(ctx, domid, cfg, &st);

@@ -12,6 +12,7 @@
 #include "guest_run.h"
 #include "hypercall.h"
 #include "log.h"
+#include "xenhv/pv_machine.h"
 
 #define ROW(nr, fn_tool, fn_pv, fn_hvm)                                                            \
     [__HYPERVISOR_##                                                                               \
@@ -39,6 +40,8 @@ long hypercall_dispatch(struct hc_caller *c, uint64_t op, const uint64_t args[5]
     if (op >= XEN_NR_HYPERCALLS || c->kind >= NR_CALLER_KINDS)
         return -ENOSYS;
     fn = hypercall_table[op].fn[c->kind];
+    if (!fn && c->kind == CALLER_PV && pv_machine && op < PV_NR_HYPERCALLS)
+        fn = pv_machine->hypercalls[op]; /* the PV-only calls (arch/x86/pv) */
     if (!fn)
         return -ENOSYS;
     return fn(c, args);

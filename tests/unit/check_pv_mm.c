@@ -13,13 +13,16 @@
 #include <sys/mman.h>
 
 #include "domain.h"
+#include "hypercall.h"
+#include "public/callback.h"
 #include "pv_domain.h"
 #include "pv_frames.h"
+#include "pv_hypercall.h"
 #include "pv_mm.h"
 #include "xenhv/pv_machine.h"
 
-#define DOM_A     1
-#define DOM_B     2
+#define DOM_A     0x7001 /* not in the domain table */
+#define DOM_B     0x7002
 #define RAM_PAGES 64
 
 static uint8_t *ram_a, *ram_b;
@@ -414,6 +417,173 @@ START_TEST(domain_machine_frames)
 }
 END_TEST
 
+/* A PV guest's hypercalls, through the real dispatch table; the guest's
+ * memory is a local buffer at GBUF. */
+#define GBUF      0x40000000ULL
+#define GBUF_SIZE 65536
+static uint8_t gbuf[GBUF_SIZE];
+
+static int gbuf_from(struct hc_caller *c, uint64_t a, void *out, size_t len)
+{
+    if (a < GBUF || a - GBUF > GBUF_SIZE || len > GBUF_SIZE - (a - GBUF))
+        return -EFAULT;
+    memcpy(out, gbuf + (a - GBUF), len);
+    return 0;
+}
+
+static int gbuf_to(struct hc_caller *c, uint64_t a, const void *in, size_t len)
+{
+    if (a < GBUF || a - GBUF > GBUF_SIZE || len > GBUF_SIZE - (a - GBUF))
+        return -EFAULT;
+    memcpy(gbuf + (a - GBUF), in, len);
+    return 0;
+}
+
+static long hc(struct hc_caller *c, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    const uint64_t args[5] = {a0, a1, a2, a3, 0};
+    return hypercall_dispatch(c, op, args);
+}
+
+START_TEST(pv_hypercalls)
+{
+    struct xen_domctl_createdomain cfg = {.max_vcpus = 2, .max_grant_frames = 4};
+    domid_t id = 0;
+    struct domain *d;
+    struct pv_vcpu *pv;
+    uint64_t m[32];
+    uint64_t in_use = pv_frames_in_use();
+
+    pv_machine_set_ops(&pv_machine_impl);
+    ck_assert_int_eq(domain_create(&id, &cfg), 0);
+    d = domain_lookup(id);
+    d->ram.max_pages = 64;
+    ck_assert_int_eq(guest_ram_populate_run(&d->ram, 0, 0, 32), 0);
+    for (unsigned i = 0; i < 32; i++)
+        m[i] = pv_domain_p2m(d, i);
+    /* The fixture's domain A (not in the domain table) has mfn_a[]. */
+    struct hc_caller c = {
+        .kind = CALLER_PV, .d = d, .v = d->vcpus[0], .copy_from = gbuf_from, .copy_to = gbuf_to};
+    pv = &pv_dom(d)->vcpu[0];
+    ck_assert_ptr_nonnull(c.v);
+    build_tables(m);
+
+    /* mmuext: pin the L4, make it the base pointer. */
+    struct mmuext_op *ops = (void *)gbuf;
+    ops[0] = (struct mmuext_op){.cmd = MMUEXT_PIN_L4_TABLE, .arg1.mfn = m[1]};
+    ops[1] = (struct mmuext_op){.cmd = MMUEXT_NEW_BASEPTR, .arg1.mfn = m[1]};
+    ops[2] = (struct mmuext_op){.cmd = MMUEXT_PIN_L4_TABLE, .arg1.mfn = m[1]}; /* again */
+    uint32_t *done = (uint32_t *)(gbuf + 4096);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_mmuext_op, GBUF, 3, GBUF + 4096, DOMID_SELF), -EINVAL);
+    ck_assert_uint_eq(*done, 2);
+    ck_assert_uint_eq(pv->kernel_l4, m[1]);
+    ck_assert(pv->pending & PV_PENDING_BASEPTR);
+    ck_assert_uint_eq(pv_frame(m[1])->type_count, 2);
+    /* Another domain's frame as base pointer; a foreign domid. */
+    ops[0] = (struct mmuext_op){.cmd = MMUEXT_NEW_BASEPTR, .arg1.mfn = mfn_a[1]};
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_mmuext_op, GBUF, 1, 0, DOMID_SELF), -EINVAL);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_mmuext_op, GBUF, 1, 0, DOM_A), -EPERM);
+    ck_assert_uint_eq(pv->kernel_l4, m[1]);
+    ops[0] = (struct mmuext_op){.cmd = 99};
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_mmuext_op, GBUF, 1, 0, DOMID_SELF), -ENOSYS);
+
+    /* mmu_update: stops at the first bad request, says how far it got. */
+    struct mmu_update *req = (void *)gbuf;
+    req[0] = (struct mmu_update){(m[4] << 12) + 100 * 8, pte(m[20], 0x67)};
+    req[1] = (struct mmu_update){(m[4] << 12) + 101 * 8, pte(mfn_a[9], 0x67)};
+    req[2] = (struct mmu_update){(m[4] << 12) + 102 * 8, pte(m[21], 0x67)};
+    pv->pending = 0;
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_mmu_update, GBUF, 3, GBUF + 4096, DOMID_SELF), -EBUSY);
+    ck_assert_uint_eq(*done, 1);
+    ck_assert_uint_eq(table(m[4])[100], pte(m[20], 0x67));
+    ck_assert_uint_eq(table(m[4])[101], 0);
+    ck_assert_uint_eq(table(m[4])[102], 0);
+    ck_assert(pv->pending & PV_PENDING_TLB_FLUSH);
+    req[0] = (struct mmu_update){(m[5] << 12) | MMU_MACHPHYS_UPDATE, 77};
+    req[1] = (struct mmu_update){(m[5] << 12) | 7, 0};
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_mmu_update, GBUF, 2, 0, DOMID_SELF), -ENOSYS);
+    ck_assert_uint_eq(pv_m2p()[m[5]], 77);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_mmu_update, GBUF + GBUF_SIZE - 8, 1, 0, DOMID_SELF),
+                     -EFAULT);
+
+    /* update_va_mapping: the L1 entry of va in the current tables. */
+    ck_assert_int_eq(
+        hc(&c, __HYPERVISOR_update_va_mapping, 0x18000, pte(m[22], 0x67), UVMF_INVLPG, 0), 0);
+    ck_assert_uint_eq(table(m[4])[0x18], pte(m[22], 0x67));
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_update_va_mapping, 0x19000, pte(mfn_a[9], 0x65), 0, 0),
+                     -EBUSY);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_update_va_mapping, 0x19000, pte(m[3], 0x67), 0, 0),
+                     -EBUSY); /* the L2, writable */
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_update_va_mapping, 0x40000000, 0, 0, 0), -EINVAL);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_update_va_mapping, PV_RO_MPT_VIRT_START, 0, 0, 0),
+                     -EINVAL);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_update_va_mapping, 0x0000900000000000ULL, 0, 0, 0),
+                     -EINVAL); /* not canonical */
+
+    /* Traps, callbacks, stack, segments, debug registers, assists. */
+    struct trap_info *ti = (void *)gbuf;
+    memset(gbuf, 0, 4096);
+    ti[0] = (struct trap_info){.vector = 14, .flags = 0, .cs = FLAT_KERNEL_CS, .address = 0x1000};
+    ti[1] = (struct trap_info){.vector = 0x80, .flags = 3, .cs = FLAT_KERNEL_CS, .address = 0x2000};
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_set_trap_table, GBUF, 0, 0, 0), 0);
+    ck_assert(pv->traps[14].set && pv->traps[14].address == 0x1000);
+    ck_assert_uint_eq(pv->traps[0x80].flags, 3);
+    ck_assert(!pv->traps[13].set);
+    ti[0].address = PV_RO_MPT_VIRT_START;
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_set_trap_table, GBUF, 0, 0, 0), -EINVAL);
+    struct callback_register *cb = (void *)gbuf;
+    *cb = (struct callback_register){
+        .type = CALLBACKTYPE_event, .flags = CALLBACKF_mask_events, .address = 0x3000};
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_callback_op, CALLBACKOP_register, GBUF, 0, 0), 0);
+    ck_assert_uint_eq(pv->event_cb, 0x3000);
+    ck_assert(pv->event_cb_mask);
+    cb->type = 6; /* not a callback */
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_callback_op, CALLBACKOP_register, GBUF, 0, 0), -EINVAL);
+    cb->type = CALLBACKTYPE_event;
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_callback_op, CALLBACKOP_unregister, GBUF, 0, 0), -EINVAL);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_set_callbacks, 0x4000, 0x5000, 0x6000, 0), 0);
+    ck_assert_uint_eq(pv->syscall_cb, 0x6000);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_stack_switch, FLAT_KERNEL_SS, 0x7ff0, 0, 0), 0);
+    ck_assert_uint_eq(pv->kernel_sp, 0x7ff0);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_stack_switch, 0x10, 0x7ff0, 0, 0), -EPERM);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_set_segment_base, SEGBASE_FS, 0x123000, 0, 0), 0);
+    ck_assert_uint_eq(pv->fs_base, 0x123000);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL, 1ULL << 60, 0, 0),
+                     -EINVAL);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_set_debugreg, 0, 0x1000, 0, 0), 0);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_get_debugreg, 0, 0, 0, 0), 0x1000);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_set_debugreg, 7, 0x20003, 0, 0), -EPERM); /* I/O */
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_set_debugreg, 1, PV_RO_MPT_VIRT_START, 0, 0), -EPERM);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_get_debugreg, 9, 0, 0, 0), -EINVAL);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_fpu_taskswitch, 1, 0, 0, 0), 0);
+    ck_assert(pv->fpu_ts);
+    ck_assert_int_eq(
+        hc(&c, __HYPERVISOR_vm_assist, VMASST_CMD_enable, VMASST_TYPE_writable_pagetables, 0, 0),
+        0);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_vm_assist, VMASST_CMD_enable, 40, 0, 0), -EINVAL);
+
+    /* multicall: each result written back; no nesting. */
+    multicall_entry_t *mc = (void *)gbuf;
+    memset(gbuf, 0, 4096);
+    mc[0] = (multicall_entry_t){.op = __HYPERVISOR_stack_switch, .args = {FLAT_KERNEL_SS, 0x9000}};
+    mc[1] = (multicall_entry_t){.op = __HYPERVISOR_multicall, .args = {GBUF, 1}};
+    mc[2] = (multicall_entry_t){.op = __HYPERVISOR_set_debugreg, .args = {5, 0}};
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_multicall, GBUF, 3, 0, 0), 0);
+    ck_assert_int_eq((long)mc[0].result, 0);
+    ck_assert_int_eq((long)mc[1].result, -EINVAL);
+    ck_assert_int_eq((long)mc[2].result, -EINVAL);
+    ck_assert_uint_eq(pv->kernel_sp, 0x9000);
+
+    /* Not for other callers: an HVM caller has none of these. */
+    c.kind = CALLER_HVM;
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_mmu_update, GBUF, 0, 0, DOMID_SELF), -ENOSYS);
+
+    ck_assert_int_eq(domain_unlink(d), 0);
+    domain_free(d);
+    ck_assert_uint_eq(pv_frames_in_use(), in_use);
+}
+END_TEST
+
 static Suite *pv_mm_suite(void)
 {
     Suite *s = suite_create("pv_mm");
@@ -431,7 +601,9 @@ static Suite *pv_mm_suite(void)
     tcase_add_test(tc, base_pointers);
     suite_add_tcase(s, tc);
     tc = tcase_create("domain");
+    tcase_add_checked_fixture(tc, setup, teardown); /* domain A: another domain's frames */
     tcase_add_test(tc, domain_machine_frames);
+    tcase_add_test(tc, pv_hypercalls);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -7,7 +7,15 @@
 #ifndef XENHV_PV_MACHINE_H
 #define XENHV_PV_MACHINE_H
 
+#include <stdint.h>
+
 struct domain;
+struct hc_caller;
+
+/* The PV-only hypercalls, by number (the PV column's cells that the
+ * core's table leaves empty). */
+#define PV_NR_HYPERCALLS 64
+typedef long pv_hypercall_fn(struct hc_caller *c, const uint64_t args[5]);
 
 struct pv_machine_ops {
     /* A PV domain was just created / is being freed (hv_lock held):
@@ -15,6 +23,7 @@ struct pv_machine_ops {
      * its shared info (d->shared_info_mfn), and take them all back. */
     int (*domain_init)(struct domain *d);
     void (*domain_fini)(struct domain *d);
+    pv_hypercall_fn *const *hypercalls; /* PV_NR_HYPERCALLS cells */
 };
 
 extern const struct pv_machine_ops *pv_machine;

@@ -14,6 +14,7 @@
 
 #include "pv_domain.h"
 #include "pv_frames.h"
+#include "pv_hypercall.h"
 #include "pv_mm.h"
 #include "xenhv/pv_machine.h"
 
@@ -171,4 +172,5 @@ uint64_t pv_domain_machine_to_gfn(void *d, uint64_t mfn)
 const struct pv_machine_ops pv_machine_impl = {
     .domain_init = pv_domain_init,
     .domain_fini = pv_domain_fini,
+    .hypercalls = pv_hypercall_table,
 };

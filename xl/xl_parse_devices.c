@@ -576,8 +576,8 @@ static int nic_token(void *arg, char *token)
                 return 2;
             if (KEY_IS("devid"))
                 nic->devid = (libxl_devid)n;
-            /* mtu: libxl_device_nic has no mtu field in this tree's IDL yet,
-             * so the value is checked and not stored. */
+            else
+                nic->mtu = (uint32_t)n;
             return 0;
         }
 #undef KEY_IS

@@ -158,8 +158,6 @@ struct create_async {
     libxl_asyncop_how how;
 };
 
-void libxl__ao_complete(libxl_ctx *ctx, const libxl_asyncop_how *how, uint32_t domid, int rc);
-
 static void *create_thread(void *p)
 {
     struct create_async *a = p;

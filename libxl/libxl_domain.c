@@ -161,11 +161,10 @@ int libxl_name_to_domid(libxl_ctx *ctx, const char *name, uint32_t *domid)
     return rc;
 }
 
-int libxl_domain_destroy(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how)
+static int domain_destroy(libxl_ctx *ctx, uint32_t domid)
 {
     int rc;
 
-    (void)ao_how;
     if ((rc = libxl__ctx_ensure(ctx)))
         return rc;
     if (domid == 0) {
@@ -203,16 +202,19 @@ static int pause_op(libxl_ctx *ctx, uint32_t domid, uint32_t cmd)
     return 0;
 }
 
+int libxl_domain_destroy(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how)
+{
+    return libxl__ao_done(ctx, ao_how, domid, domain_destroy(ctx, domid));
+}
+
 int libxl_domain_pause(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how)
 {
-    (void)ao_how;
-    return pause_op(ctx, domid, XEN_DOMCTL_pausedomain);
+    return libxl__ao_done(ctx, ao_how, domid, pause_op(ctx, domid, XEN_DOMCTL_pausedomain));
 }
 
 int libxl_domain_unpause(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how)
 {
-    (void)ao_how;
-    return pause_op(ctx, domid, XEN_DOMCTL_unpausedomain);
+    return libxl__ao_done(ctx, ao_how, domid, pause_op(ctx, domid, XEN_DOMCTL_unpausedomain));
 }
 
 /* Write cmd to control/shutdown, as libxl does.  The guest must have the
@@ -247,14 +249,12 @@ static int shutdown_request(libxl_ctx *ctx, uint32_t domid, const char *cmd)
 
 int libxl_domain_shutdown(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how)
 {
-    (void)ao_how;
-    return shutdown_request(ctx, domid, "poweroff");
+    return libxl__ao_done(ctx, ao_how, domid, shutdown_request(ctx, domid, "poweroff"));
 }
 
 int libxl_domain_reboot(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how)
 {
-    (void)ao_how;
-    return shutdown_request(ctx, domid, "reboot");
+    return libxl__ao_done(ctx, ao_how, domid, shutdown_request(ctx, domid, "reboot"));
 }
 
 int libxl_domain_rename(libxl_ctx *ctx, uint32_t domid, const char *old_name, const char *new_name)

@@ -307,12 +307,12 @@ void libxl__ao_complete(libxl_ctx *ctx, const libxl_asyncop_how *how, uint32_t d
     pthread_mutex_unlock(&ctx->lock);
 }
 
-void libxl__event_destroyed(libxl_ctx *ctx, uint32_t domid)
+int libxl__ao_done(libxl_ctx *ctx, const libxl_asyncop_how *ao_how, uint32_t domid, int rc)
 {
-    (void)domid;
-    pthread_mutex_lock(&ctx->lock);
-    check_domains(ctx);
-    pthread_mutex_unlock(&ctx->lock);
+    if (!ao_how)
+        return rc;
+    libxl__ao_complete(ctx, ao_how, domid, rc);
+    return 0;
 }
 
 void libxl__event_ctx_free(libxl_ctx *ctx)

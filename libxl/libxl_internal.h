@@ -85,7 +85,10 @@ int libxl__xs_domain_remove(libxl_ctx *ctx, uint32_t domid);
 int libxl__userdata_store_config(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *cfg);
 void libxl__userdata_remove(libxl_ctx *ctx, uint32_t domid);
 
-/* Events (libxl_event.c): wake the loop after state changes. */
-void libxl__event_destroyed(libxl_ctx *ctx, uint32_t domid);
+/* Asynchronous operations (libxl_event.c).  Operations that finish at
+ * once: with ao_how, report rc through its callback or an
+ * OPERATION_COMPLETE event and return 0; without, return rc. */
+int libxl__ao_done(libxl_ctx *ctx, const libxl_asyncop_how *ao_how, uint32_t domid, int rc);
+void libxl__ao_complete(libxl_ctx *ctx, const libxl_asyncop_how *how, uint32_t domid, int rc);
 
 #endif

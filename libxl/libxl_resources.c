@@ -128,14 +128,12 @@ void libxl_vcpuinfo_list_free(libxl_vcpuinfo *list, int nr)
     free(list);
 }
 
-int libxl_set_vcpuonline(libxl_ctx *ctx, uint32_t domid, libxl_bitmap *cpumap,
-                         const libxl_asyncop_how *ao_how)
+static int set_vcpuonline(libxl_ctx *ctx, uint32_t domid, libxl_bitmap *cpumap)
 {
     libxl_dominfo info;
     char path[96];
     int rc;
 
-    (void)ao_how;
     libxl_dominfo_init(&info);
     if ((rc = libxl_domain_info(ctx, &info, domid)))
         return rc;
@@ -147,4 +145,10 @@ int libxl_set_vcpuonline(libxl_ctx *ctx, uint32_t domid, libxl_bitmap *cpumap,
             return ERROR_FAIL;
     }
     return 0;
+}
+
+int libxl_set_vcpuonline(libxl_ctx *ctx, uint32_t domid, libxl_bitmap *cpumap,
+                         const libxl_asyncop_how *ao_how)
+{
+    return libxl__ao_done(ctx, ao_how, domid, set_vcpuonline(ctx, domid, cpumap));
 }

@@ -83,16 +83,13 @@ static int load_config_json(libxl_ctx *ctx, uint32_t domid, char **out)
     return 0;
 }
 
-int libxl_retrieve_domain_configuration(libxl_ctx *ctx, uint32_t domid,
-                                        libxl_domain_config *d_config,
-                                        const libxl_asyncop_how *ao_how)
+static int retrieve_config(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *d_config)
 {
     char *json = NULL, *name;
     uint64_t target;
     libxl_dominfo info;
     int rc;
 
-    (void)ao_how;
     if ((rc = libxl__ctx_ensure(ctx)))
         return rc;
     libxl_dominfo_init(&info);
@@ -118,4 +115,11 @@ int libxl_retrieve_domain_configuration(libxl_ctx *ctx, uint32_t domid,
     if (!libxl_get_memory_target(ctx, domid, &target))
         d_config->b_info.target_memkb = target;
     return 0;
+}
+
+int libxl_retrieve_domain_configuration(libxl_ctx *ctx, uint32_t domid,
+                                        libxl_domain_config *d_config,
+                                        const libxl_asyncop_how *ao_how)
+{
+    return libxl__ao_done(ctx, ao_how, domid, retrieve_config(ctx, domid, d_config));
 }

@@ -48,6 +48,9 @@ struct hval_vcpu {
     uc_engine *uc;
     hval_exit_handler handler;
     void *opaque;
+    uint64_t (*machine_to_gfn)(void *ctx, uint64_t mfn); /* PV, see hval.h */
+    void *machine_ctx;
+    bool syscall_exits;
 
     struct emu_ram *ram;
     size_t nr_ram, cap_ram;

@@ -57,6 +57,18 @@ static void emu_pte_set_bits(void *p, unsigned size, uint64_t bits)
     memcpy(p, &e, size);
 }
 
+/* A frame the walk met, as a guest-physical address: PV tables hold
+ * machine frames (hval.h, machine_to_gfn); ~0 when unreachable. */
+static uint64_t emu_walk_frame(const struct hval_vcpu *v, uint64_t addr)
+{
+    uint64_t gfn;
+
+    if (!v->machine_to_gfn)
+        return addr;
+    gfn = v->machine_to_gfn(v->machine_ctx, addr >> 12);
+    return gfn == ~0ULL ? ~0ULL : (gfn << 12) | (addr & 0xfff);
+}
+
 /*
  * Walk la.  0 with the translation and the rights the tables give;
  * -ENOENT when an entry is not present.  With set_ad, A bits are set along
@@ -81,7 +93,9 @@ int emu_walk(struct hval_vcpu *v, const struct emu_paging *pg, uint64_t la, bool
     if (pg->efer & X86_EFER_LMA) {
         esize = 8;
         levels = 4;
-        table = pg->cr3 & PTE_ADDR;
+        table = emu_walk_frame(v, pg->cr3 & PTE_ADDR);
+        if (table == ~0ULL)
+            return -ENOENT;
     } else if (pg->cr4 & X86_CR4_PAE) {
         void *p;
         la &= 0xffffffff;
@@ -124,11 +138,15 @@ int emu_walk(struct hval_vcpu *v, const struct emu_paging *pg, uint64_t la, bool
                 frame = (e & 0xffc00000) | ((e & 0x1fe000) << 19); /* PSE-36/40 */
             else
                 frame = e & 0xfffff000;
-            w->gpa = frame | (la & mask);
+            w->gpa = esize == 8 ? emu_walk_frame(v, frame | (la & mask)) : frame | (la & mask);
+            if (w->gpa == ~0ULL)
+                return -ENOENT;
             w->dirty = e & PTE_D;
             break;
         }
-        table = esize == 8 ? (e & PTE_ADDR) : (e & 0xfffff000);
+        table = esize == 8 ? emu_walk_frame(v, e & PTE_ADDR) : (e & 0xfffff000);
+        if (table == ~0ULL)
+            return -ENOENT;
     }
     if (set_ad) {
         for (unsigned i = 0; i < nr; i++)

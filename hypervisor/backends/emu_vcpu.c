@@ -332,6 +332,9 @@ static int emu_vcpu_create(const struct hval_vcpu_config *cfg, struct hval_vcpu 
         goto fail;
     v->handler = cfg->handler;
     v->opaque = cfg->opaque;
+    v->machine_to_gfn = cfg->machine_to_gfn;
+    v->machine_ctx = cfg->machine_ctx;
+    v->syscall_exits = cfg->syscall_exits;
     rc = -EIO;
     if (uc_open(UC_ARCH_X86, UC_MODE_64, &v->uc) != UC_ERR_OK)
         goto fail;
@@ -521,6 +524,12 @@ static int emu_run(struct hval_vcpu *v, uint64_t timeout_us, struct hval_exit *e
             emu_io_stop_done(v);
             return 0;
         case EMU_EV_SYSCALL:
+            if (v->syscall_exits) {
+                exit->kind = HVAL_EXIT_HYPERCALL;
+                exit->hypercall.insn_len = 2;
+                exit->hypercall.syscall = true;
+                return 0;
+            }
             if (emu_do_syscall(v, exit) < 0 || exit->kind != HVAL_EXIT_NONE)
                 return 0;
             continue;

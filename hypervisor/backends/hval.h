@@ -139,6 +139,7 @@ struct hval_exit {
         struct {
             uint8_t insn_len;
             bool vmmcall; /* AMD's form */
+            bool syscall; /* a PV vCPU's syscall (config.syscall_exits) */
         } hypercall;
         struct {
             uint8_t vector;
@@ -189,6 +190,19 @@ struct hval_vcpu_config {
      * per domain); each still needs the domain's RAM mapped.
      */
     struct hval_vcpu *sibling;
+    /*
+     * PV (x86-64) vCPUs.  machine_to_gfn: page-table entries and CR3 hold
+     * machine frame numbers; the long-mode page walk turns every frame it
+     * meets (each table, the final page) into a guest-physical frame
+     * through it, ~0 meaning unreachable (a not-present fault).  NULL:
+     * frames are guest-physical.  syscall_exits: SYSCALL is not performed
+     * but reported (HVAL_EXIT_HYPERCALL with .syscall, rip past it): the
+     * guest kernel's hypercalls, and its user's syscalls, are the
+     * hypervisor's to route.
+     */
+    uint64_t (*machine_to_gfn)(void *ctx, uint64_t mfn);
+    void *machine_ctx;
+    bool syscall_exits;
 };
 
 enum hval_event_kind {

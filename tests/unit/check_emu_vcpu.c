@@ -735,6 +735,54 @@ START_TEST(syscall_enters_lstar)
 }
 END_TEST
 
+/* PV: tables hold machine frames (here gfn + 0x1000); SYSCALL exits. */
+static uint64_t pv_m2g(void *ctx, uint64_t mfn)
+{
+    return mfn >= 0x1000 && mfn < 0x1000 + TG_RAM_SIZE / 4096 ? mfn - 0x1000 : ~0ULL;
+}
+
+START_TEST(pv_machine_frames_and_syscall_exits)
+{
+    /* mov 0x3000,%rax; syscall; mov 0x4000,%rbx; hlt */
+    static const uint8_t code[] = {0x48, 0x8b, 0x04, 0x25, 0x00, 0x30, 0x00, 0x00, 0x0f, 0x05,
+                                   0x48, 0x8b, 0x1c, 0x25, 0x00, 0x40, 0x00, 0x00, 0xf4};
+    struct tguest *g = tg_new();
+    struct hval_state st;
+    struct hval_exit e;
+    uint64_t *t = (uint64_t *)(g->ram + TG_PT_FIRST), val = 0x1122334455667788ULL;
+
+    g->ops->vcpu_destroy(g->v);
+    struct hval_ram r = {0, TG_RAM_SIZE, g->ram};
+    struct hval_vcpu_config cfg = {&r, 1, tg_handler, g};
+    cfg.machine_to_gfn = pv_m2g;
+    cfg.syscall_exits = true;
+    ck_assert_int_eq(g->ops->vcpu_create(&cfg, &g->v), 0);
+    /* L4, L3, L2, L1 at gfn 0x10..0x13, entries naming machine frames. */
+    memset(t, 0, 4 * 4096);
+    t[0] = ((0x11 + 0x1000ULL) << 12) | 7;
+    t[512] = ((0x12 + 0x1000ULL) << 12) | 7;
+    t[1024] = ((0x13 + 0x1000ULL) << 12) | 7;
+    t[1536 + 2] = ((0x2 + 0x1000ULL) << 12) | 3; /* code */
+    t[1536 + 3] = ((0x5 + 0x1000ULL) << 12) | 3; /* data, at gfn 5 */
+    t[1536 + 4] = (0x50ULL << 12) | 3;           /* a frame not the guest's */
+    tg_put(g, TG_CODE, code, sizeof(code));
+    tg_put(g, 0x5000, &val, 8);
+    hval_state_long64(&st, TG_CODE, (0x10 + 0x1000ULL) << 12);
+    ck_assert_int_eq(g->ops->set_state(g->v, &st), 0);
+    e = tg_run(g);
+    ck_assert_int_eq(e.kind, HVAL_EXIT_HYPERCALL);
+    ck_assert(e.hypercall.syscall);
+    ck_assert_uint_eq(tg_regs(g).rip, TG_CODE + 10);
+    ck_assert_uint_eq(tg_regs(g).gpr[HVAL_RAX], val);
+    e = tg_run(g);
+    ck_assert_int_eq(e.kind, HVAL_EXIT_EXCEPTION);
+    ck_assert_uint_eq(e.exception.vector, 14);
+    ck_assert_uint_eq(e.exception.cr2, 0x4000);
+    ck_assert_uint_eq(e.exception.error_code & 1, 0); /* not present */
+    tg_free(g);
+}
+END_TEST
+
 /* ---- stopping a running vCPU ---- */
 
 struct kicker {
@@ -819,6 +867,7 @@ int main(void)
     tcase_add_test(tc, inject_interrupt_in_real_mode);
     tcase_add_test(tc, undeliverable_fault_is_a_triple_fault);
     tcase_add_test(tc, syscall_enters_lstar);
+    tcase_add_test(tc, pv_machine_frames_and_syscall_exits);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("state");

@@ -13,46 +13,13 @@
 #include <string.h>
 
 #include "libxl_dom.h"
+#include "libxl_dom_layout.h"
 #include "public/arch-x86/hvm/save.h"
 #include "public/hvm/params.h"
 #include "public/hvm/start_info.h"
 
 #define ALIGN_UP(x, a) (((x) + (a)-1) & ~((uint64_t)(a)-1))
 #define FOUR_GB        (UINT64_C(1) << 32)
-
-static int memmap_add(struct hvm_memmap_table_entry *map, unsigned *n, unsigned max, uint64_t addr,
-                      uint64_t size, uint32_t type)
-{
-    if (*n >= max)
-        return ERROR_FAIL;
-    map[*n].addr = addr;
-    map[*n].size = size;
-    map[*n].type = type;
-    map[*n].reserved = 0;
-    (*n)++;
-    return 0;
-}
-
-/* The guest's memory map.  Full HVM keeps the legacy VGA/ROM hole. */
-static unsigned build_memmap(struct hvm_memmap_table_entry *map, unsigned max, bool vga_hole,
-                             uint64_t low_bytes, uint64_t high_bytes)
-{
-    unsigned n = 0;
-    uint64_t special = (uint64_t)LIBXL__HVM_SPECIAL_PFN(0) << LIBXL__PAGE_SHIFT;
-
-    if (vga_hole && low_bytes > 0x100000) {
-        memmap_add(map, &n, max, 0, 0xa0000, XEN_HVM_MEMMAP_TYPE_RAM);
-        memmap_add(map, &n, max, 0xa0000, 0x60000, XEN_HVM_MEMMAP_TYPE_RESERVED);
-        memmap_add(map, &n, max, 0x100000, low_bytes - 0x100000, XEN_HVM_MEMMAP_TYPE_RAM);
-    } else {
-        memmap_add(map, &n, max, 0, low_bytes, XEN_HVM_MEMMAP_TYPE_RAM);
-    }
-    memmap_add(map, &n, max, special, (uint64_t)LIBXL__HVM_NR_SPECIAL_PAGES << LIBXL__PAGE_SHIFT,
-               XEN_HVM_MEMMAP_TYPE_RESERVED);
-    if (high_bytes)
-        memmap_add(map, &n, max, FOUR_GB, high_bytes, XEN_HVM_MEMMAP_TYPE_RAM);
-    return n;
-}
 
 /* vCPU 0 as libxenguest starts an HVM/PVH BSP. */
 static int set_bsp_state(libxl_ctx *ctx, uint32_t domid, uint64_t entry, uint64_t start_info)
@@ -176,8 +143,8 @@ int libxl__hvm_build_common(libxl_ctx *ctx, uint32_t domid, libxl_domain_config 
     }
 
     /* hvm_start_info, command line, module list, memory map. */
-    nmap = build_memmap(map, 8, full_hvm, low_pages << LIBXL__PAGE_SHIFT,
-                        high_pages << LIBXL__PAGE_SHIFT);
+    nmap = libxl__hvm_build_memmap(map, 8, full_hvm, low_pages << LIBXL__PAGE_SHIFT,
+                                   high_pages << LIBXL__PAGE_SHIFT);
     si_gpa = cursor;
     uint64_t cmd_gpa = si_gpa + sizeof(struct hvm_start_info);
     uint64_t mod_gpa = ALIGN_UP(cmd_gpa + cmdline_len, 8);

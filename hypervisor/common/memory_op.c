@@ -12,6 +12,7 @@
 #include "domain.h"
 #include "guest_run.h"
 #include "hypercall.h"
+#include "xenhv/pv_machine.h"
 #include "public/memory.h"
 
 #define EXTENT_BATCH 512
@@ -117,6 +118,8 @@ static long reservation(struct hc_caller *c, uint64_t arg, uint64_t start,
                 break;
             }
             case RES_DECREASE:
+                if (d->pv && pv_machine) /* a PV domain's list holds machine frames */
+                    batch[j] = pv_machine->mfn_to_gfn(d, batch[j]);
                 rc = guest_ram_release(&d->ram, batch[j], r.extent_order);
                 break;
             case RES_INCREASE:
@@ -135,6 +138,13 @@ static long reservation(struct hc_caller *c, uint64_t arg, uint64_t start,
         if (c->kind != CALLER_TOOLSTACK && guest_run)
             for (uint64_t k = 0; k < j; k++)
                 guest_run->physmap_changed(d, batch[k], 1ull << r.extent_order, ~0ull);
+        /* PV: populated frames come back as machine frames, as on Xen. */
+        if (kind == RES_POPULATE && d->pv && pv_machine && j) {
+            for (uint64_t k = 0; k < j; k++)
+                batch[k] = pv_machine->gfn_to_mfn(d, batch[k]);
+            if (c->copy_to(c, addr, batch, j * sizeof(xen_pfn_t)))
+                return (long)i;
+        }
         i += j;
         if (j < n)
             break;

@@ -15,6 +15,7 @@
 #include "domain.h"
 #include "hypercall.h"
 #include "public/callback.h"
+#include "public/memory.h"
 #include "pv_domain.h"
 #include "pv_frames.h"
 #include "pv_hypercall.h"
@@ -391,6 +392,10 @@ START_TEST(domain_machine_frames)
         ck_assert_uint_eq(pv_m2p()[m], g);
         ck_assert_uint_eq(pv_domain_machine_to_gfn(d, m), g);
     }
+    /* A populated run is one machine extent; a lone frame is not at its pfn. */
+    for (uint64_t g = 1; g < 64; g++)
+        ck_assert_uint_eq(pv_domain_p2m(d, g), pv_domain_p2m(d, 0) + g);
+    ck_assert_uint_ne(pv_domain_p2m(d, 5), 5);
     /* Past max_pages: nothing taken. */
     ck_assert_int_eq(guest_ram_populate(&d->ram, 2048, 9), -ENOMEM);
     ck_assert_uint_eq(pv_domain_p2m(d, 2048), 0);
@@ -584,6 +589,47 @@ START_TEST(pv_hypercalls)
 }
 END_TEST
 
+/* The toolstack's populate_physmap returns machine frames for a PV
+ * domain, and decrease_reservation takes them, as on Xen. */
+START_TEST(toolstack_sees_machine_frames)
+{
+    struct xen_domctl_createdomain cfg = {.max_vcpus = 1, .max_grant_frames = 4};
+    domid_t id = 0;
+    struct domain *d;
+
+    pv_machine_set_ops(&pv_machine_impl);
+    if (!domain_lookup(0))
+        ck_assert_int_eq(domain_create_dom0(), 0);
+    ck_assert_int_eq(domain_create(&id, &cfg), 0);
+    d = domain_lookup(id);
+    d->ram.max_pages = 16;
+    struct hc_caller c = {.kind = CALLER_TOOLSTACK,
+                          .d = domain_lookup(0),
+                          .copy_from = gbuf_from,
+                          .copy_to = gbuf_to};
+    struct xen_memory_reservation *r = (void *)gbuf;
+    xen_pfn_t *list = (xen_pfn_t *)(gbuf + 4096);
+    for (unsigned i = 0; i < 8; i++)
+        list[i] = 100 + i;
+    *r = (struct xen_memory_reservation){.nr_extents = 8, .domid = id};
+    set_xen_guest_handle(r->extent_start, (xen_pfn_t *)(uintptr_t)(GBUF + 4096));
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_memory_op, XENMEM_populate_physmap, GBUF, 0, 0), 8);
+    for (unsigned i = 0; i < 8; i++) {
+        ck_assert_uint_eq(list[i], pv_domain_p2m(d, 100 + i));
+        ck_assert_uint_eq(pv_m2p()[list[i]], 100 + i);
+    }
+    /* Decrease by machine frame; a frame not the domain's stops it. */
+    list[0] = pv_domain_p2m(d, 103);
+    list[1] = mfn_a[3];
+    r->nr_extents = 2;
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_memory_op, XENMEM_decrease_reservation, GBUF, 0, 0), 1);
+    ck_assert(!guest_ram_populated(&d->ram, 103));
+    ck_assert(pv_frame_owned_by(mfn_a[3], DOM_A));
+    ck_assert_int_eq(domain_unlink(d), 0);
+    domain_free(d);
+}
+END_TEST
+
 static Suite *pv_mm_suite(void)
 {
     Suite *s = suite_create("pv_mm");
@@ -604,6 +650,7 @@ static Suite *pv_mm_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown); /* domain A: another domain's frames */
     tcase_add_test(tc, domain_machine_frames);
     tcase_add_test(tc, pv_hypercalls);
+    tcase_add_test(tc, toolstack_sees_machine_frames);
     suite_add_tcase(s, tc);
     return s;
 }

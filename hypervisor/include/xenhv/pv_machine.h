@@ -24,6 +24,10 @@ struct pv_machine_ops {
     int (*domain_init)(struct domain *d);
     void (*domain_fini)(struct domain *d);
     pv_hypercall_fn *const *hypercalls; /* PV_NR_HYPERCALLS cells */
+    /* A PV domain's frame numbers both ways (populate returns machine
+     * frames, decrease takes them); ~0 for none. */
+    uint64_t (*gfn_to_mfn)(struct domain *d, uint64_t gfn);
+    uint64_t (*mfn_to_gfn)(struct domain *d, uint64_t mfn);
 };
 
 extern const struct pv_machine_ops *pv_machine;

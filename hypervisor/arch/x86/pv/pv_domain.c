@@ -30,9 +30,33 @@ static void release_frames(struct pv_domain *pd, uint64_t gpfn, uint64_t n)
     }
 }
 
+/* An aligned power-of-two run with no frames yet: one machine extent
+ * (as Xen gives an extent of order k 2^k contiguous frames). */
+static bool contiguous(struct pv_domain *pd, uint64_t gpfn, uint64_t n)
+{
+    uint64_t mfn;
+    unsigned order = 0;
+
+    if (n & (n - 1) || gpfn & (n - 1))
+        return false;
+    while ((1ULL << order) < n)
+        order++;
+    for (uint64_t i = 0; i < n; i++)
+        if (pd->p2m[gpfn + i])
+            return false;
+    if (pv_frames_alloc(pd->d->domid, gpfn, order, &mfn))
+        return false;
+    for (uint64_t i = 0; i < n; i++)
+        pd->p2m[gpfn + i] = mfn + i;
+    return true;
+}
+
 static int machine_populated(void *priv, uint64_t gpfn, uint64_t n)
 {
     struct pv_domain *pd = priv;
+
+    if (contiguous(pd, gpfn, n))
+        return 0;
 
     for (uint64_t i = 0; i < n; i++) {
         uint64_t mfn;
@@ -169,8 +193,22 @@ uint64_t pv_domain_machine_to_gfn(void *d, uint64_t mfn)
     return pv_machine_to_gfn(((struct domain *)d)->domid, mfn);
 }
 
+static uint64_t gfn_to_mfn(struct domain *d, uint64_t gfn)
+{
+    uint64_t mfn = pv_domain_p2m(d, gfn);
+
+    return mfn ? mfn : ~0ULL;
+}
+
+static uint64_t mfn_to_gfn(struct domain *d, uint64_t mfn)
+{
+    return pv_machine_to_gfn(d->domid, mfn);
+}
+
 const struct pv_machine_ops pv_machine_impl = {
     .domain_init = pv_domain_init,
     .domain_fini = pv_domain_fini,
     .hypercalls = pv_hypercall_table,
+    .gfn_to_mfn = gfn_to_mfn,
+    .mfn_to_gfn = mfn_to_gfn,
 };

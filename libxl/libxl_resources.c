@@ -103,8 +103,14 @@ libxl_vcpuinfo *libxl_list_vcpu(libxl_ctx *ctx, uint32_t domid, int *nb_vcpu, in
         libxl_vcpuinfo_init(&list[i]);
         op.u.getvcpuinfo.vcpu = (uint32_t)i;
         if (libxl__ctrl_domctl(ctx->ctrl, &op)) {
-            libxl_vcpuinfo_list_free(list, i + 1);
-            return NULL;
+            if (domid != 0) {
+                libxl_vcpuinfo_list_free(list, i + 1);
+                return NULL;
+            }
+            /* xenhv's dom0 is the toolstack itself, with no vCPU state:
+             * report its one vCPU as running. */
+            op.u.getvcpuinfo.online = 1;
+            op.u.getvcpuinfo.running = 1;
         }
         list[i].vcpuid = (uint32_t)i;
         list[i].cpu = op.u.getvcpuinfo.cpu;

@@ -6,6 +6,8 @@
  *
  *   guest_peek hvm DOMID          BSP registers, hvm_start_info, memory map
  *   guest_peek pv DOMID           BSP registers, start_info, page tables
+ *                                 (machine frames translated through the
+ *                                 guest's p2m)
  *   guest_peek pvmem DOMID VA N   N bytes (hex) at virtual VA through the
  *                                 guest's page tables
  */
@@ -107,23 +109,83 @@ static int cmd_hvm(void)
     return 0;
 }
 
-/* Walk the 4-level tables at cr3: the PTE mapping va (0 if none). */
+/*
+ * A PV guest's page tables, CR3 and p2m hold machine frames, which need
+ * not be its guest frames (the foreign mapping takes guest frames).  The
+ * machine-to-guest map comes from the guest's own p2m list: start_info
+ * (found by its magic at a page start) says where the list is, in guest
+ * frames (first_p2m_pfn, nr_p2m_frames).
+ */
+struct m2p_entry {
+    uint64_t mfn, pfn;
+};
+static struct m2p_entry *m2p;
+static uint64_t m2p_len;
+
+static int m2p_cmp(const void *a, const void *b)
+{
+    const struct m2p_entry *x = a, *y = b;
+    return x->mfn < y->mfn ? -1 : x->mfn > y->mfn;
+}
+
+static int load_m2p(void)
+{
+    uint8_t page[4096];
+    start_info_t si;
+    uint64_t gfn;
+
+    for (gfn = 0; gfn < (1u << 20); gfn++) {
+        if (read_phys(gfn << 12, page, 16))
+            return -EFAULT;
+        if (!memcmp(page, "xen-3.0-x86_64", 15))
+            break;
+    }
+    if (gfn == (1u << 20) || read_phys(gfn << 12, &si, sizeof(si)))
+        return -ENOENT;
+    m2p_len = si.nr_pages;
+    m2p = calloc(m2p_len, sizeof(*m2p));
+    if (!m2p || si.nr_p2m_frames * 512 < m2p_len)
+        return -ENOMEM;
+    for (uint64_t pfn = 0; pfn < m2p_len; pfn += 512) {
+        uint64_t n = m2p_len - pfn < 512 ? m2p_len - pfn : 512, mfns[512];
+        if (read_phys((si.first_p2m_pfn + pfn / 512) << 12, mfns, n * 8))
+            return -EFAULT;
+        for (uint64_t i = 0; i < n; i++)
+            m2p[pfn + i] = (struct m2p_entry){mfns[i], pfn + i};
+    }
+    qsort(m2p, m2p_len, sizeof(*m2p), m2p_cmp);
+    return 0;
+}
+
+/* The guest frame of a machine frame (~0 if none). */
+static uint64_t mfn_to_pfn(uint64_t mfn)
+{
+    struct m2p_entry key = {mfn, 0}, *e = bsearch(&key, m2p, m2p_len, sizeof(*m2p), m2p_cmp);
+    return e ? e->pfn : ~0ull;
+}
+
+/* Walk the 4-level tables at cr3: the guest-physical address of va (0 if
+ * unmapped), *pte_out the last-level entry. */
 static uint64_t walk(uint64_t cr3, uint64_t va, uint64_t *pte_out)
 {
-    uint64_t table = cr3 & ~0xfffull, e = 0;
+    uint64_t table = mfn_to_pfn(cr3 >> 12), e = 0;
 
     for (int level = 3; level >= 0; level--) {
         unsigned idx = (unsigned)((va >> (12 + 9 * level)) & 511);
-        if (read_phys(table + idx * 8, &e, 8) || !(e & 1))
+        if (table == ~0ull || read_phys((table << 12) + idx * 8, &e, 8) || !(e & 1))
             return 0;
-        table = e & 0x000ffffffffff000ull;
+        table = mfn_to_pfn((e & 0x000ffffffffff000ull) >> 12);
     }
     *pte_out = e;
-    return table | (va & 0xfff);
+    return table == ~0ull ? 0 : (table << 12) | (va & 0xfff);
 }
 
 static int get_pv_ctx(struct vcpu_guest_context *out)
 {
+    int m = m2p ? 0 : load_m2p();
+    if (m)
+        return m;
+
     struct vcpu_guest_context *c = libxl__ctrl_buf_alloc(ctrl, sizeof(*c));
     struct xen_domctl op = {.cmd = XEN_DOMCTL_getvcpucontext, .domain = (domid_t)domid};
     int rc;
@@ -167,7 +229,9 @@ static int cmd_pv(void)
     uint64_t p2m5 = 0;
     pa = walk(c.ctrlreg[3], si.mfn_list + 5 * 8, &pte);
     if (pa && !read_phys(pa, &p2m5, 8))
-        printf("p2m[5] %" PRIu64 "\n", p2m5);
+        printf("p2m[5]_is_pfn_5 %d\n", mfn_to_pfn(p2m5) == 5);
+    printf("store_pfn %" PRIu64 "\nconsole_pfn %" PRIu64 "\n", mfn_to_pfn(si.store_mfn),
+           mfn_to_pfn(si.console.domU.mfn));
     return 0;
 }
 

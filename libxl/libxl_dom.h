@@ -23,6 +23,10 @@ typedef struct libxl__guest_mem {
 
 /* Populate [pfn, pfn+count) and account it. */
 int libxl__dom_populate(libxl_ctx *ctx, uint32_t domid, uint64_t pfn, uint64_t count);
+/* The same, keeping the frame numbers the hypervisor returns (machine
+ * frames for a PV domain, as on Xen) in mfns[0..count). */
+int libxl__dom_populate_mfns(libxl_ctx *ctx, uint32_t domid, uint64_t pfn, uint64_t count,
+                             uint64_t *mfns);
 /* Map [pfn, pfn+count) of domid; NULL on failure. */
 void *libxl__dom_map(libxl_ctx *ctx, uint32_t domid, uint64_t pfn, uint64_t count);
 void libxl__dom_unmap(libxl_ctx *ctx, void *addr, uint64_t count);

@@ -93,7 +93,7 @@ int libxl__pv_layout(const libxl__elf_info *info, size_t ramdisk_len, uint64_t n
 }
 
 /* Build the page tables at pt_pfn mapping [vbase, map_end) -> pfn 0... */
-void libxl__pv_page_tables(uint8_t *ram, const struct libxl__pv_layout *l)
+void libxl__pv_page_tables(uint8_t *ram, const struct libxl__pv_layout *l, const uint64_t *p2m)
 {
     uint64_t l3, l2, l1;
     libxl__pv_count_tables(l->vbase, l->map_end, &l3, &l2, &l1);
@@ -109,11 +109,13 @@ void libxl__pv_page_tables(uint8_t *ram, const struct libxl__pv_layout *l)
         uint64_t *l3t = (uint64_t *)(ram + ((l3_pfn + i3) << LIBXL__PAGE_SHIFT));
         uint64_t *l2t = (uint64_t *)(ram + ((l2_pfn + i2) << LIBXL__PAGE_SHIFT));
         uint64_t *l1t = (uint64_t *)(ram + ((l1_pfn + i1) << LIBXL__PAGE_SHIFT));
-        uint64_t pte = (pfn << LIBXL__PAGE_SHIFT) | PV_PTE_FLAGS;
+#define MFN(p) (p2m ? p2m[p] : (p))
+        uint64_t pte = (MFN(pfn) << LIBXL__PAGE_SHIFT) | PV_PTE_FLAGS;
 
-        l4t[(va >> 39) & 511] = ((l3_pfn + i3) << LIBXL__PAGE_SHIFT) | PV_PTE_FLAGS;
-        l3t[(va >> 30) & 511] = ((l2_pfn + i2) << LIBXL__PAGE_SHIFT) | PV_PTE_FLAGS;
-        l2t[(va >> 21) & 511] = ((l1_pfn + i1) << LIBXL__PAGE_SHIFT) | PV_PTE_FLAGS;
+        l4t[(va >> 39) & 511] = (MFN(l3_pfn + i3) << LIBXL__PAGE_SHIFT) | PV_PTE_FLAGS;
+        l3t[(va >> 30) & 511] = (MFN(l2_pfn + i2) << LIBXL__PAGE_SHIFT) | PV_PTE_FLAGS;
+        l2t[(va >> 21) & 511] = (MFN(l1_pfn + i1) << LIBXL__PAGE_SHIFT) | PV_PTE_FLAGS;
+#undef MFN
         if (pfn >= l->pt_pfn && pfn < l->pt_pfn + l->pt_pages)
             pte &= ~PV_PTE_RW; /* Xen insists: page tables read-only */
         l1t[(va >> 12) & 511] = pte;

@@ -37,7 +37,8 @@ int libxl__pv_layout(const libxl__elf_info *info, size_t ramdisk_len, uint64_t n
 uint64_t libxl__pv_va(const struct libxl__pv_layout *l, uint64_t pfn);
 /* Write the page tables into ram (guest frame 0 at ram) mapping
  * [vbase, map_end) to pfn 0..., the table pages read-only. */
-void libxl__pv_page_tables(uint8_t *ram, const struct libxl__pv_layout *l);
+/* Entries name machine frames: p2m[pfn] (NULL: the identity). */
+void libxl__pv_page_tables(uint8_t *ram, const struct libxl__pv_layout *l, const uint64_t *p2m);
 /* A 64-bit PV guest's hypercall page, as Xen fills it. */
 void libxl__pv_fill_hypercall_page(uint8_t *page);
 

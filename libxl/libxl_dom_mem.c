@@ -23,6 +23,12 @@
 
 int libxl__dom_populate(libxl_ctx *ctx, uint32_t domid, uint64_t pfn, uint64_t count)
 {
+    return libxl__dom_populate_mfns(ctx, domid, pfn, count, NULL);
+}
+
+int libxl__dom_populate_mfns(libxl_ctx *ctx, uint32_t domid, uint64_t pfn, uint64_t count,
+                             uint64_t *mfns)
+{
     libxl__ctrl *c = ctx->ctrl;
     struct xen_memory_reservation *r = libxl__ctrl_buf_alloc(c, sizeof(*r));
     xen_pfn_t *list = libxl__ctrl_buf_alloc(c, POPULATE_BATCH * sizeof(*list));
@@ -47,6 +53,10 @@ int libxl__dom_populate(libxl_ctx *ctx, uint32_t domid, uint64_t pfn, uint64_t c
                 domid, (unsigned long long)n, (unsigned long long)pfn, done);
             rc = done == -ENOMEM || done >= 0 ? ERROR_NOMEM : ERROR_FAIL;
             goto out;
+        }
+        if (mfns) {
+            memcpy(mfns, list, n * sizeof(*mfns));
+            mfns += n;
         }
         pfn += n;
         count -= n;

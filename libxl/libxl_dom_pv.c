@@ -7,8 +7,10 @@
  * stack; the page-table pages themselves read-only), and one boot-stack
  * page.  The hypercall page is filled as Xen fills a 64-bit PV guest's
  * (32-byte `syscall' stubs).  vCPU 0 starts in long mode at the entry
- * with %rsi = the start_info's virtual address.  On xenhv a PV guest's
- * machine frames are its guest frames: the p2m is the identity.
+ * with %rsi = the start_info's virtual address.  Page tables, the p2m,
+ * start_info's frames and CR3 hold machine frames, which populate_physmap
+ * returns (the builder maps the domain's memory by guest frame, xenhv's
+ * foreign mapping).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +37,7 @@ int libxl__build_pv(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *cfg, li
     libxl__kernel k;
     libxl__guest_mem mem = {0};
     void *ramdisk = NULL;
+    uint64_t *mfns = NULL;
     size_t ramdisk_size = 0;
     libxl__elf_err err;
     int rc;
@@ -66,7 +69,12 @@ int libxl__build_pv(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *cfg, li
         rc = ERROR_FAIL;
         goto out;
     }
-    rc = libxl__dom_populate(ctx, domid, 0, nr_pages);
+    mfns = malloc(nr_pages * sizeof(*mfns));
+    if (!mfns) {
+        rc = ERROR_NOMEM;
+        goto out;
+    }
+    rc = libxl__dom_populate_mfns(ctx, domid, 0, nr_pages, mfns);
     if (!rc)
         rc = libxl__guest_mem_map(ctx, domid, nr_pages, &mem);
     if (!rc)
@@ -83,10 +91,9 @@ int libxl__build_pv(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *cfg, li
     if (ramdisk)
         memcpy(mem.ram + (l.ramdisk_pfn << LIBXL__PAGE_SHIFT), ramdisk, ramdisk_size);
     uint64_t *p2m = (uint64_t *)(mem.ram + (l.p2m_pfn << LIBXL__PAGE_SHIFT));
-    for (uint64_t pfn = 0; pfn < nr_pages; pfn++)
-        p2m[pfn] = pfn;
+    memcpy(p2m, mfns, nr_pages * sizeof(*mfns));
     memset(mem.ram + (l.start_info_pfn << LIBXL__PAGE_SHIFT), 0, 3 * LIBXL__PAGE_SIZE);
-    libxl__pv_page_tables(mem.ram, &l);
+    libxl__pv_page_tables(mem.ram, &l, mfns);
     memset(mem.ram + (l.stack_pfn << LIBXL__PAGE_SHIFT), 0, LIBXL__PAGE_SIZE);
     if (k.info.hypercall_page) {
         uint64_t hpfn = (k.info.hypercall_page - l.vbase) >> LIBXL__PAGE_SHIFT;
@@ -109,9 +116,9 @@ int libxl__build_pv(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *cfg, li
     snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64");
     si->nr_pages = nr_pages;
     si->shared_info = si_frame << LIBXL__PAGE_SHIFT;
-    si->store_mfn = l.store_pfn;
+    si->store_mfn = mfns[l.store_pfn];
     si->store_evtchn = st->store_port;
-    si->console.domU.mfn = l.console_pfn;
+    si->console.domU.mfn = mfns[l.console_pfn];
     si->console.domU.evtchn = st->console_port;
     si->pt_base = libxl__pv_va(&l, l.pt_pfn);
     si->nr_pt_frames = l.pt_pages;
@@ -137,10 +144,11 @@ int libxl__build_pv(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *cfg, li
     ctxt.user_regs.ss = FLAT_KERNEL_SS;
     ctxt.kernel_ss = FLAT_KERNEL_SS;
     ctxt.kernel_sp = ctxt.user_regs.rsp;
-    ctxt.ctrlreg[3] = l.pt_pfn << LIBXL__PAGE_SHIFT;
+    ctxt.ctrlreg[3] = mfns[l.pt_pfn] << LIBXL__PAGE_SHIFT;
     rc = libxl__set_vcpu_context(ctx, domid, 0, &ctxt);
 out:
     libxl__guest_mem_unmap(ctx, &mem);
+    free(mfns);
     free(ramdisk);
     libxl__kernel_free(&k);
     return rc;

@@ -20,14 +20,14 @@
 
 /*                 hypercall          toolstack            PV    HVM */
 static const struct hypercall_row hypercall_table[XEN_NR_HYPERCALLS] = {
-    ROW(memory_op, do_memory_op, NULL, do_memory_op),
-    ROW(set_timer_op, NULL, NULL, do_set_timer_op),
-    ROW(xen_version, do_xen_version, NULL, do_xen_version),
-    ROW(console_io, NULL, NULL, do_console_io),
-    ROW(grant_table_op, do_grant_table_op, NULL, do_grant_table_op),
-    ROW(vcpu_op, NULL, NULL, do_vcpu_op),
-    ROW(sched_op, NULL, NULL, do_sched_op),
-    ROW(event_channel_op, do_event_channel_op, NULL, do_event_channel_op),
+    ROW(memory_op, do_memory_op, do_memory_op, do_memory_op),
+    ROW(set_timer_op, NULL, do_set_timer_op, do_set_timer_op),
+    ROW(xen_version, do_xen_version, do_xen_version, do_xen_version),
+    ROW(console_io, NULL, do_console_io, do_console_io),
+    ROW(grant_table_op, do_grant_table_op, do_grant_table_op, do_grant_table_op),
+    ROW(vcpu_op, NULL, do_vcpu_op, do_vcpu_op),
+    ROW(sched_op, NULL, do_sched_op, do_sched_op),
+    ROW(event_channel_op, do_event_channel_op, do_event_channel_op, do_event_channel_op),
     ROW(hvm_op, do_hvm_op, NULL, do_hvm_op),
     ROW(sysctl, do_sysctl, NULL, NULL),
     ROW(domctl, do_domctl, NULL, NULL),

@@ -118,7 +118,8 @@ static long reservation(struct hc_caller *c, uint64_t arg, uint64_t start,
                 break;
             }
             case RES_DECREASE:
-                if (d->pv && pv_machine) /* a PV domain's list holds machine frames */
+                /* A PV guest names machine frames (the toolstack, guest frames). */
+                if (d->pv && pv_machine && c->kind == CALLER_PV)
                     batch[j] = pv_machine->mfn_to_gfn(d, batch[j]);
                 rc = guest_ram_release(&d->ram, batch[j], r.extent_order);
                 break;
@@ -264,6 +265,17 @@ struct e820entry_packed {
     uint32_t type;
 } __attribute__((packed));
 
+/* The M2P's frames and place: PV only (arch/x86/pv through pv_machine). */
+static long mo_machphys_mfn_list(struct hc_caller *c, uint64_t arg, uint64_t start)
+{
+    return pv_machine ? pv_machine->memory_op(c, XENMEM_machphys_mfn_list, arg) : -ENOSYS;
+}
+
+static long mo_machphys_mapping(struct hc_caller *c, uint64_t arg, uint64_t start)
+{
+    return pv_machine ? pv_machine->memory_op(c, XENMEM_machphys_mapping, arg) : -ENOSYS;
+}
+
 static long mo_memory_map(struct hc_caller *c, uint64_t arg, uint64_t start)
 {
     struct e820entry_packed map[XEN_MEMMAP_MAX];
@@ -307,14 +319,17 @@ static long mo_memory_map(struct hc_caller *c, uint64_t arg, uint64_t start)
 
 static const struct memory_op_row memory_op_table[] = {
     [XENMEM_increase_reservation] = {"increase_reservation", CALLERS_TOOLSTACK, mo_increase},
-    [XENMEM_decrease_reservation] = {"decrease_reservation", CALLERS_TOOLSTACK | CALLERS_HVM,
+    [XENMEM_decrease_reservation] = {"decrease_reservation", CALLERS_ALL,
                                      mo_decrease},
     [XENMEM_current_reservation] = {"current_reservation", CALLERS_ALL, mo_current_reservation},
     [XENMEM_maximum_reservation] = {"maximum_reservation", CALLERS_ALL, mo_maximum_reservation},
-    [XENMEM_populate_physmap] = {"populate_physmap", CALLERS_TOOLSTACK | CALLERS_HVM, mo_populate},
+    [XENMEM_populate_physmap] = {"populate_physmap", CALLERS_ALL, mo_populate},
     [XENMEM_maximum_gpfn] = {"maximum_gpfn", CALLERS_ALL, mo_maximum_gpfn},
     [XENMEM_add_to_physmap] = {"add_to_physmap", CALLERS_HVM, mo_add_to_physmap},
-    [XENMEM_memory_map] = {"memory_map", CALLERS_HVM, mo_memory_map},
+    [XENMEM_memory_map] = {"memory_map", CALLERS_GUESTS, mo_memory_map},
+    [XENMEM_machphys_mfn_list] = {"machphys_mfn_list", CALLERS_TOOLSTACK | CALLERS_PV,
+                                  mo_machphys_mfn_list},
+    [XENMEM_machphys_mapping] = {"machphys_mapping", CALLERS_PV, mo_machphys_mapping},
 };
 
 long do_memory_op(struct hc_caller *c, const uint64_t args[5])

@@ -85,7 +85,7 @@ START_TEST(pv_page_tables_map_everything)
 
     ck_assert_ptr_nonnull(ram);
     ck_assert_int_eq(libxl__pv_layout(&info, 0, nr, &l), 0);
-    libxl__pv_page_tables(ram, &l);
+    libxl__pv_page_tables(ram, &l, NULL);
     for (uint64_t va = 0; va < l.map_end; va += 4096) {
         uint64_t pfn = va >> 12, pte = walk(ram, l.pt_pfn, va);
         ck_assert_msg(pte & 1, "va 0x%llx not mapped", (unsigned long long)va);

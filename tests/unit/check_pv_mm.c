@@ -579,6 +579,24 @@ START_TEST(pv_hypercalls)
     ck_assert_int_eq((long)mc[2].result, -EINVAL);
     ck_assert_uint_eq(pv->kernel_sp, 0x9000);
 
+    /* Where the M2P is, and its frames: reading them gives the table. */
+    uint64_t *mm = (uint64_t *)gbuf;
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_memory_op, XENMEM_machphys_mapping, GBUF, 0, 0), 0);
+    ck_assert_uint_eq(mm[0], PV_RO_MPT_VIRT_START);
+    ck_assert_uint_eq(mm[1], PV_RO_MPT_VIRT_START + PV_M2P_BYTES);
+    ck_assert_uint_eq(mm[2], PV_MAX_MFNS - 1);
+    struct {
+        uint32_t max;
+        uint64_t list;
+        uint32_t nr;
+    } *ml = (void *)gbuf;
+    *ml = (typeof(*ml)){.max = 1000, .list = GBUF + 4096};
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_memory_op, XENMEM_machphys_mfn_list, GBUF, 0, 0), 0);
+    ck_assert_uint_eq(ml->nr, PV_M2P_FRAMES / 512);
+    uint64_t chunk = ((uint64_t *)(gbuf + 4096))[m[7] * 8 / (2 << 20)];
+    ck_assert_uint_eq(((uint64_t *)pv_frame_map(chunk + (m[7] * 8 % (2 << 20)) / 4096))[m[7] % 512],
+                      7);
+
     /* Not for other callers: an HVM caller has none of these. */
     c.kind = CALLER_HVM;
     ck_assert_int_eq(hc(&c, __HYPERVISOR_mmu_update, GBUF, 0, 0, DOMID_SELF), -ENOSYS);
@@ -618,7 +636,15 @@ START_TEST(toolstack_sees_machine_frames)
         ck_assert_uint_eq(list[i], pv_domain_p2m(d, 100 + i));
         ck_assert_uint_eq(pv_m2p()[list[i]], 100 + i);
     }
-    /* Decrease by machine frame; a frame not the domain's stops it. */
+    /* The toolstack decreases by guest frame (as it maps them); the guest
+     * by machine frame, and one not its own stops the list. */
+    list[0] = 104;
+    r->nr_extents = 1;
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_memory_op, XENMEM_decrease_reservation, GBUF, 0, 0), 1);
+    ck_assert(!guest_ram_populated(&d->ram, 104));
+    c = (struct hc_caller){
+        .kind = CALLER_PV, .d = d, .v = d->vcpus[0], .copy_from = gbuf_from, .copy_to = gbuf_to};
+    r->domid = DOMID_SELF;
     list[0] = pv_domain_p2m(d, 103);
     list[1] = mfn_a[3];
     r->nr_extents = 2;

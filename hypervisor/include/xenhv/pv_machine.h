@@ -28,6 +28,8 @@ struct pv_machine_ops {
      * frames, decrease takes them); ~0 for none. */
     uint64_t (*gfn_to_mfn)(struct domain *d, uint64_t gfn);
     uint64_t (*mfn_to_gfn)(struct domain *d, uint64_t mfn);
+    /* XENMEM_machphys_mfn_list and XENMEM_machphys_mapping. */
+    long (*memory_op)(struct hc_caller *c, unsigned cmd, uint64_t arg);
 };
 
 extern const struct pv_machine_ops *pv_machine;

@@ -211,4 +211,5 @@ const struct pv_machine_ops pv_machine_impl = {
     .hypercalls = pv_hypercall_table,
     .gfn_to_mfn = gfn_to_mfn,
     .mfn_to_gfn = mfn_to_gfn,
+    .memory_op = pv_memory_op,
 };

@@ -14,6 +14,7 @@
 #include "pv_hypercall.h"
 #include "pv_mm.h"
 #include "public/callback.h"
+#include "public/memory.h"
 #include "public/xen.h"
 
 #define PV_KERNEL_DPL        3            /* a 64-bit PV kernel runs in ring 3 */
@@ -223,6 +224,47 @@ long do_pv_update_va_mapping(struct hc_caller *c, const uint64_t args[5])
     if ((args[2] & UVMF_FLUSHTYPE_MASK) || flush)
         pv->pending |= PV_PENDING_TLB_FLUSH;
     return 0;
+}
+
+/* The M2P: where it is mapped, and its frames (one per 2 MiB), as Xen
+ * lays out xen_machphys_mfn_list and xen_machphys_mapping. */
+struct machphys_mfn_list {
+    uint32_t max_extents;
+    uint64_t extent_start; /* XEN_GUEST_HANDLE(xen_pfn_t) */
+    uint32_t nr_extents;
+};
+struct machphys_mapping {
+    uint64_t v_start, v_end, max_mfn;
+};
+
+long pv_memory_op(struct hc_caller *c, unsigned cmd, uint64_t arg)
+{
+    long rc;
+
+    if (cmd == XENMEM_machphys_mapping) {
+        struct machphys_mapping m = {PV_RO_MPT_VIRT_START, PV_RO_MPT_VIRT_START + PV_M2P_BYTES,
+                                     PV_MAX_MFNS - 1};
+        return c->copy_to(c, arg, &m, sizeof(m));
+    }
+    if (cmd == XENMEM_machphys_mfn_list) {
+        struct machphys_mfn_list l;
+        uint32_t n;
+
+        rc = c->copy_from(c, arg, &l, sizeof(l));
+        if (rc)
+            return rc;
+        n = l.max_extents < PV_M2P_FRAMES / 512 ? l.max_extents : PV_M2P_FRAMES / 512;
+        for (uint32_t i = 0; i < n; i++) {
+            xen_pfn_t mfn = PV_XEN_MFN_BASE + (uint64_t)i * 512;
+            rc = c->copy_to(c, l.extent_start + i * sizeof(mfn), &mfn, sizeof(mfn));
+            if (rc)
+                return rc;
+        }
+        l.nr_extents = n;
+        return c->copy_to(c, arg + offsetof(struct machphys_mfn_list, nr_extents), &l.nr_extents,
+                          sizeof(l.nr_extents));
+    }
+    return -ENOSYS;
 }
 
 /* Traps and callbacks. */

@@ -30,6 +30,9 @@ long do_pv_get_debugreg(struct hc_caller *c, const uint64_t args[5]);
 long do_pv_vm_assist(struct hc_caller *c, const uint64_t args[5]);
 long do_pv_multicall(struct hc_caller *c, const uint64_t args[5]);
 
+/* XENMEM_machphys_mfn_list / XENMEM_machphys_mapping. */
+long pv_memory_op(struct hc_caller *c, unsigned cmd, uint64_t arg);
+
 /* The L1 entry mapping va in the tables at l4 (machine address of the
  * entry in *ptr): -EINVAL when an upper level is missing or va is in the
  * hypervisor hole or not canonical. */

@@ -319,8 +319,7 @@ static long mo_memory_map(struct hc_caller *c, uint64_t arg, uint64_t start)
 
 static const struct memory_op_row memory_op_table[] = {
     [XENMEM_increase_reservation] = {"increase_reservation", CALLERS_TOOLSTACK, mo_increase},
-    [XENMEM_decrease_reservation] = {"decrease_reservation", CALLERS_ALL,
-                                     mo_decrease},
+    [XENMEM_decrease_reservation] = {"decrease_reservation", CALLERS_ALL, mo_decrease},
     [XENMEM_current_reservation] = {"current_reservation", CALLERS_ALL, mo_current_reservation},
     [XENMEM_maximum_reservation] = {"maximum_reservation", CALLERS_ALL, mo_maximum_reservation},
     [XENMEM_populate_physmap] = {"populate_physmap", CALLERS_ALL, mo_populate},

@@ -87,6 +87,7 @@ static int list_details(const libxl_dominfo *info, int n)
     yajl_gen_array_close(g);
     yajl_gen_get_buf(g, &buf, &len);
     fwrite(buf, 1, len, stdout);
+    putchar('\n'); /* real xl puts() the buffer */
     yajl_gen_free(g);
     return EXIT_SUCCESS;
 }

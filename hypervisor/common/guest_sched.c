@@ -17,6 +17,7 @@
 #include "log.h"
 #include "public/hvm/hvm_vcpu.h"
 #include "public/sched.h"
+#include "xenhv/pv_machine.h"
 
 const struct guest_run_ops *guest_run;
 
@@ -230,6 +231,8 @@ static long vo_register_vcpu_info(struct hc_caller *c, struct vcpu *v, uint64_t 
         return -EINVAL;
     if (v->vcpu_info_registered)
         return -EINVAL; /* once, as Xen */
+    if (c->d->pv && pv_machine) /* a PV guest names a machine frame */
+        r.mfn = pv_machine->mfn_to_gfn(c->d, r.mfn);
     return guest_run->register_vcpu_info(v, r.mfn, r.offset);
 }
 

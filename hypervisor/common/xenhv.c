@@ -34,6 +34,7 @@
 #endif
 #ifdef CONFIG_PV
 #include "pv_domain.h"
+#include "pv_run.h"
 #endif
 
 struct options {
@@ -166,6 +167,7 @@ static int run(const struct options *o)
     }
 #ifdef CONFIG_PV
     pv_machine_set_ops(&pv_machine_impl); /* machine frames for PV domains */
+    vrun_register_pv(&pv_vrun_ops);       /* and their vCPUs */
 #endif
     rc = domain_create_dom0();
     if (rc)

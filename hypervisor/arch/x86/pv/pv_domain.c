@@ -55,6 +55,8 @@ static int machine_populated(void *priv, uint64_t gpfn, uint64_t n)
 {
     struct pv_domain *pd = priv;
 
+    if (gpfn + n > PV_GFN_LIMIT)
+        return -EINVAL; /* the backend's windows are above */
     if (contiguous(pd, gpfn, n))
         return 0;
 

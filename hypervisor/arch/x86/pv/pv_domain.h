@@ -40,6 +40,7 @@ struct pv_vcpu {
     uint64_t ldt_base, ldt_ents;
     uint64_t dr[8];
     bool fpu_ts;
+    bool kernel_mode; /* guest kernel mode (kernel_l4 in CR3), else user */
 };
 
 struct pv_domain {

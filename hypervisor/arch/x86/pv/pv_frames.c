@@ -82,6 +82,11 @@ uint64_t *pv_m2p(void)
     return m2p;
 }
 
+void *pv_xen_frames(void)
+{
+    return m2p;
+}
+
 uint64_t pv_m2p_l4e(void)
 {
     return ((PV_XEN_MFN_BASE + PV_M2P_L3) << PAGE_SHIFT) | XEN_PTE_RO;
@@ -96,6 +101,8 @@ uint64_t pv_machine_to_gfn(unsigned owner, uint64_t mfn)
     f = pv_frame(mfn);
     if (!f || !(f->flags & PV_FRAME_ALLOCATED) || f->owner != owner)
         return ~0ULL;
+    if (f->backing >= (1ULL << 24)) /* a special frame (after the guest frames) */
+        return PV_SPECIAL_WINDOW_GFN + (f->backing - (1ULL << 24));
     return f->backing;
 }
 

@@ -24,22 +24,27 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PV_MAX_MFNS          (1UL << 24) /* 64 GiB of machine frames */
-#define PV_XEN_MFN_BASE      0x100UL     /* the hypervisor's frames */
-#define PV_M2P_FRAMES        (PV_MAX_MFNS * 8 / 4096)
-#define PV_M2P_L3            PV_M2P_FRAMES /* window frames after the table: */
-#define PV_M2P_L2            (PV_M2P_L3 + 1)
-#define PV_M2P_L1            (PV_M2P_L2 + 1) /* .. one per 2 MiB of M2P */
-#define PV_XEN_FRAMES        (PV_M2P_L1 + PV_M2P_FRAMES / 512)
-#define PV_FIRST_MFN         0x10000UL    /* guests' frames from here */
-#define PV_XEN_WINDOW_GFN    (1ULL << 25) /* 128 GiB: past guest RAM */
-#define PV_OWNER_XEN         0x7ff2u      /* DOMID_XEN */
-#define PV_RO_MPT_VIRT_START 0xFFFF800000000000ULL
-#define PV_OWNER_NONE        0xffffu
-#define PV_MAX_OWNERS        0x7ff0u /* DOMID_FIRST_RESERVED */
-#define PV_INVALID_PFN       (~0ULL)
-#define PV_M2P_BYTES         (PV_MAX_MFNS * sizeof(uint64_t))
-#define PV_XEN_BYTES         (PV_XEN_FRAMES * 4096ULL)
+#define PV_MAX_MFNS     (1UL << 24) /* 64 GiB of machine frames */
+#define PV_XEN_MFN_BASE 0x100UL     /* the hypervisor's frames */
+#define PV_M2P_FRAMES   (PV_MAX_MFNS * 8 / 4096)
+#define PV_M2P_L3       PV_M2P_FRAMES /* window frames after the table: */
+#define PV_M2P_L2       (PV_M2P_L3 + 1)
+#define PV_M2P_L1       (PV_M2P_L2 + 1) /* .. one per 2 MiB of M2P */
+#define PV_XEN_FRAMES   (PV_M2P_L1 + PV_M2P_FRAMES / 512)
+#define PV_FIRST_MFN    0x10000UL /* guests' frames from here */
+/* Where the CPU backend sees what is not guest RAM (its physical space
+ * ends at 64 GiB): the special frames (shared info), then the hypervisor
+ * frames; PV guest RAM stays below PV_GFN_LIMIT. */
+#define PV_GFN_LIMIT          ((1ULL << 24) - (1ULL << 16))
+#define PV_SPECIAL_WINDOW_GFN PV_GFN_LIMIT
+#define PV_XEN_WINDOW_GFN     (PV_GFN_LIMIT + 256)
+#define PV_OWNER_XEN          0x7ff2u /* DOMID_XEN */
+#define PV_RO_MPT_VIRT_START  0xFFFF800000000000ULL
+#define PV_OWNER_NONE         0xffffu
+#define PV_MAX_OWNERS         0x7ff0u /* DOMID_FIRST_RESERVED */
+#define PV_INVALID_PFN        (~0ULL)
+#define PV_M2P_BYTES          (PV_MAX_MFNS * sizeof(uint64_t))
+#define PV_XEN_BYTES          (PV_XEN_FRAMES * 4096ULL)
 
 /* Page types (Xen's PGT_*): what a frame is used as. */
 enum pv_page_type {
@@ -78,6 +83,9 @@ uint64_t pv_m2p_l4e(void);
  * domain may not reach.
  */
 uint64_t pv_machine_to_gfn(unsigned owner, uint64_t mfn);
+/* The hypervisor frames in the daemon (PV_XEN_BYTES from mfn
+ * PV_XEN_MFN_BASE), for the vCPU runner to map at PV_XEN_WINDOW_GFN. */
+void *pv_xen_frames(void);
 /* The M2P table itself (mfn -> pfn; PV_INVALID_PFN when unassigned). */
 uint64_t *pv_m2p(void);
 

@@ -37,6 +37,14 @@ uint64_t vrun_now(void);
 struct vrun_pv_ops {
     int (*initial_state)(struct domain *d, unsigned vcpu, struct hval_state *st);
     int (*exit)(struct vrun_vcpu *vc, struct hval_vcpu *hv, struct hval_exit *exit);
+    /* The backend options of a PV vCPU (machine frames, SYSCALL exits),
+     * and what it maps besides guest RAM once created. */
+    void (*vcpu_config)(struct domain *d, unsigned vcpu, struct hval_vcpu_config *cfg);
+    int (*vcpu_created)(struct domain *d, struct hval_vcpu *hv);
+    /* Before an entry: events go to the guest's callback (not an IDT). */
+    void (*deliver_events)(struct vrun_vcpu *vc, struct hval_vcpu *hv);
+    /* The PV console ring (guest frame) and its event channel. */
+    int (*console)(struct domain *d, uint64_t *gfn, uint32_t *port);
 };
 void vrun_register_pv(const struct vrun_pv_ops *ops);
 

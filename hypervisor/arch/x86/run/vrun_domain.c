@@ -282,10 +282,14 @@ int vrun_vcpu_create(struct vrun_vcpu *vc, const struct hval_state *st)
     for (unsigned i = 0; i < rd->nvc && !sibling; i++)
         sibling = rd->vc[i].hv;
     cfg.sibling = sibling;
+    if (!rd->d->is_hvm && vrun_pv && vrun_pv->vcpu_config)
+        vrun_pv->vcpu_config(rd->d, vc->id, &cfg);
     rc = rd->ops->vcpu_create(&cfg, &vc->hv);
     if (rc)
         return rc;
     rc = vrun_mem_map_vcpu(rd, vc->hv);
+    if (!rc && !rd->d->is_hvm && vrun_pv && vrun_pv->vcpu_created)
+        rc = vrun_pv->vcpu_created(rd->d, vc->hv);
     if (!rc)
         rc = rd->ops->set_state(vc->hv, st);
     if (rc) {
@@ -332,6 +336,10 @@ static void deliver_interrupts(struct vrun_vcpu *vc)
     uint8_t cb = callback_vector(rd);
     bool if_set;
 
+    if (!rd->d->is_hvm && vrun_pv && vrun_pv->deliver_events) {
+        vrun_pv->deliver_events(vc, vc->hv);
+        return;
+    }
     if (rd->ops->get_regs(vc->hv, &regs))
         return;
     if_set = regs.rflags & RFLAGS_IF;
@@ -746,6 +754,14 @@ static int hook_unpaused(struct domain *d)
             rc = console_backend_attach(d, d->hvm_params[HVM_PARAM_CONSOLE_PFN],
                                         (evtchn_port_t)d->hvm_params[HVM_PARAM_CONSOLE_EVTCHN],
                                         has_vpic(d) ? serial_in : NULL, rd);
+            if (rc)
+                log_warn("domain %u: no console: %s", d->domid, strerror(-rc));
+        } else if (!d->is_hvm && vrun_pv->console) {
+            uint64_t gfn;
+            uint32_t port;
+            rc = vrun_pv->console(d, &gfn, &port);
+            if (!rc)
+                rc = console_backend_attach(d, gfn, port, NULL, rd);
             if (rc)
                 log_warn("domain %u: no console: %s", d->domid, strerror(-rc));
         }

@@ -230,7 +230,7 @@ static long vo_register_vcpu_info(struct hc_caller *c, struct vcpu *v, uint64_t 
     if (r.offset > GUEST_PAGE_SIZE - sizeof(struct vcpu_info) || r.rsvd)
         return -EINVAL;
     if (v->vcpu_info_registered)
-        return -EINVAL; /* once, as Xen */
+        return -EINVAL;         /* once, as Xen */
     if (c->d->pv && pv_machine) /* a PV guest names a machine frame */
         r.mfn = pv_machine->mfn_to_gfn(c->d, r.mfn);
     return guest_run->register_vcpu_info(v, r.mfn, r.offset);

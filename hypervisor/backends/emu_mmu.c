@@ -91,6 +91,10 @@ int emu_walk(struct hval_vcpu *v, const struct emu_paging *pg, uint64_t la, bool
         return 0;
     }
     if (pg->efer & X86_EFER_LMA) {
+        /* A non-canonical address is never walked (the fault is #GP on
+         * hardware; the caller sees a not-present miss at it). */
+        if ((uint64_t)((int64_t)(la << 16) >> 16) != la)
+            return -ENOENT;
         esize = 8;
         levels = 4;
         table = emu_walk_frame(v, pg->cr3 & PTE_ADDR);

@@ -317,8 +317,12 @@ static int pv_exit(struct vrun_vcpu *vc, struct hval_vcpu *hv, struct hval_exit 
     }
     if (e->kind == HVAL_EXIT_EXCEPTION) {
         struct vcpu_info *vi = vrun_vcpu_info(vc);
+        uint64_t cr2 = e->exception.cr2;
+        /* A non-canonical address: #GP(0), as the CPU faults before any walk. */
+        if (e->exception.vector == 14 && (uint64_t)((int64_t)(cr2 << 16) >> 16) != cr2)
+            return bounce_trap(vc, &st, 13, true, 0, false);
         if (e->exception.vector == 14 && vi)
-            vi->arch.cr2 = e->exception.cr2;
+            vi->arch.cr2 = cr2;
         return bounce_trap(vc, &st, e->exception.vector, e->exception.has_error_code,
                            e->exception.error_code, e->exception.software);
     }

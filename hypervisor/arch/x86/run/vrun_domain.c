@@ -505,7 +505,7 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
     int rc;
 
     vrun_time_update(vc, start);
-    if (rd->d->is_hvm)
+    if (rd->d->is_hvm || vrun_pv)
         deliver_interrupts(vc);
     pthread_mutex_lock(&rd->lock);
     if (!rd->running || rd->stop) {

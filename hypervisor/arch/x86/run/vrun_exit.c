@@ -219,6 +219,9 @@ static int guest_range_ok(struct hc_caller *c, uint64_t addr, size_t len)
         return 0;
     if (c->compat && addr + len > (1ull << 32))
         return 0;
+    /* A PV guest's pointer into the hypervisor's hole: Xen's access_ok. */
+    if (c->kind == CALLER_PV && addr < 0xffff880000000000ull && addr + len > 0xffff800000000000ull)
+        return 0;
     return 1;
 }
 

@@ -123,6 +123,27 @@ static int initial_state(struct domain *d, unsigned n, struct hval_state *st)
     return 0;
 }
 
+/* VCPUOP_initialise: a secondary vCPU's context, checked like the boot
+ * vCPU's (its tables validated as its kernel L4). */
+static int vcpu_initialise(struct hc_caller *c, struct domain *d, unsigned n, uint64_t arg,
+                           struct hval_state *st)
+{
+    struct vcpu *v;
+    int rc;
+
+    if (n >= d->max_vcpus || n >= DOMAIN_MAX_VCPUS)
+        return -EINVAL;
+    v = d->vcpus[n];
+    rc = c->copy_from(c, arg, &v->ctxt, sizeof(v->ctxt));
+    if (rc)
+        return rc;
+    v->ctxt_valid = true;
+    rc = initial_state(d, n, st);
+    if (rc)
+        v->ctxt_valid = false;
+    return rc;
+}
+
 static void vcpu_config(struct domain *d, unsigned vcpu, struct hval_vcpu_config *cfg)
 {
     cfg->machine_to_gfn = pv_domain_machine_to_gfn;
@@ -394,4 +415,5 @@ const struct vrun_pv_ops pv_vrun_ops = {
     .vcpu_created = vcpu_created,
     .deliver_events = deliver_events,
     .console = console,
+    .vcpu_initialise = vcpu_initialise,
 };

@@ -17,6 +17,7 @@
 #include "hval.h"
 
 struct domain;
+struct hc_caller;
 struct vrun_vcpu;
 
 /* Start the runner: calibrate the TSC, start the ticker, register the
@@ -43,6 +44,10 @@ struct vrun_pv_ops {
     int (*vcpu_created)(struct domain *d, struct hval_vcpu *hv);
     /* Before an entry: events go to the guest's callback (not an IDT). */
     void (*deliver_events)(struct vrun_vcpu *vc, struct hval_vcpu *hv);
+    /* VCPUOP_initialise: the guest's vcpu_guest_context at arg (hv_lock
+     * held), as the vCPU's first state. */
+    int (*vcpu_initialise)(struct hc_caller *c, struct domain *d, unsigned vcpu, uint64_t arg,
+                           struct hval_state *st);
     /* The PV console ring (guest frame) and its event channel. */
     int (*console)(struct domain *d, uint64_t *gfn, uint32_t *port);
 };

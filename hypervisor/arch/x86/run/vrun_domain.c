@@ -883,10 +883,16 @@ static int gr_vcpu_initialise(struct hc_caller *c, struct vcpu *v, uint64_t arg)
 
     if (!vc)
         return -EINVAL;
-    if (!v->domain->is_hvm)
-        return -EOPNOTSUPP; /* PV: the PV hooks' */
     if (vc->hv || vc->have_init)
         return -EEXIST;
+    if (!v->domain->is_hvm) { /* PV: a vcpu_guest_context, the PV hooks' */
+        if (!vrun_pv || !vrun_pv->vcpu_initialise)
+            return -EOPNOTSUPP;
+        rc = vrun_pv->vcpu_initialise(c, v->domain, vc->id, arg, &vc->init);
+        if (!rc)
+            vc->have_init = true;
+        return rc;
+    }
     rc = c->copy_from(c, arg, &ctx, sizeof(ctx));
     if (rc)
         return rc;

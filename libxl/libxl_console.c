@@ -26,7 +26,9 @@ int libxl_console_get_tty(libxl_ctx *ctx, uint32_t domid, int cons_num, libxl_co
         snprintf(node, sizeof(node), "/local/domain/%u/device/console/%d/tty", domid, cons_num);
     rc = libxl__xs_read(ctx->xs, 0, node, &tty);
     if (rc || !*tty) {
-        LOG(ctx, ERROR, "unable to read console tty path `%s'", node);
+        /* An empty tty: the console backend has not published it yet. */
+        libxl__log(ctx, rc ? LIBXL_LOG_ERROR : LIBXL_LOG_DEBUG, -1,
+                   "unable to read console tty path `%s'", node);
         free(tty);
         return ERROR_FAIL;
     }

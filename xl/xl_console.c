@@ -16,7 +16,8 @@
 #include "xl.h"
 #include "xl_lifecycle.h"
 
-#define ESCAPE_CHAR 0x1d /* Ctrl-] */
+#define ESCAPE_CHAR        0x1d /* Ctrl-] */
+#define CONSOLE_WAIT_TRIES 100  /* 5 s */
 
 static int copy_loop(int tty)
 {
@@ -65,9 +66,16 @@ int xl_console_attach(uint32_t domid, libxl_console_type type, int num)
     char *path = NULL;
     int tty, rc;
 
-    rc = type == LIBXL_CONSOLE_TYPE_UNKNOWN
-             ? libxl_primary_console_get_tty(xl_ctx(), domid, &path)
-             : libxl_console_get_tty(xl_ctx(), domid, num, type, &path);
+    /* The console backend writes the tty once the domain's console is
+     * up: wait for it a while, as xenconsole does. */
+    for (int tries = 0;; tries++) {
+        rc = type == LIBXL_CONSOLE_TYPE_UNKNOWN
+                 ? libxl_primary_console_get_tty(xl_ctx(), domid, &path)
+                 : libxl_console_get_tty(xl_ctx(), domid, num, type, &path);
+        if (!rc || tries >= CONSOLE_WAIT_TRIES || libxl_domain_info(xl_ctx(), NULL, domid))
+            break;
+        usleep(50 * 1000);
+    }
     if (rc)
         return EXIT_FAILURE;
     tty = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);

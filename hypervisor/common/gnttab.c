@@ -10,6 +10,7 @@
 
 #include "domain.h"
 #include "gnttab.h"
+#include "xenhv/pv_machine.h"
 #include "hypercall.h"
 
 #define DEFAULT_MAX_GRANT_FRAMES 64
@@ -75,6 +76,8 @@ static int op_setup_table(struct hc_caller *c, void *arg, uint64_t addr)
     }
     for (unsigned i = 0; i < op->nr_frames; i++) {
         xen_pfn_t f = d->gnttab.frames[i];
+        if (d->pv && pv_machine) /* a PV guest maps machine frames */
+            f = pv_machine->gfn_to_mfn(d, f);
         rc = c->copy_to(c, (uint64_t)(uintptr_t)op->frame_list.p + i * sizeof(f), &f, sizeof(f));
         if (rc)
             return rc;

@@ -203,6 +203,11 @@ int guest_ram_special(struct guest_ram *ram, unsigned idx, uint64_t *mfn)
     if (!ram->special_used[idx]) {
         if (fallocate(ram->memfd, 0, off, GUEST_PAGE_SIZE))
             return errno == ENOSPC ? -ENOMEM : -errno;
+        if (ram->machine) { /* a PV domain's: a machine frame too */
+            int rc = ram->machine->populated(ram->machine_priv, GUEST_SPECIAL_MFN(idx), 1);
+            if (rc)
+                return rc;
+        }
         ram->special_used[idx] = true;
     }
     *mfn = GUEST_SPECIAL_MFN(idx);

@@ -13,7 +13,7 @@ GUESTS_SRC=$top_srcdir/tests/guests
 GUESTS_BIN=$top_builddir/tests/guests
 JOBS=${GUESTS_JOBS:-2}
 TIMEOUT=${GUEST_TIMEOUT:-60}
-PV_PENDING="gnttab"
+PV_PENDING=""
 cd "$scratch" || exit 1
 
 setting() { # FILE KEY

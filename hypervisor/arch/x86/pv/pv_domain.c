@@ -55,8 +55,8 @@ static int machine_populated(void *priv, uint64_t gpfn, uint64_t n)
 {
     struct pv_domain *pd = priv;
 
-    if (gpfn + n > PV_GFN_LIMIT)
-        return -EINVAL; /* the backend's windows are above */
+    if (gpfn + n > PV_GFN_LIMIT && (gpfn < GUEST_RAM_FRAMES || gpfn + n > GUEST_MEMFD_FRAMES))
+        return -EINVAL; /* RAM stays below the backend's windows; special frames */
     if (contiguous(pd, gpfn, n))
         return 0;
 

@@ -58,7 +58,8 @@ struct domain {
     unsigned pause_count; /* toolstack pauses; created paused */
     bool shutdown;
     unsigned shutdown_reason;
-    int shutdown_code; /* SCHEDOP_shutdown_code: -1 none */
+    int shutdown_code;  /* SCHEDOP_shutdown_code: -1 none */
+    bool shinfo_compat; /* 32-bit HVM guest: Xen's compat shared-info layout */
     unsigned max_vcpus;
     struct vcpu **vcpus;
     struct guest_ram ram;

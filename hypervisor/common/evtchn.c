@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +12,52 @@
 #include "evtchn.h"
 #include "hypercall.h"
 
-#define BITS_PER_XEN_ULONG (sizeof(xen_ulong_t) * 8)
+/*
+ * The 2-level bitmaps in shared info, in the guest's layout: 64-bit words,
+ * or Xen's compat layout for a 32-bit HVM guest (32-bit words: 1024 ports,
+ * the mask right after a 128-byte pending array, a 32-bit selector).  Bit
+ * arrays are little-endian either way, so port p is bit p%8 of byte p/8.
+ */
+#define COMPAT_SHINFO_MASK_OFFSET (offsetof(struct shared_info, evtchn_pending) + 128)
+
+static unsigned shinfo_word_bits(const struct domain *d)
+{
+    return d->shinfo_compat ? 32 : 64;
+}
+
+static unsigned shinfo_ports(const struct domain *d)
+{
+    return shinfo_word_bits(d) * shinfo_word_bits(d);
+}
+
+static uint8_t *shinfo_pending(struct domain *d)
+{
+    return (uint8_t *)d->shared_info + offsetof(struct shared_info, evtchn_pending);
+}
+
+static uint8_t *shinfo_mask(struct domain *d)
+{
+    return (uint8_t *)d->shared_info + (d->shinfo_compat
+                                            ? COMPAT_SHINFO_MASK_OFFSET
+                                            : offsetof(struct shared_info, evtchn_mask));
+}
+
+static bool bit_set(uint8_t *a, unsigned p) /* returns the old bit */
+{
+    uint8_t b = (uint8_t)(1u << (p % 8));
+    return __atomic_fetch_or(&a[p / 8], b, __ATOMIC_SEQ_CST) & b;
+}
+
+static bool bit_clear(uint8_t *a, unsigned p)
+{
+    uint8_t b = (uint8_t)(1u << (p % 8));
+    return __atomic_fetch_and(&a[p / 8], (uint8_t)~b, __ATOMIC_SEQ_CST) & b;
+}
+
+static bool bit_test(uint8_t *a, unsigned p)
+{
+    return __atomic_load_n(&a[p / 8], __ATOMIC_SEQ_CST) & (1u << (p % 8));
+}
 
 int evtchn_init(struct domain *d, unsigned max_port)
 {
@@ -144,12 +190,13 @@ void evtchn_set_pending(struct domain *d, evtchn_port_t port)
         ch->pending = true;
         return;
     }
-    xen_ulong_t bit = (xen_ulong_t)1 << (port % BITS_PER_XEN_ULONG);
-    unsigned word = port / BITS_PER_XEN_ULONG;
-    if (__atomic_fetch_or(&si->evtchn_pending[word], bit, __ATOMIC_SEQ_CST) & bit)
+    if (port >= shinfo_ports(d))
         return;
-    if (__atomic_load_n(&si->evtchn_mask[word], __ATOMIC_SEQ_CST) & bit)
+    if (bit_set(shinfo_pending(d), port))
         return;
+    if (bit_test(shinfo_mask(d), port))
+        return;
+    unsigned word = port / shinfo_word_bits(d);
     evtchn_mark_upcall(d, ch->vcpu, word);
 }
 
@@ -165,7 +212,10 @@ void evtchn_mark_upcall(struct domain *d, unsigned vcpu, unsigned word)
                                                : NULL;
     if (!vi)
         return;
-    __atomic_fetch_or(&vi->evtchn_pending_sel, (xen_ulong_t)1 << word, __ATOMIC_SEQ_CST);
+    if (d->shinfo_compat) /* a 32-bit selector at offset 4 */
+        __atomic_fetch_or((uint32_t *)((uint8_t *)vi + 4), 1u << word, __ATOMIC_SEQ_CST);
+    else
+        __atomic_fetch_or(&vi->evtchn_pending_sel, (xen_ulong_t)1 << word, __ATOMIC_SEQ_CST);
     __atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
     if (d->kick)
         d->kick(d, vcpu);
@@ -189,8 +239,7 @@ bool evtchn_is_pending(struct domain *d, evtchn_port_t port)
 
     if (port >= d->evtchn.nr_ports || !si)
         return false;
-    return __atomic_load_n(&si->evtchn_pending[port / BITS_PER_XEN_ULONG], __ATOMIC_SEQ_CST) &
-           ((xen_ulong_t)1 << (port % BITS_PER_XEN_ULONG));
+    return port < shinfo_ports(d) && bit_test(shinfo_pending(d), port);
 }
 
 int evtchn_send(struct domain *d, evtchn_port_t port)
@@ -385,11 +434,10 @@ static int op_unmask(struct hc_caller *c, void *arg)
 
     if (!ch || !si)
         return -EINVAL;
-    xen_ulong_t bit = (xen_ulong_t)1 << (a->port % BITS_PER_XEN_ULONG);
-    unsigned word = a->port / BITS_PER_XEN_ULONG;
-    if ((__atomic_fetch_and(&si->evtchn_mask[word], ~bit, __ATOMIC_SEQ_CST) & bit) &&
-        (__atomic_load_n(&si->evtchn_pending[word], __ATOMIC_SEQ_CST) & bit))
-        evtchn_mark_upcall(d, ch->vcpu, word);
+    if (a->port >= shinfo_ports(d))
+        return -EINVAL;
+    if (bit_clear(shinfo_mask(d), a->port) && bit_test(shinfo_pending(d), a->port))
+        evtchn_mark_upcall(d, ch->vcpu, a->port / shinfo_word_bits(d));
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "domain.h"
@@ -78,7 +79,10 @@ static int op_setup_table(struct hc_caller *c, void *arg, uint64_t addr)
         xen_pfn_t f = d->gnttab.frames[i];
         if (d->pv && pv_machine) /* a PV guest maps machine frames */
             f = pv_machine->gfn_to_mfn(d, f);
-        rc = c->copy_to(c, (uint64_t)(uintptr_t)op->frame_list.p + i * sizeof(f), &f, sizeof(f));
+        uint32_t f32 = (uint32_t)f; /* 32-bit guests: 32-bit xen_pfn_t */
+        uint64_t at = (uint64_t)(uintptr_t)op->frame_list.p;
+        rc = c->compat ? c->copy_to(c, at + i * sizeof(f32), &f32, sizeof(f32))
+                       : c->copy_to(c, at + i * sizeof(f), &f, sizeof(f));
         if (rc)
             return rc;
     }
@@ -152,16 +156,29 @@ long do_grant_table_op(struct hc_caller *c, const uint64_t args[5])
         return -ENOSYS;
     if (count > GNTTAB_MAX_COUNT)
         return -EINVAL;
+    /* 32-bit guests: setup_table's handle is 32 bits (16-byte struct). */
+    bool compat_setup = c->compat && args[0] == GNTTABOP_setup_table;
+    size_t size = compat_setup ? 16 : row->size;
     for (uint64_t i = 0; i < count; i++) {
-        uint64_t addr = args[1] + i * row->size;
+        uint64_t addr = args[1] + i * size;
         int rc;
 
         memset(buf, 0, sizeof(buf));
-        rc = c->copy_from(c, addr, buf, row->size);
+        rc = c->copy_from(c, addr, buf, size);
+        if (!rc && compat_setup) {
+            struct gnttab_setup_table *op = (void *)buf;
+            uint32_t h;
+            memcpy(&h, buf + 12, sizeof(h));
+            op->frame_list.p = (xen_pfn_t *)(uintptr_t)h;
+        }
         if (!rc)
             rc = row->fn(c, buf, addr);
+        if (!rc && compat_setup) {
+            uint32_t h = (uint32_t)(uintptr_t)((struct gnttab_setup_table *)buf)->frame_list.p;
+            memcpy(buf + 12, &h, sizeof(h));
+        }
         if (!rc)
-            rc = c->copy_to(c, addr, buf, row->size);
+            rc = c->copy_to(c, addr, buf, size);
         if (rc)
             return rc;
     }

@@ -104,6 +104,27 @@ static long so_poll(struct hc_caller *c, uint64_t arg)
     return 0;
 }
 
+/* Only the control domain shuts other domains down; as Xen, a missing
+ * domain is -ESRCH before the permission check. */
+static long so_remote_shutdown(struct hc_caller *c, uint64_t arg)
+{
+    struct sched_remote_shutdown r;
+    struct domain *d;
+    long rc = c->copy_from(c, arg, &r, sizeof(r));
+
+    if (rc)
+        return rc;
+    d = hc_domain(c, r.domain_id);
+    if (!d)
+        return -ESRCH;
+    if (!c->d->is_privileged)
+        return -EPERM;
+    if (r.reason > SHUTDOWN_MAX)
+        return -EINVAL;
+    guest_run->shutdown(d, r.reason);
+    return 0;
+}
+
 struct sched_op_row {
     const char *name;
     long (*fn)(struct hc_caller *c, uint64_t arg);
@@ -114,6 +135,7 @@ static const struct sched_op_row sched_op_table[] = {
     [SCHEDOP_block] = {"block", so_block},
     [SCHEDOP_shutdown] = {"shutdown", so_shutdown},
     [SCHEDOP_poll] = {"poll", so_poll},
+    [SCHEDOP_remote_shutdown] = {"remote_shutdown", so_remote_shutdown},
     [SCHEDOP_shutdown_code] = {"shutdown_code", so_shutdown_code},
 };
 

@@ -38,6 +38,10 @@ static long hvm_set_param(struct hc_caller *c, struct xen_hvm_param *p)
     if (!d)
         return err;
     d->hvm_params[p->index] = p->value;
+    /* As Xen: setting the callback latches the shared-info layout from the
+     * guest's mode (32-bit guests get the compat layout). */
+    if (p->index == HVM_PARAM_CALLBACK_IRQ && c->kind == CALLER_HVM)
+        d->shinfo_compat = c->compat;
     return 0;
 }
 

@@ -327,6 +327,18 @@ static int boot_state(struct vrun_dom *rd, struct hval_state *st)
     return rc;
 }
 
+/* Is rip at the hlt of `sti; hlt`?  The engine may stop between the two
+ * (STI ends its block) and has no interrupt shadow to tell; delivering
+ * there would run the handler before the hlt and lose the wake-up. */
+static bool in_sti_shadow(struct vrun_vcpu *vc, const struct hval_regs *regs)
+{
+    uint8_t b[2];
+
+    if (!regs->rip || vc->rd->ops->read_linear(vc->hv, regs->rip - 1, b, 2))
+        return false;
+    return b[0] == 0xfb && b[1] == 0xf4;
+}
+
 /* Events and interrupts before an entry. */
 static void deliver_interrupts(struct vrun_vcpu *vc)
 {
@@ -343,6 +355,8 @@ static void deliver_interrupts(struct vrun_vcpu *vc)
     if (rd->ops->get_regs(vc->hv, &regs))
         return;
     if_set = regs.rflags & RFLAGS_IF;
+    if (if_set && in_sti_shadow(vc, &regs))
+        return; /* `sti; hlt`: the hlt comes first, then its wake-up */
     if (cb && if_set && upcall_pending(vc)) {
         struct hval_event ev = {.kind = HVAL_EVENT_EXTINT, .vector = cb};
         if (rd->ops->inject(vc->hv, &ev) == 0)
@@ -467,6 +481,13 @@ static void handle_exit(struct vrun_vcpu *vc, struct hval_exit *e)
         };
         if (e->exception.vector == 2 && !e->exception.software)
             ev.kind = HVAL_EVENT_NMI;
+        /* A non-canonical address is #GP(0), not a page fault. */
+        uint64_t top = e->exception.cr2 >> 47;
+        if (ev.kind == HVAL_EVENT_EXCEPTION && ev.vector == 14 && top && top != 0x1ffff) {
+            ev.vector = 13;
+            ev.error_code = 0;
+            ev.cr2 = 0;
+        }
         if (rd->ops->inject(vc->hv, &ev)) {
             snprintf(why, sizeof(why), "vcpu %u cannot take exception %u", vc->id,
                      e->exception.vector);
@@ -505,8 +526,6 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
     int rc;
 
     vrun_time_update(vc, start);
-    if (rd->d->is_hvm || vrun_pv)
-        deliver_interrupts(vc);
     pthread_mutex_lock(&rd->lock);
     if (!rd->running || rd->stop) {
         pthread_mutex_unlock(&rd->lock);
@@ -514,26 +533,27 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
     }
     rd->active = vc->hv;
     pthread_mutex_unlock(&rd->lock);
-    end = nrunnable > 1 ? start + SLICE_NS : UINT64_MAX;
+    if (rd->d->is_hvm || vrun_pv) /* PV: events to the guest's callback */
+        deliver_interrupts(vc);
+    /* A slice: shorter to reach a deadline; a kick lost while the engine
+     * enters its run is caught at the slice's end. */
+    end = start + (nrunnable > 1 ? SLICE_NS : 4 * SLICE_NS);
     if (deadline < end)
         end = deadline;
-    if (end != UINT64_MAX)
-        ticker_arm(rd, vc->hv, end);
+    ticker_arm(rd, vc->hv, end);
     rs_set(vc, RUNSTATE_running, start);
     rc = rd->ops->run(vc->hv, 0, &e);
-    if (end != UINT64_MAX)
-        ticker_disarm(rd);
+    ticker_disarm(rd);
     pthread_mutex_lock(&rd->lock);
     rd->active = NULL;
     pthread_mutex_unlock(&rd->lock);
-    uint64_t now = vrun_now();
-    rs_set(vc, RUNSTATE_runnable, now);
-    __atomic_fetch_add(&rd->d->cpu_time_ns, now - start, __ATOMIC_RELAXED);
-    if (rc) {
+    __atomic_fetch_add(&rd->d->cpu_time_ns, vrun_now() - start, __ATOMIC_RELAXED);
+    if (rc)
         vrun_crash(rd, "the CPU backend failed");
-        return;
-    }
-    handle_exit(vc, &e);
+    else
+        handle_exit(vc, &e); /* a hypercall sees its vCPU running */
+    if (vc->rs_state == RUNSTATE_running)
+        rs_set(vc, RUNSTATE_runnable, vrun_now());
 }
 
 static void *domain_thread(void *arg)

@@ -580,6 +580,33 @@ START_TEST(pv_hypercalls)
     ck_assert_int_eq((long)mc[2].result, -EINVAL);
     ck_assert_uint_eq(pv->kernel_sp, 0x9000);
 
+    /* GDT frames: checked descriptors, typed, never writable meanwhile. */
+    uint64_t *gdt = table(m[25]);
+    memset(gdt, 0, 4096);
+    gdt[1] = 0x00af9a000000ffffULL; /* 64-bit code, DPL 0: raised to 3 */
+    gdt[2] = 0x0000890000000067ULL; /* a TSS: refused */
+    uint64_t *fl = (uint64_t *)gbuf;
+    fl[0] = m[25];
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_set_gdt, GBUF, 512, 0, 0), -EINVAL);
+    ck_assert_uint_eq(pv_frame(m[25])->type_count, 0);
+    gdt[2] = 0;
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_set_gdt, GBUF, 512, 0, 0), 0);
+    ck_assert_uint_eq(pv_frame(m[25])->type, PV_PGT_SEG_DESC);
+    ck_assert_uint_eq((gdt[1] >> 45) & 3, 3);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_set_gdt, GBUF, 8000, 0, 0), -EINVAL);
+    ck_assert_int_eq(
+        hc(&c, __HYPERVISOR_update_va_mapping, 0x1a000, pte(m[25], 0x67), UVMF_INVLPG, 0), -EBUSY);
+    ck_assert_int_eq(
+        hc(&c, __HYPERVISOR_update_descriptor, (m[25] << 12) + 24, 0x0000890000000067ULL, 0, 0),
+        -EINVAL);
+    ck_assert_int_eq(
+        hc(&c, __HYPERVISOR_update_descriptor, (m[25] << 12) + 24, 0x00cf92000000ffffULL, 0, 0), 0);
+    ck_assert_uint_eq(gdt[3], 0x00cf92000000ffffULL | (3ULL << 45));
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_update_descriptor, (m[25] << 12) + 20, 0, 0, 0), -EINVAL);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_update_descriptor, mfn_a[9] << 12, 0, 0, 0), -EINVAL);
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_set_gdt, GBUF, 0, 0, 0), 0); /* none */
+    ck_assert_uint_eq(pv_frame(m[25])->type_count, 0);
+
     /* Where the M2P is, and its frames: reading them gives the table. */
     uint64_t *mm = (uint64_t *)gbuf;
     ck_assert_int_eq(hc(&c, __HYPERVISOR_memory_op, XENMEM_machphys_mapping, GBUF, 0, 0), 0);

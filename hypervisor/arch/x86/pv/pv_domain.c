@@ -170,6 +170,7 @@ void pv_domain_fini(struct domain *d)
     if (!pd)
         return;
     for (unsigned i = 0; i < DOMAIN_MAX_VCPUS; i++) {
+        pv_vcpu_drop_gdt(d->domid, &pd->vcpu[i]);
         pv_set_baseptr(d->domid, &pd->vcpu[i].kernel_l4, 0);
         pv_set_baseptr(d->domid, &pd->vcpu[i].user_l4, 0);
     }

@@ -38,6 +38,8 @@ struct pv_vcpu {
     uint64_t fs_base, gs_base_kernel, gs_base_user;
     uint16_t gs_sel;
     uint64_t ldt_base, ldt_ents;
+    uint64_t gdt_frames[14]; /* set_gdt: segdesc references */
+    unsigned gdt_nr_frames, gdt_ents;
     uint64_t dr[8];
     bool fpu_ts;
     bool kernel_mode; /* guest kernel mode (kernel_l4 in CR3), else user */

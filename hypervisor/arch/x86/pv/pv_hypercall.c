@@ -267,6 +267,78 @@ long pv_memory_op(struct hc_caller *c, unsigned cmd, uint64_t arg)
     return -ENOSYS;
 }
 
+/* Descriptor tables: the guest's GDT frames are typed segdesc (never
+ * writable while in use) and every descriptor is checked. */
+#define PV_GDT_MAX_ENTS 7168 /* below Xen's reserved entries (0xe000) */
+
+void pv_vcpu_drop_gdt(unsigned owner, struct pv_vcpu *pv)
+{
+    for (unsigned i = 0; i < pv->gdt_nr_frames; i++)
+        pv_put_page_type(pv->gdt_frames[i]);
+    pv->gdt_nr_frames = pv->gdt_ents = 0;
+}
+
+long do_pv_set_gdt(struct hc_caller *c, const uint64_t args[5])
+{
+    struct pv_vcpu *pv = pv_vcpu_of(c);
+    uint64_t frames[14];
+    unsigned ents = (unsigned)args[1], nr, i;
+    long rc;
+
+    if (!pv)
+        return -ENOSYS;
+    if (args[1] > PV_GDT_MAX_ENTS)
+        return -EINVAL;
+    nr = (ents * 8 + 4095) / 4096;
+    rc = nr ? c->copy_from(c, args[0], frames, nr * sizeof(frames[0])) : 0;
+    if (rc)
+        return rc;
+    for (i = 0; i < nr; i++) {
+        rc = pv_get_page_type(frames[i], c->d->domid, PV_PGT_SEG_DESC);
+        if (rc)
+            break;
+    }
+    if (rc) {
+        while (i--)
+            pv_put_page_type(frames[i]);
+        return rc;
+    }
+    pv_vcpu_drop_gdt(c->d->domid, pv);
+    memcpy(pv->gdt_frames, frames, nr * sizeof(frames[0]));
+    pv->gdt_nr_frames = nr;
+    pv->gdt_ents = ents;
+    return 0;
+}
+
+long do_pv_update_descriptor(struct hc_caller *c, const uint64_t args[5])
+{
+    uint64_t ma = args[0], d = args[1], mfn = ma >> 12;
+    unsigned owner;
+    struct pv_frame *f;
+    long rc;
+
+    if (!pv_vcpu_of(c))
+        return -ENOSYS;
+    owner = c->d->domid;
+    if (ma & 7)
+        return -EINVAL;
+    rc = pv_get_page(mfn, owner);
+    if (rc)
+        return rc;
+    f = pv_frame(mfn);
+    if (f->type == PV_PGT_SEG_DESC) {
+        rc = pv_check_descriptor(&d);
+    } else {
+        rc = pv_get_page_type(mfn, owner, PV_PGT_WRITABLE);
+        if (!rc)
+            pv_put_page_type(mfn);
+    }
+    if (!rc)
+        ((uint64_t *)pv_frame_map(mfn))[(ma & 4095) / 8] = d;
+    pv_put_page(mfn);
+    return rc;
+}
+
 /* Traps and callbacks. */
 
 long do_pv_set_trap_table(struct hc_caller *c, const uint64_t args[5])
@@ -541,6 +613,8 @@ long do_pv_multicall(struct hc_caller *c, const uint64_t args[5])
 pv_hypercall_fn *const pv_hypercall_table[PV_NR_HYPERCALLS] = {
     [__HYPERVISOR_set_trap_table] = do_pv_set_trap_table,
     [__HYPERVISOR_mmu_update] = do_pv_mmu_update,
+    [__HYPERVISOR_set_gdt] = do_pv_set_gdt,
+    [__HYPERVISOR_update_descriptor] = do_pv_update_descriptor,
     [__HYPERVISOR_stack_switch] = do_pv_stack_switch,
     [__HYPERVISOR_set_callbacks] = do_pv_set_callbacks,
     [__HYPERVISOR_fpu_taskswitch] = do_pv_fpu_taskswitch,

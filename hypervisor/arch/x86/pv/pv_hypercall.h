@@ -29,6 +29,10 @@ long do_pv_set_debugreg(struct hc_caller *c, const uint64_t args[5]);
 long do_pv_get_debugreg(struct hc_caller *c, const uint64_t args[5]);
 long do_pv_vm_assist(struct hc_caller *c, const uint64_t args[5]);
 long do_pv_multicall(struct hc_caller *c, const uint64_t args[5]);
+long do_pv_set_gdt(struct hc_caller *c, const uint64_t args[5]);
+long do_pv_update_descriptor(struct hc_caller *c, const uint64_t args[5]);
+/* Drop a vCPU's GDT references (the domain going away). */
+void pv_vcpu_drop_gdt(unsigned owner, struct pv_vcpu *pv);
 
 /* XENMEM_machphys_mfn_list / XENMEM_machphys_mapping. */
 long pv_memory_op(struct hc_caller *c, unsigned cmd, uint64_t arg);

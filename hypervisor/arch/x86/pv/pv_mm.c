@@ -91,6 +91,36 @@ static int validate_table(uint64_t mfn, unsigned level, unsigned owner)
     return rc ? -EINVAL : 0;
 }
 
+#define SEG_S   (1ULL << 44)
+#define SEG_P   (1ULL << 47)
+#define SEG_DPL (3ULL << 45)
+
+int pv_check_descriptor(uint64_t *d)
+{
+    if (!(*d & SEG_P))
+        return 0;
+    if (!(*d & SEG_S))
+        return -EINVAL; /* system: LDT, TSS, gates */
+    *d |= SEG_DPL;
+    return 0;
+}
+
+/* A frame becoming a GDT/LDT page: every descriptor checked (and fixed). */
+static int validate_segdesc(uint64_t mfn)
+{
+    uint64_t *t = pv_frame_map(mfn);
+
+    if (!t)
+        return -EINVAL;
+    for (unsigned i = 0; i < ENTRIES; i++) {
+        uint64_t d = t[i];
+        if (pv_check_descriptor(&d))
+            return -EINVAL;
+        t[i] = d;
+    }
+    return 0;
+}
+
 int pv_get_page_type(uint64_t mfn, unsigned owner, enum pv_page_type type)
 {
     struct pv_frame *f;
@@ -110,8 +140,9 @@ int pv_get_page_type(uint64_t mfn, unsigned owner, enum pv_page_type type)
     /* Take the type first: a path back to this frame is a conflict. */
     f->type = (uint8_t)type;
     f->type_count = 1;
-    if (is_table_type(type)) {
-        rc = validate_table(mfn, table_level(type), owner);
+    if (is_table_type(type) || type == PV_PGT_SEG_DESC) {
+        rc = type == PV_PGT_SEG_DESC ? validate_segdesc(mfn)
+                                     : validate_table(mfn, table_level(type), owner);
         if (rc) {
             f->type_count = 0;
             f->type = PV_PGT_NONE;

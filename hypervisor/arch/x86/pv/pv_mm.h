@@ -53,6 +53,12 @@ void pv_put_page_type(uint64_t mfn);
 int pv_get_entry(unsigned level, uint64_t e, unsigned owner);
 void pv_put_entry(unsigned level, uint64_t e);
 
+/* A segment descriptor a 64-bit PV guest may have in its GDT/LDT: not
+ * present, or a code/data segment (its DPL raised to 3, the guest
+ * kernel's ring, as Xen fixes it up).  System descriptors are refused.
+ * 0 (with *d fixed up) or -EINVAL. */
+int pv_check_descriptor(uint64_t *d);
+
 /* MMU_NORMAL_PT_UPDATE: write val at machine address ptr (8-aligned) of
  * a frame owner owns.  In a table the entry is validated; in an ordinary
  * frame it is a plain write.  *flush is set when a live table changed. */

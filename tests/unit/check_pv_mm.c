@@ -273,7 +273,7 @@ START_TEST(other_domains_frames_are_refused)
     ck_assert_int_eq(pv_frame_free(mfn_b[8]), -EBUSY); /* B still maps it */
     /* A table of A's frames naming one of B's: pin fails, A unchanged. */
     table(mfn_a[6])[7] = pte(mfn_b[8], 0x67);
-    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[6], 1), -EINVAL);
+    ck_assert_int_eq(pv_pin_table(DOM_A, mfn_a[6], 1), -EBUSY);
     ck_assert_uint_eq(pv_frame(mfn_a[6])->type_count, 0);
     ck_assert_uint_eq(pv_frame(mfn_a[6])->count, 1);
     assert_b_untouched();

@@ -86,9 +86,8 @@ static int validate_table(uint64_t mfn, unsigned level, unsigned owner)
         /* The hypervisor's slots, as Xen fills them: the M2P. */
         for (i = PV_L4_HOLE_FIRST; i <= PV_L4_HOLE_LAST; i++)
             t[i] = i == PV_L4_HOLE_FIRST ? pv_m2p_l4e() : 0;
-    /* L1 failures are -EBUSY/-EPERM for the entry; a table that cannot
-     * be validated is -EINVAL to whoever asked for its type. */
-    return rc ? -EINVAL : 0;
+    /* The first bad entry's error, as Xen's alloc_lN_table returns it. */
+    return rc;
 }
 
 #define SEG_S   (1ULL << 44)

@@ -14,7 +14,8 @@
  * Errors are Xen's: -EINVAL for bad flags, wrong types and frames a
  * table may not reference, -EBUSY for an L1 entry whose frame cannot be
  * taken (another domain's, or a page table mapped writable), -EPERM for
- * an L1 entry outside the machine's RAM (Xen's "I/O space").
+ * an L1 entry outside the machine's RAM (Xen's "I/O space"); a table
+ * that fails validation gives its first bad entry's error.
  */
 #ifndef XENHV_PV_MM_H
 #define XENHV_PV_MM_H

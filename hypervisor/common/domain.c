@@ -319,13 +319,14 @@ int domain_unpause(struct domain *d)
 
 void domain_fill_info(const struct domain *d, struct xen_domctl_getdomaininfo *info)
 {
-    unsigned online = 0, max_id = XEN_INVALID_MAX_VCPU_ID;
+    unsigned online = 0, blocked = 0, max_id = XEN_INVALID_MAX_VCPU_ID;
 
     memset(info, 0, sizeof(*info));
     info->domain = d->domid;
     for (unsigned i = 0; i < d->max_vcpus; i++) {
         max_id = i;
         online += d->vcpus[i]->online;
+        blocked += d->vcpus[i]->online && d->vcpus[i]->blocked;
     }
     if (d->is_privileged) {
         online = 1; /* the toolstack is running */
@@ -337,7 +338,11 @@ void domain_fill_info(const struct domain *d, struct xen_domctl_getdomaininfo *i
                   (d->cdf_flags & XEN_DOMCTL_CDF_hap ? XEN_DOMINF_hap : 0);
     if (d->pause_count)
         info->flags |= XEN_DOMINF_paused;
-    else if (d->is_privileged || online)
+    else if (d->is_privileged)
+        info->flags |= XEN_DOMINF_running;
+    else if (d->shutdown)
+        ; /* as Xen: its vCPUs neither run nor wait (---s--) */
+    else if (online && blocked < online)
         info->flags |= XEN_DOMINF_running;
     else
         info->flags |= XEN_DOMINF_blocked;

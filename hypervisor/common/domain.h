@@ -43,6 +43,7 @@ struct vcpu {
      * vcpu_info (else shared_info->vcpu_info[id], ids below 32). */
     bool vcpu_info_registered;
     struct vcpu_info *vcpu_info;
+    bool blocked; /* the runner's: halted or blocked, waiting for an event */
 };
 
 struct domain {

@@ -133,6 +133,7 @@ static void ticker_add(struct vrun_dom *rd, bool add)
 /* Runstate accounting. */
 static void rs_set(struct vrun_vcpu *vc, int state, uint64_t now)
 {
+    vc->v->blocked = state == RUNSTATE_blocked;
     if (vc->rs_state >= 0 && vc->rs_state < 4 && now > vc->rs_entry)
         vc->rs_time[vc->rs_state] += now - vc->rs_entry;
     vc->rs_state = state;
@@ -792,6 +793,7 @@ static int hook_unpaused(struct domain *d)
     pthread_cond_signal(&rd->cond);
     pthread_mutex_unlock(&rd->lock);
     if (!rd->started) {
+        log_info("domain %u: vcpu 0 starts", d->domid);
         ticker_add(rd, true);
         rc = pthread_create(&rd->thread, NULL, domain_thread, rd);
         if (rc) {

@@ -2,14 +2,15 @@
  * vrun_mem.c: a domain's guest-physical memory as its vCPUs see it: runs
  * of populated frames of the domain's memfd, plus special frames (shared
  * info, grant table) put over guest frames by XENMEM_add_to_physmap.
- * Every vCPU maps the same regions; a change unmaps the regions it
- * touches from every vCPU and maps their replacement.
+ * Every vCPU maps the same regions, slices of the daemon's mapping of the
+ * whole memfd; regions are only ever added (see vrun_physmap_changed).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "log.h"
 #include "vrun_internal.h"
@@ -77,7 +78,7 @@ static int build_regions(struct vrun_dom *rd, uint64_t lo, uint64_t hi)
     for (uint64_t f = lo; f < hi && !rc;) {
         int o = overlay_at(rd, f);
         if (o >= 0) {
-            rc = reg_add(rd, f, 1, rd->ram + (rd->overlay[o].mfn << GUEST_PAGE_SHIFT));
+            rc = reg_add(rd, f, 1, rd->ram + (f << GUEST_PAGE_SHIFT));
             f++;
             continue;
         }
@@ -125,23 +126,40 @@ int vrun_mem_map_vcpu(struct vrun_dom *rd, struct hval_vcpu *hv)
     return 0;
 }
 
+static bool in_regions(const struct vrun_dom *rd, uint64_t gfn)
+{
+    for (size_t i = 0; i < rd->nreg; i++)
+        if (gfn >= rd->reg[i].gfn && gfn < rd->reg[i].gfn + rd->reg[i].n)
+            return true;
+    return false;
+}
+
+/* Show memfd frame mfn at guest frame gfn of the daemon's mapping. */
+static int show_frame(struct vrun_dom *rd, uint64_t gfn, uint64_t mfn)
+{
+    void *at = rd->ram + (gfn << GUEST_PAGE_SHIFT);
+    void *p = mmap(at, GUEST_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+                   rd->d->ram.memfd, (off_t)(mfn << GUEST_PAGE_SHIFT));
+    return p == at ? 0 : -errno;
+}
+
+/* Frames change without unmapping anything from the CPU (an unmap costs
+ * the engine a flush of all translated code): a special frame is put at a
+ * guest frame by mapping it over that frame in the daemon's view of guest
+ * memory, which is what the vCPUs map; frames that were not mapped become
+ * new regions.  Released frames stay mapped (they read as zeros). */
 int vrun_physmap_changed(struct domain *d, uint64_t gfn, uint64_t n, uint64_t special_mfn)
 {
     struct vrun_dom *rd = d->backend;
-    uint64_t lo = gfn, hi = gfn + n;
-    size_t first;
-    int rc;
+    int rc = 0;
 
     if (!rd || n == 0 || gfn >= GUEST_RAM_FRAMES || n > GUEST_RAM_FRAMES - gfn)
         return -EINVAL;
     if (special_mfn != ~0ull) {
         int o = overlay_at(rd, gfn);
-        /* The same special frame moves rather than appearing twice. */
         for (unsigned i = 0; o < 0 && i < rd->noverlay; i++)
-            if (rd->overlay[i].mfn == special_mfn) {
-                uint64_t old = rd->overlay[i].gfn;
-                rd->overlay[i].gfn = gfn;
-                rc = vrun_physmap_changed(d, old, 1, ~0ull);
+            if (rd->overlay[i].mfn == special_mfn) { /* it moves */
+                rc = show_frame(rd, rd->overlay[i].gfn, rd->overlay[i].gfn);
                 if (rc)
                     return rc;
                 o = (int)i;
@@ -153,30 +171,27 @@ int vrun_physmap_changed(struct domain *d, uint64_t gfn, uint64_t n, uint64_t sp
         }
         rd->overlay[o].gfn = gfn;
         rd->overlay[o].mfn = special_mfn;
+        rc = show_frame(rd, gfn, special_mfn);
+        if (rc)
+            return rc;
+        n = 1;
     }
-    /* Unmap every region touching [lo, hi); widen to cover them. */
-    for (size_t i = 0; i < rd->nreg;) {
-        struct vrun_region r = rd->reg[i];
-        if (r.gfn + r.n <= gfn || r.gfn >= gfn + n) {
-            i++;
+    for (uint64_t f = gfn; f < gfn + n && !rc;) {
+        if (in_regions(rd, f) || (special_mfn == ~0ull && !guest_ram_populated(&rd->d->ram, f))) {
+            f++;
             continue;
         }
-        for (unsigned k = 0; k < rd->nvc; k++)
-            if (rd->vc[k].hv)
-                rd->ops->unmap_ram(rd->vc[k].hv, r.gfn << GUEST_PAGE_SHIFT,
-                                   r.n << GUEST_PAGE_SHIFT);
-        if (r.gfn < lo)
-            lo = r.gfn;
-        if (r.gfn + r.n > hi)
-            hi = r.gfn + r.n;
-        rd->reg[i] = rd->reg[--rd->nreg];
+        uint64_t e = f + 1;
+        while (e < gfn + n && !in_regions(rd, e) &&
+               (special_mfn != ~0ull || guest_ram_populated(&rd->d->ram, e)))
+            e++;
+        rc = reg_add(rd, f, e - f, rd->ram + (f << GUEST_PAGE_SHIFT));
+        if (!rc)
+            rc = map_region_all(rd, &rd->reg[rd->nreg - 1]);
+        f = e;
     }
-    first = rd->nreg;
-    rc = build_regions(rd, lo, hi);
-    for (size_t i = first; !rc && i < rd->nreg; i++)
-        rc = map_region_all(rd, &rd->reg[i]);
     if (rc)
-        log_warn("domain %u: remapping frames %#llx+%llu: %d", d->domid, (unsigned long long)gfn,
+        log_warn("domain %u: mapping frames %#llx+%llu: %d", d->domid, (unsigned long long)gfn,
                  (unsigned long long)n, rc);
     return rc;
 }

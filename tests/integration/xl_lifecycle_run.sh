@@ -1,11 +1,16 @@
 #!/bin/sh
-# xl_lifecycle_run.sh: the lifecycle with running guests.  NEEDS RUNNING
-# vCPUs (the CPU backend and issue 7): not in INTEGRATION_TESTS until guests
-# run.  The example guest prints its greeting on its console and answers
-# control/shutdown; the monitor carries out the on_* actions.
+# xl_lifecycle_run.sh: the lifecycle with running guests (needs the CPU
+# backend): the example guest, as PVH, PV and HVM, runs, answers xl reboot
+# (on_reboot=restart: a new domain) and xl shutdown -w (on_poweroff=
+# destroy); on_poweroff=preserve and rename-restart; xl create -c shows
+# the guest's console.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/xenhv_lib.sh"
 XL=$(cd "$(dirname "$XL")" && pwd)/xl
+# Every xl call is bounded: a hang fails its check instead of the run.
+xl_bounded() { timeout 60 "$XLBIN" "$@"; }
+XLBIN=$XL
+XL=xl_bounded
 HELLO=$top_builddir/examples/guests/hello
 cd "$scratch" || exit 1
 
@@ -15,35 +20,60 @@ wait_for() { # SECONDS COMMAND...: poll until COMMAND succeeds
     "$@"
 }
 gone() { ! "$XL" domid "$1" > /dev/null 2>&1; }
+running() { "$XL" list "$1" 2> /dev/null | awk 'NR == 2 { print $5 }' | grep -Eq '^(r|-b)'; }
+new_domid() { [ "$("$XL" domid "$1" 2> /dev/null)" != "$2" ] && ! gone "$1"; }
 
-for type in pvh pv hvm; do
-    case $type in
+mkcfg() { # NAME TYPE [extra lines]
+    case $2 in
     pvh) boot="kernel=\"$HELLO/pvh/hello.elf\"" ;;
     pv) boot="kernel=\"$HELLO/pv64/hello.elf\"" ;;
     hvm) boot="firmware=\"$HELLO/hvm64/hello.elf\"" ;;
     esac
-    printf 'name="run-%s"\ntype="%s"\n%s\ncmdline="greeting=hello"\nmemory=64\non_poweroff="destroy"\non_reboot="restart"\n' \
-        "$type" "$type" "$boot" > "$type.cfg"
+    printf 'name="%s"\ntype="%s"\n%s\ncmdline="greeting=hello"\nmemory=64\n%s\n' \
+        "$1" "$2" "$boot" "$3" > "$1.cfg"
+}
 
-    "$XL" create "$type.cfg" 2> /dev/null
+for type in pvh pv hvm; do
+    mkcfg "run-$type" $type 'on_poweroff="destroy"
+on_reboot="restart"'
+    "$XL" create "run-$type.cfg" 2> /dev/null
     check "$type: xl create"
-    wait_for 10 sh -c "'$XL' list run-$type | grep -q ' -b---- \| r----- '"
+    wait_for 20 running "run-$type"
     check "$type: the guest runs"
     dom=$("$XL" domid "run-$type")
-    "$XL" reboot "run-$type" 2> /dev/null
-    wait_for 10 sh -c "[ \"\$('$XL' domid run-$type 2>/dev/null)\" != $dom ]"
-    check "$type: on_reboot=restart gives a new domain"
+    "$XL" reboot "run-$type" 2> /dev/null && wait_for 20 new_domid "run-$type" "$dom"
+    check "$type: xl reboot, on_reboot=restart: a new domain of the same name"
+    wait_for 20 running "run-$type"
     "$XL" shutdown -w "run-$type" 2> err
-    grep -q 'has been shut down\|has been destroyed' err
+    grep -Eq 'has been shut down|has been destroyed' err
     check "$type: xl shutdown -w waits for the guest"
-    wait_for 10 gone "run-$type"
+    wait_for 20 gone "run-$type"
     check "$type: on_poweroff=destroy removes the domain"
 done
 
-printf 'name="run-console"\ntype="pvh"\nkernel="%s"\nmemory=32\n' "$HELLO/pvh/hello.elf" > c.cfg
-"$XL" create -c c.cfg < /dev/null > console.out 2> /dev/null &
-wait_for 10 grep -q hello console.out
+mkcfg keep pvh 'on_poweroff="preserve"'
+"$XL" create keep.cfg 2> /dev/null && wait_for 20 running keep
+dom=$("$XL" domid keep)
+"$XL" shutdown -w keep 2> /dev/null
+"$XL" list keep > keep.list
+awk 'NR == 2 { print $5 }' keep.list | grep -q '^---s--$' || { cat keep.list; false; }
+check "on_poweroff=preserve keeps the domain, shut down (---s--)"
+"$XL" destroy keep
+
+mkcfg again pvh 'on_poweroff="rename-restart"'
+"$XL" create again.cfg 2> /dev/null && wait_for 20 running again
+dom=$("$XL" domid again)
+"$XL" shutdown again 2> /dev/null && wait_for 20 new_domid again "$dom"
+"$XL" list | grep -Eq "^again-[0-9T]+Z +$dom "
+check "on_poweroff=rename-restart: the old domain renamed with a time suffix, a new one started"
+"$XL" destroy again; "$XL" destroy "$dom"
+
+mkcfg con pvh ''
+"$XL" create -c con.cfg < /dev/null > console.out 2> /dev/null &
+wait_for 20 grep -q 'running as PVH' console.out
 check "xl create -c shows the guest's console"
-"$XL" destroy run-console
+grep -q 'command line: "greeting=hello"' console.out
+check "the guest got its command line"
+"$XL" destroy con
 
 done_testing

@@ -19,7 +19,7 @@
 #define ESCAPE_CHAR        0x1d /* Ctrl-] */
 #define CONSOLE_WAIT_TRIES 100  /* 5 s */
 
-static int copy_loop(int tty)
+static int copy_loop(int tty, uint32_t domid)
 {
     struct termios saved, raw;
     bool is_tty = isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &saved);
@@ -34,10 +34,18 @@ static int copy_loop(int tty)
     for (;;) {
         struct pollfd p[2] = {{.fd = tty, .events = POLLIN},
                               {.fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN}};
-        if (poll(p, 2, -1) < 0) {
+        /* As xenconsole: leave when the domain is gone (its pty may
+         * outlive it a while). */
+        int ready = poll(p, 2, 500);
+        if (ready < 0) {
             if (errno == EINTR)
                 continue;
             break;
+        }
+        if (ready == 0) {
+            if (libxl_domain_info(xl_ctx(), NULL, domid))
+                break;
+            continue;
         }
         if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
             ssize_t n = read(tty, buf, sizeof(buf));
@@ -85,7 +93,7 @@ int xl_console_attach(uint32_t domid, libxl_console_type type, int num)
         return EXIT_FAILURE;
     }
     free(path);
-    copy_loop(tty);
+    copy_loop(tty, domid);
     close(tty);
     return EXIT_SUCCESS;
 }

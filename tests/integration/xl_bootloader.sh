@@ -127,7 +127,7 @@ console=$!
 wait_for 10 grep -q 'hello: command line' probe.out
 guests_run=$?
 "$XL" destroy probe 2> /dev/null
-kill $console 2> /dev/null
+kill $console 2> /dev/null; wait $console 2> /dev/null
 for type in pvh pv; do
     dn=bl-run-$type
     if [ "$guests_run" != 0 ]; then
@@ -142,7 +142,7 @@ for type in pvh pv; do
     grep -qF "hello: command line: \"console=hvc0 greeting=run-$type\"" "$dn.out"
     check "$dn: the guest's console shows the image's command line"
     "$XL" destroy "$dn" 2> /dev/null
-    kill $console 2> /dev/null
+    kill $console 2> /dev/null; wait $console 2> /dev/null
 done
 
 # --- failures: exit 1, the disk and the reason, nothing left behind ------

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 
 #include "domain.h"
 #include "hypercall.h"
@@ -30,6 +31,20 @@ static struct domain *param_domain(struct hc_caller *c, struct xen_hvm_param *p,
     return *err ? NULL : d;
 }
 
+/* What a guest may set on itself (as Xen's hvm_allow_set_param); the
+ * rest (ring frames, identity page tables ...) are the toolstack's. */
+static bool guest_may_set(uint32_t index)
+{
+    switch (index) {
+    case HVM_PARAM_CALLBACK_IRQ:
+    case HVM_PARAM_STORE_EVTCHN:
+    case HVM_PARAM_CONSOLE_EVTCHN:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static long hvm_set_param(struct hc_caller *c, struct xen_hvm_param *p)
 {
     long err;
@@ -37,6 +52,8 @@ static long hvm_set_param(struct hc_caller *c, struct xen_hvm_param *p)
 
     if (!d)
         return err;
+    if (c->kind != CALLER_TOOLSTACK && !guest_may_set(p->index))
+        return -EPERM;
     d->hvm_params[p->index] = p->value;
     /* As Xen: setting the callback latches the shared-info layout from the
      * guest's mode (32-bit guests get the compat layout). */

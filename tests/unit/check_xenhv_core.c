@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,9 @@
 #include "hypercall.h"
 #include "log.h"
 #include "public/event_channel.h"
+#include "public/hvm/hvm_op.h"
+#include "public/hvm/params.h"
+#include "public/sched.h"
 #include "public/memory.h"
 #include "public/version.h"
 
@@ -317,6 +321,76 @@ START_TEST(evtchn_between_domains)
 }
 END_TEST
 
+/* A guest's own calls: the HVM column, a 32-bit caller's compat shared
+ * info (latched when it sets the callback), what guests may not set. */
+START_TEST(guest_column_compat_events)
+{
+    uint32_t g = create(XEN_DOMCTL_CDF_hvm, XEN_X86_EMU_LAPIC);
+    struct domain *d;
+    struct hc_caller saved = caller;
+    struct xen_hvm_param p = {
+        .domid = DOMID_SELF, .index = HVM_PARAM_CALLBACK_IRQ, .value = (2ULL << 56) | 0xf3};
+    struct evtchn_bind_virq bv = {.virq = VIRQ_TIMER, .vcpu = 7};
+    struct evtchn_unmask um;
+    evtchn_port_t port;
+
+    pthread_mutex_lock(&hv_lock);
+    d = domain_lookup((domid_t)g);
+    pthread_mutex_unlock(&hv_lock);
+    caller = (struct hc_caller){.kind = CALLER_HVM,
+                                .d = d,
+                                .v = d->vcpus[0],
+                                .compat = true,
+                                .copy_from = buf_from,
+                                .copy_to = buf_to};
+
+    memcpy(buf, &p, sizeof(p));
+    ck_assert_int_eq(call(__HYPERVISOR_hvm_op, HVMOP_set_param, BUF_BASE, 0), 0);
+    ck_assert(d->shinfo_compat);
+    p.index = HVM_PARAM_STORE_PFN;
+    memcpy(buf, &p, sizeof(p));
+    ck_assert_int_eq(call(__HYPERVISOR_hvm_op, HVMOP_set_param, BUF_BASE, 0), -EPERM);
+    memcpy(buf, &bv, sizeof(bv));
+    ck_assert_int_eq(call(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, BUF_BASE, 0), -ENOENT);
+    bv.virq = NR_VIRQS;
+    bv.vcpu = 0;
+    memcpy(buf, &bv, sizeof(bv));
+    ck_assert_int_eq(call(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, BUF_BASE, 0), -EINVAL);
+    /* No vCPU runner in this test: the scheduling hypercalls are absent. */
+    ck_assert_int_eq(call(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0), -ENOSYS);
+
+    /* Port 40 in compat layout: word 1 bit 8; mask right after 128 bytes
+     * of pending bits; a 32-bit selector at offset 4 of vcpu_info. */
+    pthread_mutex_lock(&hv_lock);
+    while (evtchn_alloc_unbound(d, (domid_t)g, &port) == 0 && port < 40)
+        ;
+    ck_assert_int_eq(port, 40);
+    uint8_t *si = d->shared_info;
+    uint8_t *pending = si + offsetof(struct shared_info, evtchn_pending);
+    uint8_t *mask = pending + 128;
+    uint32_t sel;
+    ck_assert_int_eq(evtchn_bind_interdomain(d, (domid_t)g, 40, &port), 0);
+    memset(si, 0, 8); /* forget the bind's own event */
+    mask[5] |= 1;     /* port 40 masked */
+    ck_assert_int_eq(evtchn_send(d, port), 0);
+    ck_assert(pending[5] & 1); /* 40 is pending ... */
+    memcpy(&sel, si + 4, 4);
+    ck_assert_int_eq(sel, 0); /* ... but masked: no selector bit */
+    ck_assert(!si[0]);
+    pthread_mutex_unlock(&hv_lock);
+    um.port = 40;
+    memcpy(buf, &um, sizeof(um));
+    ck_assert_int_eq(call(__HYPERVISOR_event_channel_op, EVTCHNOP_unmask, BUF_BASE, 0), 0);
+    memcpy(&sel, si + 4, 4);
+    ck_assert_int_eq(sel & 2, 2); /* word 1 of 32-bit words */
+    ck_assert_int_eq(mask[5] & 1, 0);
+    ck_assert(si[0]); /* evtchn_upcall_pending */
+
+    caller = saved;
+    destroy(g);
+}
+END_TEST
+
 START_TEST(xen_version_subops)
 {
     ck_assert_int_eq(call(__HYPERVISOR_xen_version, XENVER_version, 0, 0), (4 << 16) | 17);
@@ -373,6 +447,7 @@ int main(void)
     tcase_add_test(tc, domctl_lifecycle);
     tcase_add_test(tc, memory_op_populate);
     tcase_add_test(tc, evtchn_between_domains);
+    tcase_add_test(tc, guest_column_compat_events);
     tcase_add_test(tc, xen_version_subops);
     tcase_add_test(tc, hvm_context_records);
     suite_add_tcase(s, tc);

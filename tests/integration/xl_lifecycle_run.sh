@@ -45,7 +45,7 @@ on_reboot="restart"'
     check "$type: xl reboot, on_reboot=restart: a new domain of the same name"
     wait_for 20 running "run-$type"
     "$XL" shutdown -w "run-$type" 2> err
-    grep -Eq 'has been shut down|has been destroyed' err
+    grep -Eq 'has been shut down|has been destroyed' err || { sed 's/^/# /' err; false; }
     check "$type: xl shutdown -w waits for the guest"
     wait_for 20 gone "run-$type"
     check "$type: on_poweroff=destroy removes the domain"

@@ -303,9 +303,7 @@ int console_backend_start(const char *rundir)
     char path[4096];
 
     snprintf(path, sizeof(path), "%s/console", rundir);
-    if (mkdir(path, 0700) && errno != EEXIST)
-        return -errno;
-    cb_logdir = strdup(path);
+    cb_logdir = strdup(path); /* made with the first log */
     cb_wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (!cb_logdir || cb_wake_fd < 0)
         return -ENOMEM;
@@ -340,6 +338,8 @@ void console_backend_stop(void)
     if (cb_wake_fd >= 0)
         close(cb_wake_fd);
     cb_wake_fd = -1;
+    if (cb_logdir)
+        rmdir(cb_logdir); /* only when no guest left a log */
     free(cb_logdir);
     cb_logdir = NULL;
 }
@@ -394,6 +394,8 @@ int console_backend_attach(struct domain *d, uint64_t ring_gfn, evtchn_port_t po
     snprintf(node, sizeof(node), "/local/domain/%u/name", d->domid);
     if (xenstore_glue_read(node, name, sizeof(name)) || !name[0] || strchr(name, '/'))
         snprintf(name, sizeof(name), "dom%u", d->domid);
+    if (mkdir(cb_logdir, 0700) && errno != EEXIST)
+        log_warn("%s: %s", cb_logdir, strerror(errno));
     snprintf(logp, sizeof(logp), "%s/guest-%s.log", cb_logdir, name);
     c->log_fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
     pthread_mutex_lock(&cb_lock);

@@ -13,6 +13,7 @@
 #include "libxl_internal.h"
 
 #define DEATH_TOKEN "libxl-domain-death"
+#define RECHECK_MS  1000
 
 struct libxl__evgen_domain_death {
     struct libxl__evgen_domain_death *next;
@@ -235,6 +236,18 @@ static libxl_event *take_event(libxl_ctx *ctx, uint64_t typemask, libxl_event_pr
     return ev;
 }
 
+static bool take_pending_matches(libxl_ctx *ctx, uint64_t typemask, libxl_event_predicate *pred,
+                                 void *pred_user)
+{
+    bool found = false;
+
+    pthread_mutex_lock(&ctx->lock);
+    for (struct libxl__pending_event *p = ctx->pending; p && !found; p = p->next)
+        found = (typemask & (UINT64_C(1) << p->ev->type)) && (!pred || pred(p->ev, pred_user));
+    pthread_mutex_unlock(&ctx->lock);
+    return found;
+}
+
 int libxl_event_check(libxl_ctx *ctx, libxl_event **event_r, uint64_t typemask,
                       libxl_event_predicate *predicate, void *predicate_user)
 {
@@ -258,9 +271,20 @@ int libxl_event_wait(libxl_ctx *ctx, libxl_event **event_r, uint64_t typemask,
             poll(NULL, 0, 10);
             continue;
         }
-        rc = drain_watches(ctx, true);
+        /* Wait for a watch event; every RECHECK_MS re-read the watched
+         * domains anyway, so a firing that raced with the state change
+         * it announces cannot leave a waiter stuck. */
+        struct pollfd pfd = {.fd = libxl__xs_fd(ctx->ev_xs), .events = POLLIN};
+        rc = drain_watches(ctx, false);
         if (rc)
             return rc;
+        if (take_pending_matches(ctx, typemask, predicate, predicate_user))
+            continue;
+        if (poll(&pfd, 1, RECHECK_MS) == 0) {
+            pthread_mutex_lock(&ctx->lock);
+            check_domains(ctx);
+            pthread_mutex_unlock(&ctx->lock);
+        }
     }
 }
 

@@ -194,8 +194,12 @@ void evtchn_set_pending(struct domain *d, evtchn_port_t port)
         return;
     if (bit_set(shinfo_pending(d), port))
         return;
-    if (bit_test(shinfo_mask(d), port))
+    if (bit_test(shinfo_mask(d), port)) {
+        /* As Xen: a vCPU polling a masked port (SCHEDOP_poll) wakes. */
+        if (d->kick)
+            d->kick(d, ch->vcpu < d->max_vcpus ? ch->vcpu : 0);
         return;
+    }
     unsigned word = port / shinfo_word_bits(d);
     evtchn_mark_upcall(d, ch->vcpu, word);
 }

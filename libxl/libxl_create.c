@@ -137,10 +137,7 @@ static int create_domain_sync(libxl_ctx *ctx, libxl_domain_config *cfg, uint32_t
     libxl__boot_files_done(ctx, cfg, &bf);
     if (rc)
         goto fail;
-    rc = libxl__xs_domain_create(ctx, domid, cfg, &st);
-    if (rc)
-        goto fail;
-    rc = libxl__userdata_store_config(ctx, domid, cfg);
+    rc = libxl__xs_domain_create(ctx, domid, cfg, &st); /* with the stored config */
     if (rc)
         goto fail;
     return 0;

@@ -83,6 +83,7 @@ int libxl__xs_domain_remove(libxl_ctx *ctx, uint32_t domid);
 
 /* Userdata: the stored JSON configuration (libxl_userdata.c). */
 int libxl__userdata_store_config(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *cfg);
+int libxl__userdata_write_config(libxl_ctx *ctx, libxl__xs_tx tx, uint32_t domid, const char *json);
 void libxl__userdata_remove(libxl_ctx *ctx, uint32_t domid);
 
 /* Asynchronous operations (libxl_event.c).  Operations that finish at

@@ -14,27 +14,35 @@
 
 #define CHUNK 2048
 
-int libxl__userdata_store_config(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *cfg)
+/* Write json's chunks under /libxl/N/config, inside tx (0: none). */
+int libxl__userdata_write_config(libxl_ctx *ctx, libxl__xs_tx tx, uint32_t domid, const char *json)
 {
-    char *json = libxl_domain_config_to_json(ctx, cfg);
     char path[128], chunk[CHUNK + 1];
-    size_t len, n = 0;
+    size_t len = strlen(json), n = 0;
     int rc = 0;
 
-    if (!json)
-        return ERROR_NOMEM;
-    len = strlen(json);
     for (size_t off = 0; off < len && !rc; off += CHUNK, n++) {
         size_t k = len - off < CHUNK ? len - off : CHUNK;
         memcpy(chunk, json + off, k);
         chunk[k] = 0;
         snprintf(path, sizeof(path), "/libxl/%u/config/%zu", domid, n);
-        rc = libxl__xs_write(ctx->xs, 0, path, chunk);
+        rc = libxl__xs_write(ctx->xs, tx, path, chunk);
     }
     if (!rc) {
         snprintf(path, sizeof(path), "/libxl/%u/config/chunks", domid);
-        rc = libxl__xs_printf(ctx->xs, 0, path, "%zu", n);
+        rc = libxl__xs_printf(ctx->xs, tx, path, "%zu", n);
     }
+    return rc;
+}
+
+int libxl__userdata_store_config(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *cfg)
+{
+    char *json = libxl_domain_config_to_json(ctx, cfg);
+    int rc;
+
+    if (!json)
+        return ERROR_NOMEM;
+    rc = libxl__userdata_write_config(ctx, 0, domid, json);
     free(json);
     if (rc) {
         LOGE(ctx, ERROR, -rc, "domain %u: storing its configuration", domid);

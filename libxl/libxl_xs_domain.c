@@ -150,35 +150,48 @@ static int write_entries(libxl_ctx *ctx, libxl__xs_tx tx, uint32_t domid,
 #undef WV
 }
 
+/* Everything in one transaction, the stored configuration included: a
+ * creator killed before the commit leaves nothing, and xenhv's reaping
+ * of its half-made domain (which touches /local/domain, /vm and /libxl)
+ * makes a commit still queued from it fail.  A commit that conflicts
+ * with another domain's creation is retried until it goes through, as
+ * real libxl does: each conflict means another creation committed. */
 int libxl__xs_domain_create(libxl_ctx *ctx, uint32_t domid, const libxl_domain_config *cfg,
                             const libxl__dom_build *st)
 {
-    for (int tries = 0; tries < 16; tries++) {
+    char *json = libxl_domain_config_to_json(ctx, (libxl_domain_config *)cfg);
+    const char *what = "writing its xenstore entries";
+    int rc;
+
+    if (!json)
+        return ERROR_NOMEM;
+    for (;;) {
         libxl__xs_tx tx;
-        int rc = libxl__xs_transaction_start(ctx->xs, &tx);
+        rc = libxl__xs_transaction_start(ctx->xs, &tx);
         if (rc)
-            goto fail;
+            goto out;
         rc = write_entries(ctx, tx, domid, cfg, st);
+        if (!rc)
+            rc = libxl__userdata_write_config(ctx, tx, domid, json);
         if (rc) {
             libxl__xs_transaction_end(ctx->xs, tx, true);
-            goto fail;
+            goto out;
         }
         rc = libxl__xs_transaction_end(ctx->xs, tx, false);
-        if (rc == -EAGAIN)
-            continue;
-        if (rc)
-            goto fail;
-        rc = libxl__xs_introduce(ctx->xs, domid, st->store_pfn, st->store_port);
-        if (rc) {
-            LOGE(ctx, ERROR, -rc, "domain %u: introducing it to xenstore", domid);
-            return ERROR_FAIL;
-        }
-        return 0;
-    fail:
-        LOGE(ctx, ERROR, -rc, "domain %u: writing its xenstore entries", domid);
+        if (rc != -EAGAIN)
+            break;
+    }
+    if (rc)
+        goto out;
+    what = "introducing it to xenstore";
+    rc = libxl__xs_introduce(ctx->xs, domid, st->store_pfn, st->store_port);
+out:
+    free(json);
+    if (rc) {
+        LOGE(ctx, ERROR, -rc, "domain %u: %s", domid, what);
         return ERROR_FAIL;
     }
-    return ERROR_FAIL;
+    return 0;
 }
 
 int libxl__xs_domain_remove(libxl_ctx *ctx, uint32_t domid)

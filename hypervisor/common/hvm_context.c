@@ -67,6 +67,14 @@ int hvm_context_set(struct domain *d, uint8_t *blob, uint32_t len)
     free(d->hvm_context);
     d->hvm_context = blob;
     d->hvm_context_len = len;
+    /* As on Xen, loading a vCPU's CPU record brings it up: a paused
+     * domain shows its vCPU online before it first runs. */
+    for (unsigned i = 0; i < d->max_vcpus; i++) {
+        const uint8_t *cpu;
+        uint32_t cpu_len;
+        if (!walk(blob, len, HVM_SAVE_CODE_CPU, (uint16_t)i, &cpu, &cpu_len))
+            d->vcpus[i]->online = true;
+    }
     return 0;
 }
 

@@ -223,8 +223,10 @@ out:
     vrun_fini();
 #endif
     xenstore_glue_stop();
-    unlink(xs_path);
     if (lock_fd >= 0) {
+        /* Only the lock's holder owns the sockets: a daemon that lost the
+         * race for the run directory must not remove the winner's. */
+        unlink(xs_path);
         unlink(pid_path);
         unlink(lock_path);
         close(lock_fd);

@@ -101,6 +101,12 @@ static int create_domain_sync(libxl_ctx *ctx, libxl_domain_config *cfg, uint32_t
         return ERROR_INVAL;
     }
 
+    /* Held from birth: a creator that dies midway leaves nothing. */
+    rc = libxl__ctrl_hold_creates(ctx->ctrl);
+    if (rc) {
+        LOGE(ctx, ERROR, -rc, "asking xenhv to hold the new domain");
+        return ERROR_FAIL;
+    }
     memcpy(cd->handle, cfg->c_info.uuid.uuid, sizeof(cd->handle));
     cd->flags = domain_types[t].cdf;
     cd->arch.emulation_flags = domain_types[t].emulation;
@@ -140,6 +146,13 @@ static int create_domain_sync(libxl_ctx *ctx, libxl_domain_config *cfg, uint32_t
     rc = libxl__xs_domain_create(ctx, domid, cfg, &st); /* with the stored config */
     if (rc)
         goto fail;
+    /* Complete: from here on it outlives this process (see libxl_ctrl.h). */
+    rc = libxl__ctrl_domain_release(ctx->ctrl, domid);
+    if (rc) {
+        LOGE(ctx, ERROR, -rc, "domain %u: releasing it", domid);
+        rc = ERROR_FAIL;
+        goto fail;
+    }
     return 0;
 fail:
     libxl__xs_domain_remove(ctx, domid);

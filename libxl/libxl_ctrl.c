@@ -208,3 +208,13 @@ int libxl__ctrl_evtchn_notify(libxl__ctrl *ctrl, uint32_t port)
 {
     return ctrl->ops->evtchn_notify(ctrl, port);
 }
+
+int libxl__ctrl_hold_creates(libxl__ctrl *ctrl)
+{
+    return ctrl->ops->hold_creates ? ctrl->ops->hold_creates(ctrl) : 0;
+}
+
+int libxl__ctrl_domain_release(libxl__ctrl *ctrl, uint32_t domid)
+{
+    return ctrl->ops->domain_release ? ctrl->ops->domain_release(ctrl, domid) : 0;
+}

@@ -69,6 +69,14 @@ int libxl__ctrl_unmap_foreign(libxl__ctrl *ctrl, void *addr, unsigned num);
 /* Notify the remote end of one of dom0's (the toolstack's) ports. */
 int libxl__ctrl_evtchn_notify(libxl__ctrl *ctrl, uint32_t port);
 
+/* Domain creation's safety net.  After hold_creates, xenhv holds every
+ * domain this connection creates and destroys it (and its xenstore
+ * entries) if the connection goes first, e.g. because the creating
+ * process was killed; domain_release says the domain is complete.  Real
+ * Xen has no such thing: both do nothing there (0). */
+int libxl__ctrl_hold_creates(libxl__ctrl *ctrl);
+int libxl__ctrl_domain_release(libxl__ctrl *ctrl, uint32_t domid);
+
 /* Transports (libxl_ctrl_xenhv.c, libxl_ctrl_privcmd.c). */
 struct libxl__ctrl_ops {
     const char *name;
@@ -76,6 +84,8 @@ struct libxl__ctrl_ops {
     void *(*map_foreign)(libxl__ctrl *ctrl, uint32_t domid, int prot, const xen_pfn_t *arr,
                          int *err, unsigned num);
     int (*evtchn_notify)(libxl__ctrl *ctrl, uint32_t port);
+    int (*hold_creates)(libxl__ctrl *ctrl);                   /* NULL: nothing held */
+    int (*domain_release)(libxl__ctrl *ctrl, uint32_t domid); /* NULL: nothing held */
     void (*close)(libxl__ctrl *ctrl);
 };
 
@@ -88,6 +98,7 @@ struct libxl__ctrl {
     uint8_t *region; /* hypercall-buffer region */
     size_t region_size;
     void *doorbell; /* xenhv: the region's first page, when served */
+    int holding;    /* xenhv: the daemon holds the domains we create */
     void *map_base; /* xenhv: the whole mapping (doorbell and region) */
     size_t map_size;
     unsigned region_chunks;

@@ -235,6 +235,40 @@ out:
     return base;
 }
 
+static int hold_request(libxl__ctrl *ctrl, uint32_t flags, uint32_t domid)
+{
+    struct xenhv_request rq = {.type = XENHV_REQ_HOLD};
+    struct xenhv_reply rp;
+    int rc;
+
+    rq.u.hold.flags = flags;
+    rq.u.hold.domid = domid;
+    pthread_mutex_lock(ctrl->lock);
+    rc = xenhv_call(ctrl, &rq, &rp, NULL);
+    pthread_mutex_unlock(ctrl->lock);
+    return rc ? rc : (int)rp.ret;
+}
+
+/* Once per connection; holding stays off with an older daemon (EINVAL). */
+static int xenhv_hold_creates(libxl__ctrl *ctrl)
+{
+    int rc;
+
+    if (__atomic_load_n(&ctrl->holding, __ATOMIC_ACQUIRE))
+        return 0;
+    rc = hold_request(ctrl, XENHV_HOLD_CREATES, 0);
+    if (!rc)
+        __atomic_store_n(&ctrl->holding, 1, __ATOMIC_RELEASE);
+    return rc == -EINVAL ? 0 : rc;
+}
+
+static int xenhv_domain_release(libxl__ctrl *ctrl, uint32_t domid)
+{
+    return __atomic_load_n(&ctrl->holding, __ATOMIC_ACQUIRE)
+               ? hold_request(ctrl, XENHV_HOLD_RELEASE, domid)
+               : 0;
+}
+
 static void xenhv_close(libxl__ctrl *ctrl)
 {
     if (ctrl->map_base) {
@@ -248,6 +282,8 @@ static const struct libxl__ctrl_ops xenhv_ops = {
     .hypercall = xenhv_hypercall,
     .map_foreign = xenhv_map_foreign,
     .evtchn_notify = xenhv_evtchn_notify,
+    .hold_creates = xenhv_hold_creates,
+    .domain_release = xenhv_domain_release,
     .close = xenhv_close,
 };
 

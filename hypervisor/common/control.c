@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/futex.h>
@@ -26,6 +27,7 @@
 #include "domain.h"
 #include "hypercall.h"
 #include "log.h"
+#include "xenstore_glue.h"
 #include "xenhv/control.h"
 
 #define MMAPBATCH_MAX (1u << 18) /* frames per request: 1 GiB */
@@ -41,10 +43,13 @@ struct conn {
     bool doorbell_running;
     uint32_t doorbell_seen; /* the last request number served */
     int closing;            /* tells the doorbell thread to go */
+    uint64_t id;            /* never 0, never reused */
+    bool hold;              /* domains it creates are held (XENHV_REQ_HOLD) */
     struct conn *next;
 };
 
 static struct conn *conns;
+static uint64_t last_conn_id;
 static int epoll_fd = -1;
 
 int control_listen(const char *path)
@@ -111,6 +116,8 @@ static void toolstack_caller(struct conn *cn, struct hc_caller *c)
         .copy_from = region_copy_from,
         .copy_to = region_copy_to,
         .priv = cn,
+        .conn_id = cn->id,
+        .hold = cn->hold,
     };
 }
 
@@ -288,6 +295,84 @@ static int doorbell_start(struct conn *cn)
     return 0;
 }
 
+static int handle_hold(struct conn *cn, const struct xenhv_request *rq)
+{
+    struct domain *d;
+    int rc = 0;
+
+    if (rq->u.hold.flags == XENHV_HOLD_CREATES) {
+        cn->hold = true;
+    } else if (rq->u.hold.flags == XENHV_HOLD_RELEASE) {
+        pthread_mutex_lock(&hv_lock);
+        d = rq->u.hold.domid < DOMID_FIRST_RESERVED ? domain_lookup((domid_t)rq->u.hold.domid)
+                                                    : NULL;
+        if (d && d->held_by == cn->id)
+            d->held_by = 0;
+        else
+            rc = -ESRCH;
+        pthread_mutex_unlock(&hv_lock);
+    } else {
+        rc = -EINVAL;
+    }
+    return send_reply(cn, rc, 0, -1);
+}
+
+/* Remove a reaped domain's xenstore entries.  Each node is written before
+ * it is removed so that its parent changes: a transaction of the creator
+ * still queued on its xenstore connection (it made those nodes) then
+ * fails to commit instead of bringing them back. */
+static void reap_xenstore(unsigned domid, const xen_domain_handle_t handle)
+{
+    char dom[48], lx[48], node[64], vm[128];
+    const uint8_t *u = handle;
+    const char *paths[] = {dom, lx, vm};
+
+    snprintf(dom, sizeof(dom), "/local/domain/%u", domid);
+    snprintf(lx, sizeof(lx), "/libxl/%u", domid);
+    snprintf(node, sizeof(node), "%s/vm", dom);
+    if (xenstore_glue_read(node, vm, sizeof(vm)) || strncmp(vm, "/vm/", 4) || strstr(vm, ".."))
+        snprintf(vm, sizeof(vm),
+                 "/vm/%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
+                 u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
+                 u[14], u[15]);
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        xenstore_glue_write(paths[i], "");
+        xenstore_glue_rm(paths[i]);
+    }
+}
+
+/* The connection went away: close the dom0 ports it opened and destroy
+ * the domains it was still creating (see XENHV_REQ_HOLD). */
+static void conn_reap(struct conn *cn)
+{
+    unsigned ports;
+
+    pthread_mutex_lock(&hv_lock);
+    ports = evtchn_close_conn(domain_lookup(0), cn->id);
+    for (;;) {
+        struct domain *d = domain_next(1);
+        xen_domain_handle_t handle;
+        unsigned domid;
+
+        while (d && d->held_by != cn->id)
+            d = domain_next((domid_t)(d->domid + 1));
+        if (!d || domain_unlink(d))
+            break;
+        domid = d->domid;
+        memcpy(handle, d->handle, sizeof(handle));
+        domain_destroy_unlinked(d); /* drops hv_lock meanwhile */
+        pthread_mutex_unlock(&hv_lock);
+        reap_xenstore(domid, handle); /* not under hv_lock (xenstore_glue.c) */
+        log_info("domain %u: its creator (pid %d) went away before it was complete", domid,
+                 (int)cn->pid);
+        pthread_mutex_lock(&hv_lock);
+    }
+    pthread_mutex_unlock(&hv_lock);
+    if (ports)
+        log_info("closed %u event channel(s) of a toolstack connection (pid %d)", ports,
+                 (int)cn->pid);
+}
+
 static void conn_close(struct conn *cn)
 {
     for (struct conn **pp = &conns; *pp; pp = &(*pp)->next) {
@@ -305,6 +390,7 @@ static void conn_close(struct conn *cn)
         futex(&db->req_seq, FUTEX_WAKE, 1, NULL);
         pthread_join(cn->doorbell_thread, NULL);
     }
+    conn_reap(cn);
     epoll_ctl(epoll_fd, EPOLL_CTL_DEL, cn->fd, NULL);
     close(cn->fd);
     if (cn->region)
@@ -353,6 +439,9 @@ static void conn_readable(struct conn *cn)
         case XENHV_REQ_IOCTL:
             rc = handle_ioctl(cn, &rq);
             break;
+        case XENHV_REQ_HOLD:
+            rc = handle_hold(cn, &rq);
+            break;
         default:
             rc = send_reply(cn, -EINVAL, 0, -1);
         }
@@ -392,6 +481,7 @@ static void accept_one(int lfd)
     cn->uid = cred.uid;
     cn->pid = cred.pid;
     cn->region_fd = -1;
+    cn->id = ++last_conn_id;
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = cn};
     if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0) {
         close(fd);

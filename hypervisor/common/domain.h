@@ -84,6 +84,9 @@ struct domain {
     void (*kick)(struct domain *d, unsigned vcpu);
     void *backend;
     void *pv; /* PV domains: machine frames and page tables (arch/x86/pv) */
+    /* The toolstack connection building it (0: none): a domain still
+     * held when that connection goes is half made and is destroyed. */
+    uint64_t held_by;
 };
 
 /*

@@ -28,6 +28,8 @@ static long dc_createdomain(struct hc_caller *c, struct domain *d, struct xen_do
     if (rc)
         return rc;
     op->domain = domid;
+    if (c->hold)
+        domain_lookup(domid)->held_by = c->conn_id;
     return 0;
 }
 

@@ -175,6 +175,19 @@ int evtchn_close(struct domain *d, evtchn_port_t port)
     return 0;
 }
 
+unsigned evtchn_close_conn(struct domain *d, uint64_t conn_id)
+{
+    unsigned closed = 0;
+
+    if (!conn_id)
+        return 0;
+    for (evtchn_port_t p = 1; p < d->evtchn.nr_ports; p++)
+        if (d->evtchn.ports[p].state != EVTCHNSTAT_closed &&
+            d->evtchn.ports[p].conn_id == conn_id && !evtchn_close(d, p))
+            closed++;
+    return closed;
+}
+
 void evtchn_set_pending(struct domain *d, evtchn_port_t port)
 {
     struct evtchn *ch = port_get(d, port);
@@ -329,6 +342,7 @@ static int op_alloc_unbound(struct hc_caller *c, void *arg)
     struct evtchn_alloc_unbound *a = arg;
     struct domain *d = hc_domain(c, a->dom);
     domid_t remote = a->remote_dom == DOMID_SELF ? c->d->domid : a->remote_dom;
+    int rc;
 
     if (!d)
         return -ESRCH;
@@ -336,15 +350,21 @@ static int op_alloc_unbound(struct hc_caller *c, void *arg)
         return -EPERM;
     if (remote >= DOMID_FIRST_RESERVED)
         return -EINVAL;
-    return evtchn_alloc_unbound(d, remote, &a->port);
+    rc = evtchn_alloc_unbound(d, remote, &a->port);
+    if (!rc && d == c->d)
+        d->evtchn.ports[a->port].conn_id = c->conn_id;
+    return rc;
 }
 
 static int op_bind_interdomain(struct hc_caller *c, void *arg)
 {
     struct evtchn_bind_interdomain *a = arg;
     domid_t remote = a->remote_dom == DOMID_SELF ? c->d->domid : a->remote_dom;
+    int rc = evtchn_bind_interdomain(c->d, remote, a->remote_port, &a->local_port);
 
-    return evtchn_bind_interdomain(c->d, remote, a->remote_port, &a->local_port);
+    if (!rc)
+        c->d->evtchn.ports[a->local_port].conn_id = c->conn_id;
+    return rc;
 }
 
 static int op_send(struct hc_caller *c, void *arg)

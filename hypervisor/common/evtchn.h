@@ -28,6 +28,7 @@ struct evtchn {
     uint32_t virq;
     evtchn_handler_fn *handler;
     void *opaque;
+    uint64_t conn_id; /* dom0: the toolstack connection that opened it */
 };
 
 struct evtchn_table {
@@ -46,6 +47,9 @@ int evtchn_alloc_unbound(struct domain *d, domid_t remote_dom, evtchn_port_t *po
 int evtchn_bind_interdomain(struct domain *d, domid_t remote_dom, evtchn_port_t remote_port,
                             evtchn_port_t *local_port);
 int evtchn_close(struct domain *d, evtchn_port_t port);
+/* Close d's ports opened by toolstack connection conn_id (it went away,
+ * as closing /dev/xen/evtchn closes the ports bound through it). */
+unsigned evtchn_close_conn(struct domain *d, uint64_t conn_id);
 int evtchn_send(struct domain *d, evtchn_port_t port);
 int evtchn_status(struct domain *d, evtchn_port_t port, struct evtchn_status *st);
 

@@ -38,6 +38,11 @@ struct hc_caller {
     int (*copy_from)(struct hc_caller *c, uint64_t addr, void *buf, size_t len);
     int (*copy_to)(struct hc_caller *c, uint64_t addr, const void *buf, size_t len);
     void *priv;
+    /* The toolstack connection making the call (0: none).  Domains it
+     * creates while holding is set are held by it (reaped if it goes
+     * before releasing them); dom0 ports it opens are closed with it. */
+    uint64_t conn_id;
+    bool hold;
 };
 
 typedef long hypercall_fn(struct hc_caller *c, const uint64_t args[5]);

@@ -148,6 +148,14 @@ int xenstore_glue_write(const char *path, const char *value)
     return rc < 0 ? rc : 0;
 }
 
+int xenstore_glue_rm(const char *path)
+{
+    if (!xs_svc)
+        return -ENODEV;
+    int rc = xs_service_request(xs_svc, XS_RM, path, (uint32_t)strlen(path) + 1, NULL, 0);
+    return rc < 0 && rc != -EINVAL ? rc : 0;
+}
+
 int xenstore_glue_read(const char *path, char *value, size_t max)
 {
     if (!xs_svc)

@@ -368,6 +368,48 @@ static int cmd_evtchn(int argc, char **argv)
     return 0;
 }
 
+/* evtchn-bind DOMID: a channel between DOMID and dom0, left open at exit
+ * ("guest port P dom0 port Q status S"). */
+static int cmd_evtchn_bind(int argc, char **argv)
+{
+    struct evtchn_alloc_unbound au = {0};
+    struct evtchn_bind_interdomain bi = {0};
+    struct evtchn_status st = {0};
+    long rc;
+
+    if (argc < 2)
+        return fail("usage: evtchn-bind DOMID", -EINVAL);
+    au.dom = st.dom = bi.remote_dom = (domid_t)num(argv[1]);
+    rc = evtchn_op(ctrl, EVTCHNOP_alloc_unbound, &au, sizeof(au));
+    if (rc)
+        return fail("alloc_unbound", (int)rc);
+    bi.remote_port = st.port = au.port;
+    rc = evtchn_op(ctrl, EVTCHNOP_bind_interdomain, &bi, sizeof(bi));
+    if (!rc)
+        rc = evtchn_op(ctrl, EVTCHNOP_status, &st, sizeof(st));
+    if (rc)
+        return fail("bind_interdomain", (int)rc);
+    printf("guest port %u dom0 port %u status %u\n", au.port, bi.local_port, st.status);
+    return 0;
+}
+
+/* evtchn-status DOMID PORT: the port's EVTCHNSTAT_* number. */
+static int cmd_evtchn_status(int argc, char **argv)
+{
+    struct evtchn_status st = {0};
+    long rc;
+
+    if (argc < 3)
+        return fail("usage: evtchn-status DOMID PORT", -EINVAL);
+    st.dom = (domid_t)num(argv[1]);
+    st.port = (evtchn_port_t)num(argv[2]);
+    rc = evtchn_op(ctrl, EVTCHNOP_status, &st, sizeof(st));
+    if (rc)
+        return fail("status", (int)rc);
+    printf("%u\n", st.status);
+    return 0;
+}
+
 /* gnttab DOMID: set up the table, seed an entry through a mapping of its
  * first frame, as a builder seeds the console and xenstore grants. */
 static int cmd_gnttab(int argc, char **argv)
@@ -1076,14 +1118,31 @@ static int cmd_decrease(int argc, char **argv)
 }
 
 static const struct probe_cmd probe_cmds[] = {
-    {"info", cmd_info},         {"create", cmd_create},     {"destroy", cmd_destroy},
-    {"pause", cmd_pause},       {"unpause", cmd_unpause},   {"dominfo", cmd_dominfo},
-    {"list", cmd_list},         {"maxmem", cmd_maxmem},     {"populate", cmd_populate},
-    {"decrease", cmd_decrease}, {"memquery", cmd_memquery}, {"map", cmd_map},
-    {"evtchn", cmd_evtchn},     {"hvmparam", cmd_hvmparam}, {"vcpuctx", cmd_vcpuctx},
-    {"dmesg", cmd_dmesg},       {"hostile", cmd_hostile},   {"stress", cmd_stress},
-    {"cycles", cmd_cycles},     {"gnttab", cmd_gnttab},     {"hvmctx", cmd_hvmctx},
-    {"sched", cmd_sched},       {"topo", cmd_topo},
+    {"info", cmd_info},
+    {"create", cmd_create},
+    {"destroy", cmd_destroy},
+    {"pause", cmd_pause},
+    {"unpause", cmd_unpause},
+    {"dominfo", cmd_dominfo},
+    {"list", cmd_list},
+    {"maxmem", cmd_maxmem},
+    {"populate", cmd_populate},
+    {"decrease", cmd_decrease},
+    {"memquery", cmd_memquery},
+    {"map", cmd_map},
+    {"evtchn", cmd_evtchn},
+    {"hvmparam", cmd_hvmparam},
+    {"vcpuctx", cmd_vcpuctx},
+    {"evtchn-bind", cmd_evtchn_bind},
+    {"evtchn-status", cmd_evtchn_status},
+    {"dmesg", cmd_dmesg},
+    {"hostile", cmd_hostile},
+    {"stress", cmd_stress},
+    {"cycles", cmd_cycles},
+    {"gnttab", cmd_gnttab},
+    {"hvmctx", cmd_hvmctx},
+    {"sched", cmd_sched},
+    {"topo", cmd_topo},
 };
 
 int main(int argc, char **argv)

@@ -18,6 +18,15 @@
  * the same number and wakes that.  Two futex wake-ups per call instead of
  * two socket messages.  Requests that carry an fd back stay on the socket.
  *
+ * HOLD (u.hold): with XENHV_HOLD_CREATES, every domain this connection
+ * creates from then on is held by it: if the connection goes away while
+ * the domain is still held, the create never finished, and the daemon
+ * destroys the domain and removes its xenstore entries (/local/domain/N,
+ * its /vm/UUID, /libxl/N).  XENHV_HOLD_RELEASE with u.hold.domid: the
+ * domain is complete; it is no longer held (-ESRCH if this connection
+ * does not hold it).  Event channels the connection opens in dom0 are
+ * closed when it goes away, as with /dev/xen/evtchn.
+ *
  * IOCTL_PRIVCMD_MMAPBATCH_V2: arr and err are in the region; the daemon
  * fills err[] (0, or -EINVAL for a frame that is not mappable) and the
  * reply carries the domain's RAM memfd: frame n is at offset n * 4096.
@@ -41,7 +50,11 @@ enum xenhv_req_type {
     XENHV_REQ_HELLO = 1,  /* u.hello; reply: fd = region, value = its size */
     XENHV_REQ_REGION = 2, /* u.region: where the client mapped the region */
     XENHV_REQ_IOCTL = 3,  /* ioctl = the request number, u = its structure */
+    XENHV_REQ_HOLD = 4,   /* u.hold: hold created domains / release one */
 };
+
+#define XENHV_HOLD_CREATES 1u /* hold the domains created from now on */
+#define XENHV_HOLD_RELEASE 2u /* u.hold.domid is complete: release it */
 
 struct xenhv_request {
     uint32_t type;
@@ -54,6 +67,10 @@ struct xenhv_request {
         struct {
             uint64_t base;
         } region;
+        struct {
+            uint32_t flags; /* XENHV_HOLD_* */
+            uint32_t domid;
+        } hold;
         privcmd_hypercall_t hypercall;
         privcmd_mmapbatch_v2_t mmapbatch;
         struct ioctl_evtchn_notify notify;

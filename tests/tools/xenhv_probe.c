@@ -368,6 +368,31 @@ static int cmd_evtchn(int argc, char **argv)
     return 0;
 }
 
+/* create-held TYPE [release]: create a domain held by this connection
+ * (as libxl's create does), print its id, wait for stdin to end, then
+ * exit (releasing it first with "release"). */
+static int cmd_create_held(int argc, char **argv)
+{
+    uint32_t domid;
+    char buf[64];
+    int rc;
+
+    if (argc < 2)
+        return fail("usage: create-held TYPE [release]", -EINVAL);
+    rc = libxl__ctrl_hold_creates(ctrl);
+    if (!rc)
+        rc = create_domain(ctrl, argv[1], 0, 0, &domid);
+    if (rc)
+        return fail("create", rc);
+    printf("%u\n", domid);
+    fflush(stdout);
+    while (fgets(buf, sizeof(buf), stdin))
+        ;
+    if (argc > 2 && !strcmp(argv[2], "release") && (rc = libxl__ctrl_domain_release(ctrl, domid)))
+        return fail("release", rc);
+    return 0;
+}
+
 /* evtchn-bind DOMID: a channel between DOMID and dom0, left open at exit
  * ("guest port P dom0 port Q status S"). */
 static int cmd_evtchn_bind(int argc, char **argv)
@@ -1134,6 +1159,7 @@ static const struct probe_cmd probe_cmds[] = {
     {"hvmparam", cmd_hvmparam},
     {"vcpuctx", cmd_vcpuctx},
     {"evtchn-bind", cmd_evtchn_bind},
+    {"create-held", cmd_create_held},
     {"evtchn-status", cmd_evtchn_status},
     {"dmesg", cmd_dmesg},
     {"hostile", cmd_hostile},

@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libxl_boot_config.h"
 #include "libxl_bootloader.h"
 #include "libxl_dom.h"
+#include "libxl_types_internal.h"
 #include "public/arch-x86/xen.h"
 
 #define EMU_FULL_HVM (XEN_X86_EMU_ALL & ~XEN_X86_EMU_VPCI)
@@ -36,6 +38,9 @@ static int create_setdefault(libxl_ctx *ctx, libxl_domain_config *cfg)
 {
     libxl_domain_create_info *c = &cfg->c_info;
     libxl_domain_build_info *b = &cfg->b_info;
+    libxl_boot_report boot = {0};
+    char *msg = NULL;
+    int rc;
 
     if (c->type == LIBXL_DOMAIN_TYPE_INVALID)
         c->type = b->type != LIBXL_DOMAIN_TYPE_INVALID ? b->type : LIBXL_DOMAIN_TYPE_PVH;
@@ -46,6 +51,20 @@ static int create_setdefault(libxl_ctx *ctx, libxl_domain_config *cfg)
             libxl_domain_type_to_string(c->type), libxl_domain_type_to_string(b->type));
         return ERROR_INVAL;
     }
+    /* A configuration built through the C API or JSON gets the same
+     * deprecated-field and boot rules as one from xl.cfg (xl applied them
+     * already; they are idempotent). */
+    if ((rc = libxl__domain_build_info_resolve_deprecated(b, &msg))) {
+        LOG(ctx, ERROR, "%s", msg ? msg : "conflicting deprecated build_info fields");
+        free(msg);
+        return rc;
+    }
+    if ((rc = libxl_domain_config_resolve_boot(cfg, NULL, &boot))) {
+        LOG(ctx, ERROR, "%s", boot.error ? boot.error : "invalid boot configuration");
+        return rc;
+    }
+    if (boot.warning)
+        LOG(ctx, WARN, "%s", boot.warning);
     if (!c->name || !*c->name) {
         LOG(ctx, ERROR, "the domain needs a name");
         return ERROR_INVAL;

@@ -38,4 +38,15 @@ sed 's/"kernel": "[^"]*"/"kernel": "\/nonexistent"/' w.json > bad.json
 [ $rc = 1 ] && grep -q 'creating the domain failed' err && [ "$("$XL" list | wc -l)" = 2 ]
 check "a failing create reports the error and leaves no domain"
 
+# The rules xl applies to xl.cfg hold for JSON too: they live in libxl.
+sed 's/"kernel": "[^"]*",//' w.json > nokernel.json
+"$WATCH" -p nokernel.json > out 2> err; rc=$?
+[ $rc = 1 ] && grep -q 'Neither kernel nor bootloader' err && [ "$("$XL" list | wc -l)" = 2 ]
+check "JSON without kernel or bootloader is refused by libxl's boot rules"
+sed 's|"type.pvh": {|"type.pv": { "kernel": "/other"|; s/"type": "pvh",/"type": "pv",/' w.json > alias.json
+"$WATCH" -p alias.json > out 2> err; rc=$?
+[ $rc = 1 ] && grep -q 'b_info.type.pv.kernel' err && grep -q 'b_info.kernel' err &&
+    [ "$("$XL" list | wc -l)" = 2 ]
+check "JSON setting kernel and the deprecated type.pv.kernel differently is refused"
+
 done_testing

@@ -1,0 +1,285 @@
+/*
+ * hcall_fuzz.c: fires random hypercalls with random arguments for a while
+ * and expects to survive.  Command line: seed=N (printed, so a run can be
+ * replayed; default from the system time) and seconds=N (default 60).
+ * Progress is printed every 5 seconds when the run is that long; trace=1
+ * writes each call to the console before making it.
+ *
+ * Hypercall numbers are drawn from 0..63, sub-op numbers (the first
+ * argument of the multiplexed calls) from 0..31, and every argument from a
+ * mix: 0, small ints, -1, huge values, random 64-bit, addresses inside the
+ * guest's own fuzz buffer (refilled with random bytes before each call),
+ * addresses just outside RAM, unmapped and non-canonical addresses.
+ *
+ * Skipped, because they would end or legitimately wreck the guest itself
+ * (not the hypervisor's business):
+ *  - sched_op and sched_op_compat block, shutdown, poll, remote_shutdown,
+ *    shutdown_code, watchdog (sub-ops 1..6): they end the run, sleep
+ *    without a wake-up, or arm a watchdog that kills the domain later;
+ *  - vcpu_op down (2) of vCPU 0 (the only vCPU) and send_nmi (11) to it;
+ *  - PV only: set_trap_table (0), set_callbacks (4), iret (23) and
+ *    set_segment_base (25) replace the guest's own handlers, stack or
+ *    segments; update_va_mapping (14, 22) never names the guest's own
+ *    memory (its code and page tables) as the address to remap, and the
+ *    lists of mmu_update (1), set_gdt (2) and mmuext_op (26) are never
+ *    read from its own memory other than the fuzz buffer;
+ *  - multicall (13) likewise: its entries, read from the guest's code,
+ *    would be real calls (set_trap_table(NULL) among them).
+ * Small ints as addresses land in page 0 (PV: the ELF notes; HVM/PVH:
+ * unused low memory), where writes do no harm.
+ * When an argument points into the fuzz buffer, the others are kept
+ * small (<= 64: one buffer address per call) so that the counts a
+ * hypervisor honours stay inside it.
+ */
+#include "guest.h"
+
+const char guest_name[] = "hcall_fuzz";
+
+#define FUZZ_BUF_SIZE   (16 * 1024)
+#define FUZZ_FILL       1024 /* bytes refilled with random data per call */
+#define PROGRESS_NS     5000000000ULL
+#define CHECK_TIME_MASK 63 /* read the clock every 64 calls */
+
+static uint8_t fuzz_buf[FUZZ_BUF_SIZE] __aligned(4096);
+static uint64_t rng_state;
+static int trace; /* trace=1: each call goes to the console first */
+
+/* xorshift64*: small, good enough, and replayable from the seed. */
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+static uint64_t rnd_below(uint64_t n)
+{
+    uint64_t rem;
+
+    udiv64(rnd(), n, &rem);
+    return rem;
+}
+
+static uint64_t parse_num(const char *cl, const char *key, uint64_t dflt)
+{
+    const char *p = strstr(cl, key);
+    uint64_t n = 0;
+
+    if (!p || (p != cl && p[-1] != ' '))
+        return dflt;
+    for (p += strlen(key); *p >= '0' && *p <= '9'; p++)
+        n = n * 10 + (uint64_t)(*p - '0');
+    return n;
+}
+
+enum arg_kind {
+    ARG_ZERO,
+    ARG_SMALL,
+    ARG_MINUS1,
+    ARG_HUGE,
+    ARG_RANDOM,
+    ARG_OWN,
+    ARG_PAST_RAM,
+    ARG_UNMAPPED,
+    ARG_NONCANON,
+    ARG_KINDS
+};
+
+static unsigned long own_addr(void)
+{
+    return (unsigned long)(uintptr_t)(fuzz_buf + rnd_below(FUZZ_BUF_SIZE / 2));
+}
+
+static unsigned long draw_arg(enum arg_kind k)
+{
+    static const uint64_t huge[] = {
+        0x7fffffffULL,         0x80000000ULL,         0xffffffffULL,        0x100000000ULL,
+        0x7fffffffffffffffULL, 0x8000000000000000ULL, 0xfffffffffffff000ULL};
+
+    switch (k) {
+    case ARG_ZERO:
+        return 0;
+    case ARG_SMALL:
+        return (unsigned long)rnd_below(256);
+    case ARG_MINUS1:
+        return ~0UL;
+    case ARG_HUGE:
+        return (unsigned long)huge[rnd_below(ARRAY_SIZE(huge))];
+    case ARG_RANDOM:
+        return (unsigned long)rnd();
+    case ARG_OWN:
+        return own_addr();
+    case ARG_PAST_RAM:
+        return (unsigned long)(boot.mem_bytes + rnd_below(3 * GUEST_PAGE_SIZE));
+#ifdef __x86_64__
+    case ARG_UNMAPPED:
+        return 0x700000000000UL + (unsigned long)rnd_below(1UL << 32);
+    case ARG_NONCANON:
+        return 0x0000800000000000UL | (unsigned long)(rnd() & 0x00007fffffffffffUL);
+#else
+    case ARG_UNMAPPED:
+        return 0xc0000000UL + (unsigned long)rnd_below(1UL << 28);
+    case ARG_NONCANON:
+        return 0xfffff000UL + (unsigned long)rnd_below(GUEST_PAGE_SIZE);
+#endif
+    default:
+        return 0;
+    }
+}
+
+/* Hypercall numbers whose sub-op is the first argument. */
+static int is_multiplexed(unsigned int nr)
+{
+    switch (nr) {
+    case __HYPERVISOR_sched_op_compat:
+    case __HYPERVISOR_platform_op:
+    case __HYPERVISOR_memory_op:
+    case __HYPERVISOR_event_channel_op_compat:
+    case __HYPERVISOR_xen_version:
+    case __HYPERVISOR_console_io:
+    case __HYPERVISOR_physdev_op_compat:
+    case __HYPERVISOR_grant_table_op:
+    case __HYPERVISOR_vm_assist:
+    case __HYPERVISOR_vcpu_op:
+    case __HYPERVISOR_mmuext_op:
+    case __HYPERVISOR_xsm_op:
+    case __HYPERVISOR_nmi_op:
+    case __HYPERVISOR_sched_op:
+    case __HYPERVISOR_callback_op:
+    case __HYPERVISOR_xenoprof_op:
+    case __HYPERVISOR_event_channel_op:
+    case __HYPERVISOR_physdev_op:
+    case __HYPERVISOR_hvm_op:
+    case __HYPERVISOR_kexec_op:
+    case __HYPERVISOR_argo_op:
+    case __HYPERVISOR_xenpmu_op:
+    case __HYPERVISOR_hypfs_op:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int own_memory(unsigned long a)
+{
+    extern char _end[];
+    return a < (unsigned long)(uintptr_t)_end + GUEST_PAGE_SIZE * 64;
+}
+
+static int in_fuzz_buf(unsigned long a)
+{
+    return a >= (unsigned long)(uintptr_t)fuzz_buf &&
+           a < (unsigned long)(uintptr_t)(fuzz_buf + FUZZ_BUF_SIZE);
+}
+
+/* 1 if the call would end or wreck the guest itself (see the top). */
+static int self_destructive(unsigned int nr, const unsigned long *a)
+{
+    if (nr == __HYPERVISOR_sched_op || nr == __HYPERVISOR_sched_op_compat)
+        return a[0] >= 1 && a[0] <= 6;
+    if (nr == __HYPERVISOR_vcpu_op)
+        return (a[0] == 2 || a[0] == 11) && (unsigned int)a[1] == 0;
+    if (nr == __HYPERVISOR_multicall)
+        return own_memory(a[0]) && !in_fuzz_buf(a[0]);
+    if (!env_is_pv())
+        return 0;
+    switch (nr) {
+    case __HYPERVISOR_mmu_update:
+    case __HYPERVISOR_set_gdt:
+    case __HYPERVISOR_mmuext_op:
+        return own_memory(a[0]) && !in_fuzz_buf(a[0]);
+    case __HYPERVISOR_set_trap_table:
+    case __HYPERVISOR_set_callbacks:
+    case __HYPERVISOR_iret:
+    case __HYPERVISOR_set_segment_base:
+        return 1;
+    case __HYPERVISOR_update_va_mapping:
+    case __HYPERVISOR_update_va_mapping_otherdomain:
+        return own_memory(a[0]);
+    default:
+        return 0;
+    }
+}
+
+static void fill_random(void)
+{
+    uint64_t *p = (uint64_t *)fuzz_buf;
+    unsigned int i;
+
+    for (i = 0; i < FUZZ_FILL / 8; i++)
+        p[i] = rnd();
+    /* The rest once in a while, so stale results do not pile up. */
+    if (!rnd_below(256))
+        for (; i < FUZZ_BUF_SIZE / 8; i++)
+            p[i] = rnd();
+}
+
+static void fire_one(void)
+{
+    unsigned long a[5];
+    unsigned int nr, i, own;
+
+    do { /* the checks come last: they judge the arguments as made */
+        nr = (unsigned int)rnd_below(64);
+        own = 0;
+        for (i = 0; i < 5; i++) {
+            enum arg_kind k = (enum arg_kind)rnd_below(ARG_KINDS);
+            a[i] = draw_arg(k);
+            own |= (k == ARG_OWN);
+        }
+        if (is_multiplexed(nr))
+            a[0] = (unsigned long)rnd_below(32);
+        if (own) { /* one buffer address; every other argument small */
+            unsigned int keep = 5;
+            for (i = 0; i < 5; i++)
+                if (keep == 5 && in_fuzz_buf(a[i]))
+                    keep = i;
+            for (i = 0; i < 5; i++)
+                if (i != keep && a[i] > 64)
+                    a[i] = (unsigned long)rnd_below(65);
+        }
+    } while (self_destructive(nr, a));
+    fill_random();
+    if (trace) {
+        char line[160];
+        gsnprintf(line, sizeof(line), "hcall_fuzz: %u(%lx, %lx, %lx, %lx, %lx)\n", nr, a[0], a[1],
+                  a[2], a[3], a[4]);
+        console_write(line, strlen(line));
+    }
+    hypercall(nr, a[0], a[1], a[2], a[3], a[4]);
+}
+
+void guest_main(void)
+{
+    uint64_t seed, seconds, start, now, end, next_report;
+    unsigned long calls = 0;
+
+    guest_require_xen();
+    seed = parse_num(boot.cmdline, "seed=", xen_system_time_ns() | 1);
+    seconds = parse_num(boot.cmdline, "seconds=", 60);
+    trace = (int)parse_num(boot.cmdline, "trace=", 0);
+    rng_state = seed ? seed : 1;
+    gprintf("hcall_fuzz: seed=%llu seconds=%llu\n", (unsigned long long)seed,
+            (unsigned long long)seconds);
+
+    start = xen_system_time_ns();
+    end = start + seconds * 1000000000ULL;
+    next_report = start + PROGRESS_NS;
+    for (;;) {
+        fire_one();
+        calls++;
+        if (calls & CHECK_TIME_MASK)
+            continue;
+        now = xen_system_time_ns();
+        if (now >= next_report && next_report <= end) {
+            uint64_t rem;
+            gprintf("hcall_fuzz: %llu s: %lu hypercalls\n",
+                    (unsigned long long)udiv64(next_report - start, 1000000000ULL, &rem), calls);
+            next_report += PROGRESS_NS;
+        }
+        if (now >= end)
+            break;
+    }
+    gprintf("hcall_fuzz: survived %llu seconds: ok\n", (unsigned long long)seconds);
+}

@@ -273,6 +273,120 @@ int emu_do_syscall(struct hval_vcpu *v, struct hval_exit *exit)
 
 /* ---- exceptions the engine stopped on ---- */
 
+/* The linear address of a mov-to-segment memory operand (32/64-bit
+ * addressing; b points at the ModRM byte), or false. */
+static bool emu_modrm_la(const struct hval_state *st, const uint8_t *b, size_t n, unsigned rex,
+                         bool long64, int addr_bits, int seg, uint64_t next_rip, uint64_t *la)
+{
+    unsigned mod = b[0] >> 6, rm = b[0] & 7, p = 1;
+    uint64_t ea = 0;
+    int base = -1;
+    bool rip_rel = false;
+
+    if (addr_bits == 16)
+        return false;
+    if (rm == 4) {
+        unsigned sib = b[1], idx = ((sib >> 3) & 7) | ((rex & 2) << 2);
+        p = 2;
+        if (idx != 4)
+            ea = st->gpr[idx] << (sib >> 6);
+        if ((sib & 7) == 5 && mod == 0) {
+            base = -2; /* disp32, no base */
+        } else {
+            base = (int)((sib & 7) | ((rex & 1) << 3));
+        }
+    } else if (rm == 5 && mod == 0) {
+        base = -2;
+        rip_rel = long64;
+    } else {
+        base = (int)(rm | ((rex & 1) << 3));
+    }
+    if (base >= 0)
+        ea += st->gpr[base];
+    if (mod == 1 && p < n) {
+        ea += (uint64_t)(int64_t)(int8_t)b[p];
+        p += 1;
+    } else if (mod == 2 || base == -2) {
+        int32_t d;
+        if (p + 4 > n)
+            return false;
+        memcpy(&d, b + p, 4);
+        ea += (uint64_t)(int64_t)d;
+        p += 4;
+    }
+    if (rip_rel)
+        ea += next_rip + p;
+    if (addr_bits == 32)
+        ea &= 0xffffffff;
+    if (seg < 0)
+        seg = (base == HVAL_RSP || base == HVAL_RBP) ? HVAL_SS : HVAL_DS;
+    if (!long64 || seg == HVAL_FS || seg == HVAL_GS)
+        ea += st->seg[seg].base;
+    *la = (st->efer & X86_EFER_LMA) ? ea : ea & 0xffffffff;
+    return true;
+}
+
+/*
+ * The selector a faulting segment load tried to load (mov to a segment
+ * register from a register or memory, pop of a segment register), or -1:
+ * #TS, #NP, #SS and #GP report it in their error code, and the engine
+ * reports only the vector.
+ */
+static int emu_loaded_selector(struct hval_vcpu *v, const struct hval_state *st, uint64_t la)
+{
+    bool long64 = (st->efer & X86_EFER_LMA) && (st->seg[HVAL_CS].attr & HVAL_SEG_L);
+    int addr_bits = long64 ? 64 : (st->seg[HVAL_CS].attr & HVAL_SEG_DB) ? 32 : 16;
+    uint8_t b[16];
+    unsigned rex = 0, i = 0;
+    int seg = -1;
+    uint16_t sel;
+    uint64_t at;
+
+    if (emu_read_linear(v, la, b, sizeof(b)) < 0 &&
+        emu_read_linear(v, la, b, EMU_PAGE_SIZE - (la & (EMU_PAGE_SIZE - 1))) < 0)
+        return -1;
+    for (; i < sizeof(b) - 6; i++) {
+        static const int8_t seg_prefix[8] = {HVAL_ES, HVAL_CS, HVAL_SS, HVAL_DS};
+        if ((b[i] & 0xe7) == 0x26) { /* 26 2e 36 3e */
+            seg = seg_prefix[(b[i] >> 3) & 3];
+        } else if (b[i] == 0x64 || b[i] == 0x65) {
+            seg = b[i] == 0x64 ? HVAL_FS : HVAL_GS;
+        } else if (b[i] == 0x67) {
+            addr_bits = long64 ? 32 : addr_bits == 32 ? 16 : 32;
+        } else if (b[i] == 0x66 || b[i] == 0xf2 || b[i] == 0xf3 || b[i] == 0xf0) {
+        } else if (long64 && (b[i] & 0xf0) == 0x40) {
+            rex = b[i];
+            continue;
+        } else {
+            break;
+        }
+        rex = 0;
+    }
+    if (b[i] == 0x8e) {
+        unsigned modrm = b[i + 1];
+        if ((modrm >> 6) == 3) {
+            sel = (uint16_t)st->gpr[(modrm & 7) | ((rex & 1) << 3)];
+            return sel;
+        }
+        if (!emu_modrm_la(st, b + i + 1, sizeof(b) - i - 1, rex, long64, addr_bits, seg,
+                          st->rip + i + 1, &at))
+            return -1;
+    } else if (b[i] == 0x07 || b[i] == 0x17 || b[i] == 0x1f ||
+               (b[i] == 0x0f && (b[i + 1] == 0xa1 || b[i + 1] == 0xa9))) {
+        uint64_t sp = st->gpr[HVAL_RSP];
+        if (!long64)
+            sp = (st->seg[HVAL_SS].attr & HVAL_SEG_DB) ? sp & 0xffffffff : sp & 0xffff;
+        at = long64 ? sp : st->seg[HVAL_SS].base + sp;
+        if (!(st->efer & X86_EFER_LMA))
+            at &= 0xffffffff;
+    } else {
+        return -1;
+    }
+    if (emu_read_linear(v, at, &sel, sizeof(sel)) < 0)
+        return -1;
+    return sel;
+}
+
 void emu_describe_exception(struct hval_vcpu *v, uint32_t intno, struct hval_exit *exit)
 {
     struct hval_state st;
@@ -294,6 +408,12 @@ void emu_describe_exception(struct hval_vcpu *v, uint32_t intno, struct hval_exi
     if (soft)
         return;
     exit->exception.has_error_code = emu_vector_has_error_code(intno);
+    if (intno >= 10 && intno <= 13) {
+        /* A null selector (into SS) is #GP(0); any other, its index and TI. */
+        int sel = emu_loaded_selector(v, &st, la);
+        if (sel > 3)
+            exit->exception.error_code = (uint32_t)sel & 0xfffc;
+    }
     if (intno == 14) {
         struct emu_paging pg = {st.cr0, st.cr3, st.cr4, st.efer};
         uint64_t gpa;

@@ -67,9 +67,12 @@ struct hval_vcpu {
     bool pending_hlt; /* a hlt ran after a handler ended the run */
 
     bool triple_fault;
-    uint64_t cr8; /* task priority: kept here, the engine has no TPR */
-    int in_api;   /* our own MSR accesses bypass the MSR exit */
-    atomic_int kick;
+    uint64_t cr8;          /* task priority: kept here, the engine has no TPR */
+    int in_api;            /* our own MSR accesses bypass the MSR exit */
+    atomic_int kick;       /* set by kick(), seen by the block hook */
+    uint64_t slice_end_ns; /* CLOCK_MONOTONIC end of a timed run, or 0 */
+    unsigned slice_blocks; /* blocks since the clock was last read */
+    bool slice_over;
 
     /* A guest page fault seen by the TLB fill (emu_mmu.c). */
     bool pf_valid;
@@ -104,6 +107,7 @@ int emu_set_state(struct hval_vcpu *v, const struct hval_state *st);
 int emu_get_regs(struct hval_vcpu *v, struct hval_regs *regs);
 int emu_set_regs(struct hval_vcpu *v, const struct hval_regs *regs);
 uint64_t emu_reg(struct hval_vcpu *v, int regid);
+void emu_exception_done(struct hval_vcpu *v, uint32_t intno);
 
 /* emu_deliver.c and emu_mmu.c */
 struct emu_paging {

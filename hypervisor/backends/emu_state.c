@@ -111,6 +111,32 @@ static struct emu_seg_cache emu_ctx_seg(struct hval_vcpu *v, int s)
     return c;
 }
 
+/*
+ * The engine's "exception in flight" (QEMU's old_exception), from the
+ * segment caches in unicorn 2.1.1's saved context.  The engine sets it on
+ * every fault it raises and clears it only when it delivers one itself,
+ * which it never does here (the backend delivers): left set, a #DE or #GP
+ * followed later by any #GP, #TS, #NP, #SS or #DE became a #DF.
+ */
+#define EMU_OLD_EXCEPTION_FROM_SEGS 5280
+
+/* A fault the engine reported has been taken over by the backend: no
+ * exception is in flight any more.  Written only where the context holds
+ * the vector just reported, so another engine layout is left alone. */
+void emu_exception_done(struct hval_vcpu *v, uint32_t intno)
+{
+    size_t off = v->segs_off + EMU_OLD_EXCEPTION_FROM_SEGS;
+    int32_t cur, none = -1;
+
+    if (off + sizeof(cur) > uc_context_size(v->uc) || uc_context_save(v->uc, v->ctx) != UC_ERR_OK)
+        return;
+    memcpy(&cur, (uint8_t *)v->ctx + off, sizeof(cur));
+    if (cur != (int32_t)intno)
+        return;
+    memcpy((uint8_t *)v->ctx + off, &none, sizeof(none));
+    uc_context_restore(v->uc, v->ctx);
+}
+
 int emu_state_probe(struct hval_vcpu *v)
 {
     size_t size = uc_context_size(v->uc);

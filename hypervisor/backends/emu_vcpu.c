@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "emu_internal.h"
 
@@ -240,6 +241,38 @@ static bool emu_hook_invalid(uc_engine *uc, void *user)
     return true;
 }
 
+/*
+ * The only place a run is stopped for a kick or a time slice: at the
+ * start of a block, where the engine has just set RIP to the block's
+ * address and nothing of the block has run yet.
+ */
+static uint64_t emu_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+#define EMU_SLICE_CHECK_BLOCKS 256 /* blocks between two reads of the clock */
+
+static void emu_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
+{
+    struct hval_vcpu *v = user;
+
+    if (atomic_load_explicit(&v->kick, memory_order_relaxed)) {
+        uc_emu_stop(uc);
+        return;
+    }
+    if (v->slice_end_ns && ++v->slice_blocks >= EMU_SLICE_CHECK_BLOCKS) {
+        v->slice_blocks = 0;
+        if (emu_now_ns() >= v->slice_end_ns) {
+            v->slice_over = true;
+            uc_emu_stop(uc);
+        }
+    }
+}
+
 static void emu_hook_intr(uc_engine *uc, uint32_t intno, void *user)
 {
     struct hval_vcpu *v = user;
@@ -319,6 +352,7 @@ static int emu_add_hooks(struct hval_vcpu *v)
         uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)emu_hook_syscall, v, 1, 0, UC_X86_INS_SYSCALL);
     e |= uc_hook_add(v->uc, &h, UC_HOOK_INSN_INVALID, (void *)emu_hook_invalid, v, 1, 0);
     e |= uc_hook_add(v->uc, &h, UC_HOOK_INTR, (void *)emu_hook_intr, v, 1, 0);
+    e |= uc_hook_add(v->uc, &h, UC_HOOK_BLOCK, (void *)emu_hook_block, v, 1, 0);
     e |= uc_hook_add(v->uc, &h, UC_HOOK_MEM_UNMAPPED, (void *)emu_hook_unmapped, v, 1, 0);
     return e == UC_ERR_OK ? 0 : -EIO;
 }
@@ -369,15 +403,16 @@ fail:
 /* ---- running ---- */
 
 /*
- * The flag makes the next run() return at once; uc_emu_stop() ends a run
- * in progress.  A kick that lands while the engine is entering a run (its
- * own stop request is reset there) is seen at the next exit or kick: a
- * scheduler's periodic kick covers it.
+ * Safe from any thread at any instant: the flag makes the next run()
+ * return at once and a run in progress stop at its next block start
+ * (emu_hook_block).  Never uc_emu_stop() from here: unicorn 2.1.1 then
+ * leaves RIP where it was last written, not at the block it stopped
+ * before, when blocks are chained, so instructions already run would run
+ * again (a multi-block loop repeated its first block's stores).
  */
 static void emu_kick(struct hval_vcpu *v)
 {
     atomic_store(&v->kick, 1);
-    uc_emu_stop(v->uc);
 }
 
 /* The length of the in/out instruction at la, or 0. */
@@ -488,7 +523,6 @@ static int emu_run(struct hval_vcpu *v, uint64_t timeout_us, struct hval_exit *e
     for (;;) {
         uc_err err;
         uint64_t rip;
-        size_t timed_out = 0;
 
         if (v->triple_fault) {
             exit->kind = HVAL_EXIT_TRIPLE_FAULT;
@@ -508,7 +542,13 @@ static int emu_run(struct hval_vcpu *v, uint64_t timeout_us, struct hval_exit *e
         v->ev = EMU_EV_NONE;
         rip = emu_reg(v, UC_X86_REG_RIP);
         v->pf_valid = false;
-        err = uc_emu_start(v->uc, rip, 0, timeout_us, 0);
+        /* Never the engine's own timeout: it stops the run from another
+         * thread (see emu_kick). */
+        v->slice_over = false;
+        v->slice_blocks = 0;
+        v->slice_end_ns = timeout_us ? emu_now_ns() + timeout_us * 1000u : 0;
+        err = uc_emu_start(v->uc, rip, 0, 0, 0);
+        v->slice_end_ns = 0;
 
         if (v->pf_valid) {
             exit->kind = HVAL_EXIT_EXCEPTION;
@@ -534,6 +574,7 @@ static int emu_run(struct hval_vcpu *v, uint64_t timeout_us, struct hval_exit *e
                 return 0;
             continue;
         case EMU_EV_INTR:
+            emu_exception_done(v, v->ev_intno);
             emu_describe_exception(v, v->ev_intno, exit);
             return 0;
         case EMU_EV_INVALID:
@@ -547,9 +588,7 @@ static int emu_run(struct hval_vcpu *v, uint64_t timeout_us, struct hval_exit *e
             exit->error.error = -EIO;
             return 0;
         }
-        if (atomic_exchange(&v->kick, 0) ||
-            (timeout_us && uc_query(v->uc, UC_QUERY_TIMEOUT, &timed_out) == UC_ERR_OK &&
-             timed_out)) {
+        if (atomic_exchange(&v->kick, 0) || v->slice_over) {
             exit->kind = HVAL_EXIT_INTERRUPTED;
             return 0;
         }

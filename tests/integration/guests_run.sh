@@ -12,8 +12,8 @@ GUESTS_BIN=$top_builddir/tests/guests
 JOBS=${GUESTS_JOBS:-4}
 TIMEOUT=${GUEST_TIMEOUT:-20}
 # Known failures of the emu backend, skipped with the reason (env:name).
-KNOWN="hvm32:exceptions"
-known_why="32-bit protected mode: a bad segment load is not reported as #GP by the emu backend"
+KNOWN=""
+known_why=""
 cd "$scratch" || exit 1
 
 # The kernels' settings: "# key: value" lines of the expected file.

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "check_emu_guest.h"
@@ -309,6 +310,54 @@ START_TEST(hypercall_64bit)
     struct tguest *g = tg_new();
     tg_start64(g, TG_CODE);
     hypercalls(g);
+    tg_free(g);
+}
+END_TEST
+
+/* mov $0x1230,%ax; mov %ax,%ds (past the GDT limit); hlt */
+static const uint8_t blob_bad_seg32[] = {0x66, 0xb8, 0x30, 0x12, 0x8e, 0xd8, 0xf4};
+
+START_TEST(bad_segment_load_is_gp_with_selector)
+{
+    struct tguest *g = tg_new();
+    struct hval_exit e;
+
+    tg_put(g, TG_CODE, blob_bad_seg32, sizeof(blob_bad_seg32));
+    tg_start32(g, TG_CODE);
+    e = tg_run(g);
+    ck_assert_int_eq(e.kind, HVAL_EXIT_EXCEPTION);
+    ck_assert_uint_eq(e.exception.vector, 13);
+    ck_assert(e.exception.has_error_code);
+    ck_assert_uint_eq(e.exception.error_code, 0x1230);
+    ck_assert(!e.exception.software);
+    ck_assert_uint_eq(tg_regs(g).rip, TG_CODE + 4); /* on the mov to %ds */
+    tg_free(g);
+}
+END_TEST
+
+/* xor %ecx,%ecx; div %ecx (#DE), then the bad segment load: a #GP, not a
+ * #DF (the engine must not think the #DE is still being delivered). */
+static const uint8_t blob_div0[] = {0x31, 0xc9, 0xf7, 0xf1};
+
+START_TEST(fault_after_fault_is_no_double_fault)
+{
+    struct tguest *g = tg_new();
+    struct hval_exit e;
+
+    tg_put(g, TG_CODE, blob_div0, sizeof(blob_div0));
+    tg_put(g, TG_TARGET, blob_bad_seg32, sizeof(blob_bad_seg32));
+    tg_start32(g, TG_CODE);
+    for (int i = 0; i < 3; i++) {
+        set_rip(g, TG_CODE);
+        e = tg_run(g);
+        ck_assert_int_eq(e.kind, HVAL_EXIT_EXCEPTION);
+        ck_assert_uint_eq(e.exception.vector, 0);
+        set_rip(g, TG_TARGET);
+        e = tg_run(g);
+        ck_assert_int_eq(e.kind, HVAL_EXIT_EXCEPTION);
+        ck_assert_uint_eq(e.exception.vector, 13);
+        ck_assert_uint_eq(e.exception.error_code, 0x1230);
+    }
     tg_free(g);
 }
 END_TEST
@@ -820,6 +869,99 @@ START_TEST(kick_from_another_thread)
 }
 END_TEST
 
+/*
+ * A loop of several chained blocks with side effects in memory and in
+ * registers: a counter read, incremented and stored, an odd-iteration
+ * count in its own block.  Any instruction run twice shows in the totals.
+ *     mov $N,%ecx; xor %esi,%esi
+ * 1:  mov 0x3000,%eax; inc %eax; mov %eax,0x3000; test $1,%ecx; jz 2f
+ *     inc %esi
+ * 2:  dec %ecx; jnz 1b; hlt
+ */
+#define KICK_LOOPS 12000000u
+static const uint8_t blob_count_loop[] = {0xb9,
+                                          KICK_LOOPS & 0xff,
+                                          (KICK_LOOPS >> 8) & 0xff,
+                                          (KICK_LOOPS >> 16) & 0xff,
+                                          0x00,
+                                          0x31,
+                                          0xf6,
+                                          0xa1,
+                                          0x00,
+                                          0x30,
+                                          0x00,
+                                          0x00,
+                                          0x40,
+                                          0xa3,
+                                          0x00,
+                                          0x30,
+                                          0x00,
+                                          0x00,
+                                          0xf7,
+                                          0xc1,
+                                          0x01,
+                                          0x00,
+                                          0x00,
+                                          0x00,
+                                          0x74,
+                                          0x01,
+                                          0x46,
+                                          0x49,
+                                          0x75,
+                                          0xe9,
+                                          0xf4};
+
+struct busy_kicker {
+    struct tguest *g;
+    atomic_int done;
+    unsigned kicks;
+};
+
+static void *kick_hard(void *arg)
+{
+    struct busy_kicker *k = arg;
+    struct timespec ts = {0, 10 * 1000};
+
+    while (!atomic_load(&k->done)) {
+        k->g->ops->kick(k->g->v);
+        k->kicks++;
+        nanosleep(&ts, NULL);
+    }
+    return NULL;
+}
+
+START_TEST(kicks_at_any_instant_never_repeat_an_instruction)
+{
+    struct tguest *g = tg_new();
+    struct busy_kicker k = {g, 0, 0};
+    unsigned interrupted = 0;
+    uint32_t counter;
+    struct hval_exit e;
+    pthread_t t;
+
+    tg_put(g, TG_CODE, blob_count_loop, sizeof(blob_count_loop));
+    tg_start32(g, TG_CODE);
+    ck_assert_int_eq(pthread_create(&t, NULL, kick_hard, &k), 0);
+    for (;;) {
+        e = tg_run(g);
+        if (e.kind != HVAL_EXIT_INTERRUPTED)
+            break;
+        interrupted++;
+    }
+    atomic_store(&k.done, 1);
+    pthread_join(t, NULL);
+    fprintf(stderr, "kick test: %u kicks, %u interrupted runs\n", k.kicks, interrupted);
+    ck_assert_int_eq(e.kind, HVAL_EXIT_HLT);
+    memcpy(&counter, g->ram + TG_TARGET, sizeof(counter));
+    ck_assert_uint_eq(counter, KICK_LOOPS);
+    ck_assert_uint_eq(tg_regs(g).gpr[HVAL_RSI], KICK_LOOPS / 2);
+    ck_assert_uint_eq(tg_regs(g).gpr[HVAL_RCX], 0);
+    ck_assert_uint_eq(tg_regs(g).rip, TG_CODE + sizeof(blob_count_loop));
+    ck_assert_uint_gt(interrupted, 0);
+    tg_free(g);
+}
+END_TEST
+
 START_TEST(time_slice_ends_the_run)
 {
     struct tguest *g = tg_new();
@@ -853,8 +995,11 @@ int main(void)
     tcase_add_test(tc, hypercall_32bit);
     tcase_add_test(tc, hypercall_64bit);
     tcase_add_test(tc, exceptions_exit_with_vector_error_code_cr2);
+    tcase_add_test(tc, bad_segment_load_is_gp_with_selector);
+    tcase_add_test(tc, fault_after_fault_is_no_double_fault);
     tcase_add_test(tc, kick_from_another_thread);
     tcase_add_test(tc, time_slice_ends_the_run);
+    tcase_add_test(tc, kicks_at_any_instant_never_repeat_an_instruction);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("events");

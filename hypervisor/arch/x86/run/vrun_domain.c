@@ -173,13 +173,12 @@ void vrun_kick(struct domain *d, unsigned vcpu)
     rd->wake = true;
     pthread_cond_signal(&rd->cond);
     /*
-     * A running vCPU is not stopped for an event: it takes it at its next
-     * exit (a hypercall, HLT, I/O) or at its slice's end.  Stopping the engine
-     * from another thread at an arbitrary point made guests re-execute
-     * instructions now and then (the xenstore guest failed one run in
-     * four; none in 20 runs without these kicks).  Pause, destroy and
-     * shutdown still stop it at once.
+     * A running vCPU is stopped for an event, to take it at once: the
+     * backend's kick is safe at any instant (it ends the run at a block
+     * start; it used to be able to re-execute instructions).
      */
+    if (rd->active)
+        rd->ops->kick(rd->active);
     pthread_mutex_unlock(&rd->lock);
 }
 
@@ -543,10 +542,9 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
     if (rd->d->is_hvm || vrun_pv) /* PV: events to the guest's callback */
         deliver_interrupts(vc);
     /*
-     * A slice only when another vCPU waits its turn or a timer is due: the
-     * ticker ends it by stopping the engine from its thread, which (like
-     * the event kicks, see vrun_kick) now and then makes the guest
-     * re-execute instructions; a lone vCPU runs until it exits.
+     * A slice only when another vCPU waits its turn or a timer is due; a
+     * lone vCPU runs until it exits or is kicked (an event, a pause: a
+     * kick is never lost, the backend keeps it for the next run).
      */
     end = nrunnable > 1 ? start + SLICE_NS : UINT64_MAX;
     if (deadline < end)

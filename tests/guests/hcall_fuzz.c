@@ -22,7 +22,9 @@
  *    segments; update_va_mapping (14, 22) never names the guest's own
  *    memory (its code and page tables) as the address to remap, and the
  *    lists of mmu_update (1), set_gdt (2) and mmuext_op (26) are never
- *    read from its own memory other than the fuzz buffer;
+ *    read from its own memory other than the fuzz buffer, nor are the
+ *    structures of callback_op (30) and nmi_op (28) (the ELF notes in
+ *    page 0 would register an event callback at a small address);
  *  - multicall (13) likewise: its entries, read from the guest's code,
  *    would be real calls (set_trap_table(NULL) among them).
  * Small ints as addresses land in page 0 (PV: the ELF notes; HVM/PVH:
@@ -189,6 +191,9 @@ static int self_destructive(unsigned int nr, const unsigned long *a)
     case __HYPERVISOR_set_gdt:
     case __HYPERVISOR_mmuext_op:
         return own_memory(a[0]) && !in_fuzz_buf(a[0]);
+    case __HYPERVISOR_callback_op:
+    case __HYPERVISOR_nmi_op:
+        return own_memory(a[1]) && !in_fuzz_buf(a[1]);
     case __HYPERVISOR_set_trap_table:
     case __HYPERVISOR_set_callbacks:
     case __HYPERVISOR_iret:
@@ -202,17 +207,44 @@ static int self_destructive(unsigned int nr, const unsigned long *a)
     }
 }
 
-static void fill_random(void)
+/* Random bytes where the call will look: FUZZ_FILL bytes from the buffer
+ * address it gets (the buffer's start if none); all of it now and then, so
+ * the zeros hypervisor results leave there do not pile up. */
+static void fill_random(unsigned long at)
 {
     uint64_t *p = (uint64_t *)fuzz_buf;
     unsigned int i;
 
+    if (in_fuzz_buf(at))
+        p += (at - (unsigned long)(uintptr_t)fuzz_buf) / 8;
     for (i = 0; i < FUZZ_FILL / 8; i++)
         p[i] = rnd();
-    /* The rest once in a while, so stale results do not pile up. */
     if (!rnd_below(256))
-        for (; i < FUZZ_BUF_SIZE / 8; i++)
+        for (p = (uint64_t *)fuzz_buf, i = 0; i < FUZZ_BUF_SIZE / 8; i++)
             p[i] = rnd();
+}
+
+/* A multicall's entries: random calls, none of them self-destructive (a
+ * zero left in the buffer would be set_trap_table(NULL) on PV). */
+static void fill_multicall(unsigned long at, unsigned long count)
+{
+    struct multicall_entry *e = (struct multicall_entry *)(uintptr_t)at;
+    unsigned long args[6];
+    unsigned int i, j;
+
+    for (; count; count--, e++) {
+        e->op = (unsigned long)rnd_below(64);
+        for (j = 0; j < 6; j++) {
+            enum arg_kind k = (enum arg_kind)rnd_below(ARG_KINDS);
+            args[j] = k == ARG_OWN ? 0 : draw_arg(k);
+        }
+        if (is_multiplexed((unsigned int)e->op))
+            args[0] = (unsigned long)rnd_below(32);
+        if (e->op == __HYPERVISOR_multicall || self_destructive((unsigned int)e->op, args))
+            e->op = 64 + (unsigned long)rnd_below(64); /* none */
+        for (i = 0; i < 6; i++)
+            e->args[i] = args[i];
+    }
 }
 
 static void fire_one(void)
@@ -240,7 +272,11 @@ static void fire_one(void)
                     a[i] = (unsigned long)rnd_below(65);
         }
     } while (self_destructive(nr, a));
-    fill_random();
+    for (i = 0; i < 5 && !in_fuzz_buf(a[i]); i++)
+        ;
+    fill_random(i < 5 ? a[i] : 0);
+    if (nr == __HYPERVISOR_multicall && in_fuzz_buf(a[0]))
+        fill_multicall(a[0], a[1]);
     if (trace) {
         char line[160];
         gsnprintf(line, sizeof(line), "hcall_fuzz: %u(%lx, %lx, %lx, %lx, %lx)\n", nr, a[0], a[1],

@@ -290,8 +290,20 @@ long do_vcpu_op(struct hc_caller *c, const uint64_t args[5])
 }
 
 /* console_io: guests write to the hypervisor console (xl dmesg); reading
- * it is for the control domain only. */
+ * it is for the control domain only.  As Xen, an unprivileged guest's
+ * text keeps only printable characters, tabs and newlines: a NUL in the
+ * ring would cut xl dmesg short for everyone. */
 #define CONSOLE_IO_MAX 4096
+
+static size_t console_io_printable(char *buf, size_t n)
+{
+    size_t out = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if ((buf[i] >= 0x20 && buf[i] < 0x7f) || buf[i] == '\n' || buf[i] == '\t')
+            buf[out++] = buf[i];
+    return out;
+}
 
 long do_console_io(struct hc_caller *c, const uint64_t args[5])
 {
@@ -315,7 +327,7 @@ long do_console_io(struct hc_caller *c, const uint64_t args[5])
             int k = snprintf(tag, sizeof(tag), "(d%u) ", c->d->domid);
             console_ring_write(tag, (size_t)k);
         }
-        console_ring_write(buf, n);
+        console_ring_write(buf, c->d->is_privileged ? n : console_io_printable(buf, n));
         done += n;
     }
     return 0;

@@ -3,8 +3,9 @@
 # arguments for 60 seconds (GUEST_FUZZ_SECONDS), as PVH, PV (pv64) and HVM
 # (hvm64) at the same time, beside the example hello guest.  Afterwards
 # the daemon (the same process) still answers, the hello guest still runs
-# and shuts down on xl shutdown, and each fuzz guest either passed or was
-# crashed as a guest (logged as a guest crash, not a daemon error).
+# and shuts down on xl shutdown, xl dmesg still shows its lines, and each
+# fuzz guest either passed or was crashed as a guest (logged as a guest
+# crash, not a daemon error).
 # The seeds are printed, so a failure can be replayed (GUEST_FUZZ_SEED).
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/xenhv_lib.sh"
@@ -90,6 +91,9 @@ check "the hello guest still runs"
 timeout 60 "$XL" shutdown -w fuzz-hello > /dev/null 2>&1 && wait_for 20 gone fuzz-hello &&
     grep -q 'control/shutdown says "poweroff": shutting down' "$(console_of fuzz-hello)"
 check "the hello guest answers xl shutdown"
+# The hypervisor console too: the fuzzers' garbage does not hide its line.
+timeout 30 "$XL" dmesg 2> /dev/null | grep -q 'hello: control/shutdown says "poweroff"'
+check "xl dmesg still shows the hello guest's lines"
 
 "$XL" list > /dev/null 2>&1 && [ "$(xenhv_pid)" = "$pid0" ]
 check "xenhv still answers, same process"

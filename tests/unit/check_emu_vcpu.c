@@ -962,6 +962,92 @@ START_TEST(kicks_at_any_instant_never_repeat_an_instruction)
 }
 END_TEST
 
+/* The same through call and ret (blocks left by an indirect jump):
+ *     mov $N,%ecx
+ * 1:  call 2f; dec %ecx; jnz 1b; hlt
+ * 2:  incl 0x3000; ret */
+static const uint8_t blob_call_loop[] = {0xb9,
+                                         KICK_LOOPS & 0xff,
+                                         (KICK_LOOPS >> 8) & 0xff,
+                                         (KICK_LOOPS >> 16) & 0xff,
+                                         0x00,
+                                         0xe8,
+                                         0x04,
+                                         0x00,
+                                         0x00,
+                                         0x00,
+                                         0x49,
+                                         0x75,
+                                         0xf8,
+                                         0xf4,
+                                         0xff,
+                                         0x05,
+                                         0x00,
+                                         0x30,
+                                         0x00,
+                                         0x00,
+                                         0xc3};
+
+/* Its 64-bit form, under paging: dec %ecx is ff c9, incl takes a SIB. */
+static const uint8_t blob_call_loop64[] = {0xb9,
+                                           KICK_LOOPS & 0xff,
+                                           (KICK_LOOPS >> 8) & 0xff,
+                                           (KICK_LOOPS >> 16) & 0xff,
+                                           0x00,
+                                           0xe8,
+                                           0x05,
+                                           0x00,
+                                           0x00,
+                                           0x00,
+                                           0xff,
+                                           0xc9,
+                                           0x75,
+                                           0xf7,
+                                           0xf4,
+                                           0xff,
+                                           0x04,
+                                           0x25,
+                                           0x00,
+                                           0x30,
+                                           0x00,
+                                           0x00,
+                                           0xc3};
+
+static void kicked_call_loop(bool long64)
+{
+    struct tguest *g = tg_new();
+    struct busy_kicker k = {g, 0, 0};
+    uint32_t counter;
+    struct hval_exit e;
+    pthread_t t;
+
+    if (long64) {
+        tg_put(g, TG_CODE, blob_call_loop64, sizeof(blob_call_loop64));
+        tg_start64(g, TG_CODE);
+    } else {
+        tg_put(g, TG_CODE, blob_call_loop, sizeof(blob_call_loop));
+        tg_start32(g, TG_CODE);
+    }
+    ck_assert_int_eq(pthread_create(&t, NULL, kick_hard, &k), 0);
+    do
+        e = tg_run(g);
+    while (e.kind == HVAL_EXIT_INTERRUPTED);
+    atomic_store(&k.done, 1);
+    pthread_join(t, NULL);
+    ck_assert_int_eq(e.kind, HVAL_EXIT_HLT);
+    memcpy(&counter, g->ram + TG_TARGET, sizeof(counter));
+    ck_assert_uint_eq(counter, KICK_LOOPS);
+    ck_assert_uint_eq(tg_regs(g).gpr[HVAL_RSP], TG_STACK);
+    tg_free(g);
+}
+
+START_TEST(kicks_during_calls_never_repeat_an_instruction)
+{
+    kicked_call_loop(false);
+    kicked_call_loop(true);
+}
+END_TEST
+
 START_TEST(time_slice_ends_the_run)
 {
     struct tguest *g = tg_new();
@@ -1000,6 +1086,7 @@ int main(void)
     tcase_add_test(tc, kick_from_another_thread);
     tcase_add_test(tc, time_slice_ends_the_run);
     tcase_add_test(tc, kicks_at_any_instant_never_repeat_an_instruction);
+    tcase_add_test(tc, kicks_during_calls_never_repeat_an_instruction);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("events");

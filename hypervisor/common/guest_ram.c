@@ -102,8 +102,9 @@ static int populate_frames(struct guest_ram *ram, uint64_t gpfn, uint64_t n)
         fresh += !guest_ram_populated(ram, gpfn + i);
     if (fresh > ram->max_pages || ram->tot_pages > ram->max_pages - fresh)
         return -ENOMEM;
-    if (fallocate(ram->memfd, 0, (off_t)(gpfn << GUEST_PAGE_SHIFT), (off_t)(n << GUEST_PAGE_SHIFT)))
-        return errno == ENOSPC ? -ENOMEM : -errno;
+    /* No fallocate: a memfd's pages are zero until touched, and the
+     * domain's limit is kept above; backing 64 MiB up front cleared every
+     * page (tens of ms per create) for pages most guests never touch. */
     /* Machine frames first (a failure there leaves nothing to undo); if
      * marking fails below, they stay with the domain until it goes. */
     if (ram->machine && (rc = ram->machine->populated(ram->machine_priv, gpfn, n)))

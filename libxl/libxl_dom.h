@@ -91,5 +91,9 @@ typedef struct libxl__hvm_image {
 
 int libxl__hvm_build_common(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *cfg,
                             const libxl__hvm_image *img, libxl__dom_build *st);
+/* Reads the image at path (PVH kernel or HVM firmware, by mode) and the
+ * ramdisk, then libxl__hvm_build_common. */
+int libxl__hvm_build_image(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *cfg,
+                           const char *path, libxl__elf_mode mode, libxl__dom_build *st);
 
 #endif

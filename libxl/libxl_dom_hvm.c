@@ -19,10 +19,6 @@ int libxl__build_hvm(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *cfg, l
     libxl_domain_build_info *b = &cfg->b_info;
     char bundled[PATH_MAX];
     const char *fw = b->u.hvm.firmware;
-    libxl__kernel k;
-    void *ramdisk = NULL;
-    size_t ramdisk_size = 0;
-    int rc;
 
     if (!fw && b->kernel)
         fw = b->kernel; /* an HVM "kernel" entered as firmware */
@@ -37,26 +33,5 @@ int libxl__build_hvm(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *cfg, l
         }
         fw = bundled;
     }
-    rc = libxl__kernel_read(ctx, fw, LIBXL__ELF_MODE_PLAIN, &k);
-    if (rc)
-        return rc;
-    if (b->ramdisk) {
-        rc = libxl__file_read(ctx, b->ramdisk, true, &ramdisk, &ramdisk_size);
-        if (rc)
-            goto out;
-    }
-    libxl__hvm_image img = {
-        .entry = k.info.entry,
-        .elf = k.elf,
-        .elf_size = k.elf_size,
-        .info = &k.info,
-        .module = ramdisk,
-        .module_size = ramdisk_size,
-        .cmdline = b->cmdline,
-    };
-    rc = libxl__hvm_build_common(ctx, domid, cfg, &img, st);
-out:
-    free(ramdisk);
-    libxl__kernel_free(&k);
-    return rc;
+    return libxl__hvm_build_image(ctx, domid, cfg, fw, LIBXL__ELF_MODE_PLAIN, st);
 }

@@ -10,6 +10,7 @@
  * XEN_DOMCTL_sethvmcontext.
  */
 #include <cpuid.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "libxl_dom.h"
@@ -208,5 +209,38 @@ int libxl__hvm_build_common(libxl_ctx *ctx, uint32_t domid, libxl_domain_config 
 out:
     libxl__dom_unmap(ctx, special, LIBXL__HVM_NR_SPECIAL_PAGES);
     libxl__guest_mem_unmap(ctx, &mem);
+    return rc;
+}
+
+int libxl__hvm_build_image(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *cfg,
+                           const char *path, libxl__elf_mode mode, libxl__dom_build *st)
+{
+    libxl_domain_build_info *b = &cfg->b_info;
+    libxl__kernel k;
+    void *ramdisk = NULL;
+    size_t ramdisk_size = 0;
+    int rc;
+
+    rc = libxl__kernel_read(ctx, path, mode, &k);
+    if (rc)
+        return rc;
+    if (b->ramdisk) {
+        rc = libxl__file_read(ctx, b->ramdisk, true, &ramdisk, &ramdisk_size);
+        if (rc)
+            goto out;
+    }
+    libxl__hvm_image img = {
+        .entry = k.info.entry,
+        .elf = k.elf,
+        .elf_size = k.elf_size,
+        .info = &k.info,
+        .module = ramdisk,
+        .module_size = ramdisk_size,
+        .cmdline = b->cmdline,
+    };
+    rc = libxl__hvm_build_common(ctx, domid, cfg, &img, st);
+out:
+    free(ramdisk);
+    libxl__kernel_free(&k);
     return rc;
 }

@@ -206,6 +206,31 @@ int bootcfg_read_include(struct bootcfg_state *st, const char *from, unsigned li
     return 0;
 }
 
+int bootcfg_include(struct bootcfg_state *st, const char *from, unsigned line, const char *file,
+                    int (*parse)(void *opaque, const char *path, char *text), void *opaque)
+{
+    char *dir = bootcfg_dirname(from), *full = NULL, *data = NULL;
+    size_t len;
+    int rc = -ENOMEM;
+
+    if (!dir)
+        goto out;
+    full = bootcfg_path(dir, file);
+    if (!full)
+        goto out;
+    rc = bootcfg_read_include(st, from, line, full, &data, &len);
+    if (rc < 0)
+        goto out;
+    st->depth++;
+    rc = parse(opaque, full, data);
+    st->depth--;
+out:
+    free(data);
+    free(full);
+    free(dir);
+    return rc;
+}
+
 char *bootcfg_path(const char *dir, const char *p)
 {
     struct sbuf b;

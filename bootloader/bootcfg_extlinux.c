@@ -153,28 +153,14 @@ out:
 
 static int parse_text(struct extlinux *ex, const char *path, char *text);
 
+static int parse_included(void *opaque, const char *path, char *text)
+{
+    return parse_text(opaque, path, text);
+}
+
 static int include(struct extlinux *ex, const char *path, unsigned line, const char *file)
 {
-    char *dir = bootcfg_dirname(path), *full = NULL, *data = NULL;
-    size_t len;
-    int rc = -ENOMEM;
-
-    if (!dir)
-        goto out;
-    full = bootcfg_path(dir, file);
-    if (!full)
-        goto out;
-    rc = bootcfg_read_include(ex->st, path, line, full, &data, &len);
-    if (rc < 0)
-        goto out;
-    ex->st->depth++;
-    rc = parse_text(ex, full, data);
-    ex->st->depth--;
-out:
-    free(data);
-    free(full);
-    free(dir);
-    return rc;
+    return bootcfg_include(ex->st, path, line, file, parse_included, ex);
 }
 
 /* Replaces *DST with a copy of SRC (or a path relative to PATH's dir). */

@@ -45,28 +45,14 @@ static int flush_entry(struct legacy *lg, const char *path, unsigned line)
 
 static int parse_text(struct legacy *lg, const char *path, char *text);
 
+static int parse_included(void *opaque, const char *path, char *text)
+{
+    return parse_text(opaque, path, text);
+}
+
 static int include(struct legacy *lg, const char *path, unsigned line, const char *file)
 {
-    char *dir = bootcfg_dirname(path), *full = NULL, *data = NULL;
-    size_t len;
-    int rc = -ENOMEM;
-
-    if (!dir)
-        goto out;
-    full = bootcfg_path(dir, file);
-    if (!full)
-        goto out;
-    rc = bootcfg_read_include(lg->st, path, line, full, &data, &len);
-    if (rc < 0)
-        goto out;
-    lg->st->depth++;
-    rc = parse_text(lg, full, data);
-    lg->st->depth--;
-out:
-    free(data);
-    free(full);
-    free(dir);
-    return rc;
+    return bootcfg_include(lg->st, path, line, file, parse_included, lg);
 }
 
 /* `default saved`: the first number in the `default` file beside PATH. */

@@ -61,6 +61,15 @@ int bootcfg_read_include(struct bootcfg_state *st, const char *from, unsigned li
                          const char *path, char **data, size_t *len);
 
 /*
+ * An include directive at FROM:LINE naming FILE (relative to FROM's
+ * directory): reads it as bootcfg_read_include does and hands its text to
+ * PARSE(OPAQUE, full path, text) one level deeper.  Returns PARSE's result
+ * or a negative errno.
+ */
+int bootcfg_include(struct bootcfg_state *st, const char *from, unsigned line, const char *file,
+                    int (*parse)(void *opaque, const char *path, char *text), void *opaque);
+
+/*
  * An absolute, normalised path for P: a GRUB device prefix "(hd0,1)" is
  * dropped; a relative P is taken relative to directory DIR (NULL: "/");
  * "." and ".." components are resolved ("/.." stays "/").  malloc'd.

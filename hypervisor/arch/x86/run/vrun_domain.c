@@ -661,21 +661,7 @@ static void plat_kick(void *opaque, unsigned vcpu)
 
 static void plat_debug_write(void *opaque, const char *buf, size_t len)
 {
-    struct vrun_dom *rd = opaque;
-    for (size_t i = 0; i < len; i++) {
-        char ch = buf[i];
-        if (ch != '\n' && rd->dbg_len < sizeof(rd->dbg_line) - 1) {
-            rd->dbg_line[rd->dbg_len++] = ch;
-            continue;
-        }
-        char out[sizeof(rd->dbg_line) + 16];
-        int k = snprintf(out, sizeof(out), "(d%u) %.*s\n", rd->d->domid, (int)rd->dbg_len,
-                         rd->dbg_line);
-        console_ring_write(out, (size_t)k < sizeof(out) ? (size_t)k : sizeof(out) - 1);
-        rd->dbg_len = 0;
-        if (ch != '\n')
-            rd->dbg_line[rd->dbg_len++] = ch;
-    }
+    vrun_debug_write(opaque, buf, len);
 }
 
 static void plat_serial_write(void *opaque, const uint8_t *buf, size_t len)

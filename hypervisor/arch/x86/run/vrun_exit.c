@@ -139,7 +139,9 @@ static enum hval_answer do_cpuid(struct vrun_vcpu *vc, struct hval_exit *e)
     return HVAL_HANDLED;
 }
 
-static void debug_putc_line(struct vrun_dom *rd, const char *buf, size_t len)
+/* Port 0xe9 bytes, collected into "(dN) line" entries of the hypervisor
+ * console ring (xl dmesg). */
+void vrun_debug_write(struct vrun_dom *rd, const char *buf, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         char ch = buf[i];
@@ -171,7 +173,7 @@ enum hval_answer vrun_exit_handler(struct hval_vcpu *hv, struct hval_exit *e, vo
             rc = hvm_platform_pio(rd->plat, vc->id, e->io.port, e->io.size, e->io.write, &val);
         else if (e->io.port == 0xe9 && e->io.write) {
             char ch = (char)val;
-            debug_putc_line(rd, &ch, 1);
+            vrun_debug_write(rd, &ch, 1);
             rc = 0;
         }
         if (!e->io.write)

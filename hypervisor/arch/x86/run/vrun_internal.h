@@ -81,6 +81,7 @@ enum hval_answer vrun_exit_handler(struct hval_vcpu *hv, struct hval_exit *e, vo
 void vrun_handle_hypercall(struct vrun_vcpu *vc, struct hval_exit *e);
 void vrun_time_update(struct vrun_vcpu *vc, uint64_t now);
 void vrun_calibrate_tsc(void);
+void vrun_debug_write(struct vrun_dom *rd, const char *buf, size_t len);
 
 /* vrun_domain.c */
 struct vcpu_info *vrun_vcpu_info(struct vrun_vcpu *vc);

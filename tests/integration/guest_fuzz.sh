@@ -18,6 +18,12 @@ LOG=$XENHV_RUNDIR/xenhv.log
 cd "$scratch" || exit 1
 echo "# seed base $SEED, $SECONDS_RUN seconds"
 
+# Guest console text as TAP comments: printable characters only, and
+# every line ended, so a fuzzer's garbage cannot swallow the next result.
+tap_comment() {
+    tr -cd '\11\12\40-\176' | awk -v p="$1" '{ print "# " p $0 }'
+}
+
 wait_for() { # SECONDS COMMAND...: poll until COMMAND succeeds
     n=$(($1 * 20)); shift
     while ! "$@" && [ $n -gt 0 ]; do sleep 0.05; n=$((n - 1)); done
@@ -70,14 +76,14 @@ for env in pvh pv64 hvm64; do
     dom=fuzz-$env
     out=$(console_of $dom)
     cp "$out" "$dom.out" 2> /dev/null || : > "$dom.out"
-    grep -h 'seed=\| s: ' "$dom.out" | tail -n 2 | sed "s/^/# $env: /"
+    grep -ah 'seed=\| s: ' "$dom.out" | tail -n 2 | tap_comment "$env: "
     if grep -q '^RESULT: PASS hcall_fuzz$' "$dom.out"; then
         grep -q 'reason code 0 ' "$dom.xl"
     else
         # Only a guest crash is acceptable: the daemon said so, and reported
         # no error of its own.
-        sed 's/^/# /' "$dom.xl" | tail -n 3
-        tail -n 3 "$dom.out" | sed 's/^/# /'
+        tail -n 3 "$dom.xl" | tap_comment
+        tail -n 3 "$dom.out" | tap_comment
         domid=$(sed -n 's/.*(domid \([0-9]*\)).*/\1/p' "$dom.xl" | head -n 1)
         [ -n "$domid" ] && grep -q "xenhv warning: domain $domid crashed" "$LOG" &&
             ! daemon_errors | grep -q .

@@ -206,6 +206,27 @@ int bootcfg_read_include(struct bootcfg_state *st, const char *from, unsigned li
     return 0;
 }
 
+int bootcfg_each_line(const char *path, char *text,
+                      int (*line_fn)(void *opaque, const char *path, unsigned line, char *s),
+                      void *opaque, unsigned *next_line)
+{
+    unsigned line = 1;
+    char *s = text;
+    int rc = 0;
+
+    while (s && *s && rc == 0) {
+        char *nl = strchr(s, '\n');
+
+        if (nl)
+            *nl = '\0';
+        rc = line_fn(opaque, path, line, s);
+        line++;
+        s = nl ? nl + 1 : NULL;
+    }
+    *next_line = line;
+    return rc;
+}
+
 int bootcfg_include(struct bootcfg_state *st, const char *from, unsigned line, const char *file,
                     int (*parse)(void *opaque, const char *path, char *text), void *opaque)
 {

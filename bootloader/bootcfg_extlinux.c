@@ -271,21 +271,16 @@ static int parse_line(struct extlinux *ex, const char *path, unsigned line, char
     return 0; /* TIMEOUT, PROMPT, UI, SAY, ... */
 }
 
+static int parse_one_line(void *opaque, const char *path, unsigned line, char *s)
+{
+    return parse_line(opaque, path, line, s);
+}
+
 static int parse_text(struct extlinux *ex, const char *path, char *text)
 {
-    unsigned line = 1;
-    char *s = text;
-    int rc = 0;
+    unsigned line;
+    int rc = bootcfg_each_line(path, text, parse_one_line, ex, &line);
 
-    while (s && *s && rc == 0) {
-        char *nl = strchr(s, '\n');
-
-        if (nl)
-            *nl = '\0';
-        rc = parse_line(ex, path, line, s);
-        line++;
-        s = nl ? nl + 1 : NULL;
-    }
     if (rc == 0)
         rc = flush_label(ex, path, line);
     return rc;

@@ -145,21 +145,16 @@ static int parse_line(struct legacy *lg, const char *path, unsigned line, char *
     return 0; /* root, timeout, hiddenmenu, savedefault, module, ... */
 }
 
+static int parse_one_line(void *opaque, const char *path, unsigned line, char *s)
+{
+    return parse_line(opaque, path, line, s);
+}
+
 static int parse_text(struct legacy *lg, const char *path, char *text)
 {
-    unsigned line = 1;
-    char *s = text;
-    int rc = 0;
+    unsigned line;
+    int rc = bootcfg_each_line(path, text, parse_one_line, lg, &line);
 
-    while (s && *s && rc == 0) {
-        char *nl = strchr(s, '\n');
-
-        if (nl)
-            *nl = '\0';
-        rc = parse_line(lg, path, line, s);
-        line++;
-        s = nl ? nl + 1 : NULL;
-    }
     if (rc == 0)
         rc = flush_entry(lg, path, line);
     return rc;

@@ -61,6 +61,15 @@ int bootcfg_read_include(struct bootcfg_state *st, const char *from, unsigned li
                          const char *path, char **data, size_t *len);
 
 /*
+ * Splits TEXT in place into lines and calls LINE_FN(OPAQUE, PATH, number,
+ * line) for each, from 1, until one returns non-zero.  Returns that value
+ * or 0; *NEXT_LINE gets the number after the last line read.
+ */
+int bootcfg_each_line(const char *path, char *text,
+                      int (*line_fn)(void *opaque, const char *path, unsigned line, char *s),
+                      void *opaque, unsigned *next_line);
+
+/*
  * An include directive at FROM:LINE naming FILE (relative to FROM's
  * directory): reads it as bootcfg_read_include does and hands its text to
  * PARSE(OPAQUE, full path, text) one level deeper.  Returns PARSE's result

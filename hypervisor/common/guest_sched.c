@@ -40,7 +40,8 @@ static long so_block(struct hc_caller *c, uint64_t arg)
     return 0;
 }
 
-static long so_shutdown(struct hc_caller *c, uint64_t arg)
+/* The guest's struct sched_shutdown, its reason checked. */
+static long copy_shutdown_reason(struct hc_caller *c, uint64_t arg, unsigned *reason)
 {
     struct sched_shutdown s;
     long rc = c->copy_from(c, arg, &s, sizeof(s));
@@ -49,21 +50,30 @@ static long so_shutdown(struct hc_caller *c, uint64_t arg)
         return rc;
     if (s.reason > SHUTDOWN_MAX)
         return -EINVAL;
-    log_info("domain %u: shutdown (reason %u) from vcpu %u", c->d->domid, s.reason, c->v->id);
-    guest_run->shutdown(c->d, s.reason);
+    *reason = s.reason;
+    return 0;
+}
+
+static long so_shutdown(struct hc_caller *c, uint64_t arg)
+{
+    unsigned reason;
+    long rc = copy_shutdown_reason(c, arg, &reason);
+
+    if (rc)
+        return rc;
+    log_info("domain %u: shutdown (reason %u) from vcpu %u", c->d->domid, reason, c->v->id);
+    guest_run->shutdown(c->d, reason);
     return 0;
 }
 
 static long so_shutdown_code(struct hc_caller *c, uint64_t arg)
 {
-    struct sched_shutdown s;
-    long rc = c->copy_from(c, arg, &s, sizeof(s));
+    unsigned reason;
+    long rc = copy_shutdown_reason(c, arg, &reason);
 
     if (rc)
         return rc;
-    if (s.reason > SHUTDOWN_MAX)
-        return -EINVAL;
-    c->d->shutdown_code = (int)s.reason;
+    c->d->shutdown_code = (int)reason;
     return 0;
 }
 

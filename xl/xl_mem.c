@@ -9,7 +9,11 @@
 #include "xl.h"
 #include "xl_lifecycle.h"
 
-static int mem_args(int argc, char **argv, const char *cmd)
+/*
+ * The domain and size of `xl CMD <domain> <size>': -1 with *domid and
+ * *kb set to go on, else the exit status.
+ */
+static int mem_args(int argc, char **argv, const char *cmd, uint32_t *domid, int64_t *kb)
 {
     if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
         help(cmd);
@@ -19,20 +23,23 @@ static int mem_args(int argc, char **argv, const char *cmd)
         help(cmd);
         return 2;
     }
+    *domid = xl_find_domain(argv[1], NULL);
+    *kb = xl_parse_mem_size_kb(argv[2]);
+    if (*kb == -1) {
+        fprintf(stderr, "invalid memory size: %s\n", argv[2]);
+        exit(3); /* real xl's status, which xl's main would fold into 1 */
+    }
     return -1;
 }
 
 int main_memmax(int argc, char **argv)
 {
-    int rc = mem_args(argc, argv, "mem-max");
+    uint32_t domid;
+    int64_t kb;
+    int rc = mem_args(argc, argv, "mem-max", &domid, &kb);
+
     if (rc >= 0)
         return rc;
-    uint32_t domid = xl_find_domain(argv[1], NULL);
-    int64_t kb = xl_parse_mem_size_kb(argv[2]);
-    if (kb == -1) {
-        fprintf(stderr, "invalid memory size: %s\n", argv[2]);
-        exit(3); /* real xl's status, which xl's main would fold into 1 */
-    }
     if (libxl_domain_setmaxmem(xl_ctx(), domid, (uint64_t)kb)) {
         fprintf(stderr, "cannot set domid %u static max memory to : %s\n", domid, argv[2]);
         return EXIT_FAILURE;
@@ -42,15 +49,12 @@ int main_memmax(int argc, char **argv)
 
 int main_memset(int argc, char **argv)
 {
-    int rc = mem_args(argc, argv, "mem-set");
+    uint32_t domid;
+    int64_t kb;
+    int rc = mem_args(argc, argv, "mem-set", &domid, &kb);
+
     if (rc >= 0)
         return rc;
-    uint32_t domid = xl_find_domain(argv[1], NULL);
-    int64_t kb = xl_parse_mem_size_kb(argv[2]);
-    if (kb == -1) {
-        fprintf(stderr, "invalid memory size: %s\n", argv[2]);
-        exit(3); /* real xl's status, which xl's main would fold into 1 */
-    }
     if (libxl_set_memory_target(xl_ctx(), domid, kb, 0, 1))
         return EXIT_FAILURE;
     return EXIT_SUCCESS;

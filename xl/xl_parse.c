@@ -4,6 +4,7 @@
  * real xl 4.17 reads them.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,6 +206,19 @@ void xl_replace_string(char **slot, const char *value)
     }
     free(*slot);
     *slot = copy;
+}
+
+int xl_parse_ulong(const char *s, unsigned long *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+
+    if (end == s || v == ULONG_MAX) {
+        fprintf(stderr, "xl: failed to convert \"%s\" to number\n", s);
+        return 1;
+    }
+    *out = v;
+    return 0;
 }
 
 static int apply_row(struct parse_state *ps, const struct parse_row *row)

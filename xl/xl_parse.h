@@ -133,5 +133,7 @@ PARSE_HANDLER(parse_vsnds);
 int host_cpu_count(void);
 void *xl_array_extend(void *array, int *count, size_t elem_size);
 void xl_replace_string(char **slot, const char *value);
+/* A decimal unsigned long, or 1 with xl's "failed to convert" message. */
+int xl_parse_ulong(const char *s, unsigned long *out);
 
 #endif /* XL_PARSE_H */

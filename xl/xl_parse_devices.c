@@ -483,18 +483,6 @@ PARSE_HANDLER(parse_channels)
     return 0;
 }
 
-static int parse_ulong(const char *s, unsigned long *out)
-{
-    char *end;
-    unsigned long v = strtoul(s, &end, 10);
-    if (end == s || v == ULONG_MAX) {
-        fprintf(stderr, "xl: failed to convert \"%s\" to number\n", s);
-        return 1;
-    }
-    *out = v;
-    return 0;
-}
-
 /* One `key=value' of a vif spec: 0, 2 (fatal: exit 1). */
 static int nic_token(void *arg, char *token)
 {
@@ -572,7 +560,7 @@ static int nic_token(void *arg, char *token)
         }
         if (KEY_IS("devid") || KEY_IS("mtu")) {
             unsigned long n;
-            if (parse_ulong(v, &n))
+            if (xl_parse_ulong(v, &n))
                 return 2;
             if (KEY_IS("devid"))
                 nic->devid = (libxl_devid)n;

@@ -15,18 +15,6 @@
 /* This host's NUMA nodes, as libxl_get_physinfo() would count them. */
 #define HOST_NUMA_NODES 1
 
-static int parse_ulong_or_fail(const char *s, unsigned long *out)
-{
-    char *end;
-    unsigned long v = strtoul(s, &end, 10);
-    if (end == s || v == ULONG_MAX) {
-        fprintf(stderr, "xl: failed to convert \"%s\" to number\n", s);
-        return 1;
-    }
-    *out = v;
-    return 0;
-}
-
 static char *trimmed(const char *s, size_t n)
 {
     while (n && (*s == ' ' || *s == '\t'))
@@ -52,7 +40,7 @@ static int vnode_option(libxl_domain_build_info *b, libxl_vnode_info *p, libxl_b
     if (!key || !value) {
         rc = 1;
     } else if (!strcmp(key, "pnode")) {
-        rc = parse_ulong_or_fail(value, &v);
+        rc = xl_parse_ulong(value, &v);
         if (!rc && v >= HOST_NUMA_NODES) {
             fprintf(stderr, "xl: invalid pnode number: %lu\n", v);
             rc = 1;
@@ -62,7 +50,7 @@ static int vnode_option(libxl_domain_build_info *b, libxl_vnode_info *p, libxl_b
             libxl_defbool_set(&b->numa_placement, false);
         }
     } else if (!strcmp(key, "size")) {
-        rc = parse_ulong_or_fail(value, &v);
+        rc = xl_parse_ulong(value, &v);
         if (!rc) {
             p->memkb = (uint64_t)v << 10;
             *memkb_r += p->memkb;
@@ -83,7 +71,7 @@ static int vnode_option(libxl_domain_build_info *b, libxl_vnode_info *p, libxl_b
         char *save = NULL;
         int j = 0;
         for (char *r = strtok_r(value, ",", &save); r && !rc; r = strtok_r(NULL, ",", &save), j++) {
-            rc = parse_ulong_or_fail(r, &v);
+            rc = xl_parse_ulong(r, &v);
             if (!rc && j < p->num_distances)
                 p->distances[j] = (uint32_t)v;
         }

@@ -80,6 +80,12 @@ int libxl_domain_unpause(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how
 int libxl_domain_shutdown(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how);
 int libxl_domain_reboot(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how);
 int libxl_domain_rename(libxl_ctx *ctx, uint32_t domid, const char *old_name, const char *new_name);
+/* Write the domain's core to filename as Xen's xc_domain_dumpcore does
+ * (an ELF64 core: .note.Xen, .xen_prstatus, .xen_p2m or .xen_pfn,
+ * .xen_pages; mode 0600).  A running domain is paused meanwhile.  A
+ * failure leaves no file. */
+int libxl_domain_core_dump(libxl_ctx *ctx, uint32_t domid, const char *filename,
+                           const libxl_asyncop_how *ao_how);
 
 /* Every domain (dom0 included); *nb_domain gets the count.  Free with
  * libxl_dominfo_list_free.  NULL on error. */

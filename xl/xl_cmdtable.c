@@ -63,6 +63,7 @@ const struct cmd_spec cmd_table[] = {
     {"domid", main_domid, "Convert a domain name to domain id", "<DomainName>", ""},
     {"domname", main_domname, "Convert a domain id to domain name", "<DomainId>", ""},
     {"rename", main_rename, "Rename a domain", "<Domain> <NewDomainName>", ""},
+    {"dump-core", main_dump_core, "Core dump a domain", "<Domain> <filename>", ""},
     {"dmesg", main_dmesg, "Read and/or clear dmesg buffer", "[-c]",
      "  -c                        Clear dmesg buffer as well as printing it"},
     {"uptime", main_uptime, "Print uptime for all/some domains", "[-s] [Domain]", ""},

@@ -229,6 +229,21 @@ int main_rename(int argc, char **argv)
     return EXIT_SUCCESS;
 }
 
+/* xl dump-core DOMAIN FILE: as real xl, libxl_domain_core_dump. */
+int main_dump_core(int argc, char **argv)
+{
+    int rc = one_domain_arg(argc, argv, "dump-core", 2);
+    if (rc >= 0)
+        return rc;
+    rc = libxl_domain_core_dump(xl_ctx(), xl_find_domain(argv[optind], NULL), argv[optind + 1],
+                                NULL);
+    if (rc) {
+        fprintf(stderr, "core dump failed (rc=%d)\n", rc);
+        return EXIT_FAILURE;
+    }
+    return EXIT_SUCCESS;
+}
+
 int main_domid(int argc, char **argv)
 {
     uint32_t domid;

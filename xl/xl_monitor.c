@@ -6,8 +6,9 @@
  * configured on_poweroff / on_reboot / on_crash / on_watchdog /
  * on_soft_reset action: destroy, restart (a new domain from the stored
  * configuration), rename-restart (keep the old one renamed), preserve,
- * coredump-destroy / coredump-restart (no core dumps here: logged, then
- * as destroy / restart), soft-reset (here: as restart).
+ * coredump-destroy / coredump-restart (the core goes to
+ * XEN_DUMP_DIR/NAME, $XENHV_DUMP_DIR overriding the directory, then as
+ * destroy / restart), soft-reset (here: as restart).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -113,6 +115,46 @@ static void reload_config(uint32_t domid, libxl_domain_config *cfg)
     *cfg = fresh;
 }
 
+/* The directory for cores: $XENHV_DUMP_DIR, else configure's (Xen's
+ * XEN_DUMP_DIR, /var/lib/xen/dump by default), made when missing. */
+static const char *dump_dir(void)
+{
+    const char *env = getenv("XENHV_DUMP_DIR");
+    return env && *env ? env : XEN_DUMP_DIR;
+}
+
+static void make_dirs(const char *path)
+{
+    char buf[PATH_MAX];
+    size_t len = strlen(path);
+
+    if (len == 0 || len >= sizeof(buf))
+        return;
+    memcpy(buf, path, len + 1);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(buf, 0755);
+            *p = '/';
+        }
+    mkdir(buf, 0700);
+}
+
+static void dump_core(uint32_t domid, const char *name)
+{
+    char *corefile;
+    int rc;
+
+    if (asprintf(&corefile, "%s/%s", dump_dir(), name) < 0)
+        return;
+    make_dirs(dump_dir());
+    mlog("dumping core to %s", corefile);
+    rc = libxl_domain_core_dump(xl_ctx(), domid, corefile, NULL);
+    if (rc)
+        mlog("core dump failed (rc=%d).", rc);
+    free(corefile);
+}
+
 static enum restart handle_shutdown(uint32_t *domid, int reason, libxl_domain_config *cfg)
 {
     libxl_action_on_shutdown action = action_for(cfg, reason);
@@ -122,7 +164,8 @@ static enum restart handle_shutdown(uint32_t *domid, int reason, libxl_domain_co
          libxl_action_on_shutdown_to_string(action));
     if (action == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY ||
         action == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART) {
-        mlog("Domain %u: core dumps are not supported; not dumping core", *domid);
+        dump_core(*domid, cfg->c_info.name);
+        /* As real xl: a failed dump does not stop the action. */
         action = action == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY
                      ? LIBXL_ACTION_ON_SHUTDOWN_DESTROY
                      : LIBXL_ACTION_ON_SHUTDOWN_RESTART;

@@ -12,6 +12,7 @@
 #include "hvm_context.h"
 #include "hypercall.h"
 #include "log.h"
+#include "xenhv/pv_machine.h"
 
 struct domctl_row {
     const char *name;
@@ -244,6 +245,40 @@ static long dc_sethvmcontext(struct hc_caller *c, struct domain *d, struct xen_d
     return rc;
 }
 
+/* XEN_DOMCTL_getmemlist (see public/domctl.h): guest frame -> machine
+ * frame, ~0 for a hole, GETMEMLIST_BATCH frames at most per call. */
+#define GETMEMLIST_BATCH 4096
+static long dc_getmemlist(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    struct xen_domctl_getmemlist *m = &op->u.getmemlist;
+    uint64_t out[256], start = m->start_pfn, n = m->max_pfns, done = 0;
+
+    if (d->is_privileged || !m->buffer.q)
+        return -EINVAL;
+    if (n > GETMEMLIST_BATCH)
+        n = GETMEMLIST_BATCH;
+    if (start > d->ram.max_gpfn || start >= GUEST_RAM_FRAMES)
+        n = 0;
+    else if (n > d->ram.max_gpfn - start + 1)
+        n = d->ram.max_gpfn - start + 1;
+    while (done < n) {
+        uint64_t k = n - done < 256 ? n - done : 256;
+        for (uint64_t i = 0; i < k; i++) {
+            uint64_t gfn = start + done + i;
+            if (!guest_ram_populated(&d->ram, gfn))
+                out[i] = ~0ull;
+            else
+                out[i] = !d->is_hvm && pv_machine ? pv_machine->gfn_to_mfn(d, gfn) : gfn;
+        }
+        long rc = c->copy_to(c, m->buffer.q + done * sizeof(uint64_t), out, k * sizeof(uint64_t));
+        if (rc)
+            return rc;
+        done += k;
+    }
+    m->num_pfns = n;
+    return 0;
+}
+
 /* A bitmap of host CPUs from/to the caller (at most 64 bits kept). */
 #define CPUMAP_MAX_BITS 4096
 
@@ -377,6 +412,7 @@ static const struct domctl_row domctl_table[] = {
     [XEN_DOMCTL_pausedomain] = {"pausedomain", true, false, dc_pausedomain},
     [XEN_DOMCTL_unpausedomain] = {"unpausedomain", true, false, dc_unpausedomain},
     [XEN_DOMCTL_getdomaininfo] = {"getdomaininfo", false, true, dc_getdomaininfo},
+    [XEN_DOMCTL_getmemlist] = {"getmemlist", true, true, dc_getmemlist},
     [XEN_DOMCTL_max_mem] = {"max_mem", true, false, dc_max_mem},
     [XEN_DOMCTL_setvcpucontext] = {"setvcpucontext", true, false, dc_setvcpucontext},
     [XEN_DOMCTL_getvcpucontext] = {"getvcpucontext", true, false, dc_getvcpucontext},

@@ -182,11 +182,26 @@ struct xen_domctl_address_size {
     uint32_t size;
 };
 
+/*
+ * XEN_DOMCTL_getmemlist.  xenhv's reading (the toolstack addresses a
+ * domain by guest frame): out[i] is the machine frame behind guest frame
+ * start_pfn + i, ~0 when that frame is not populated, for at most
+ * max_pfns frames; num_pfns says how many were written (0 past the
+ * domain's highest frame).
+ */
+struct xen_domctl_getmemlist {
+    uint64_aligned_t max_pfns;
+    uint64_aligned_t start_pfn;
+    XEN_GUEST_HANDLE_64(uint64) buffer;
+    uint64_aligned_t num_pfns;
+};
+
 #define XEN_DOMCTL_createdomain            1
 #define XEN_DOMCTL_destroydomain           2
 #define XEN_DOMCTL_pausedomain             3
 #define XEN_DOMCTL_unpausedomain           4
 #define XEN_DOMCTL_getdomaininfo           5
+#define XEN_DOMCTL_getmemlist              6
 #define XEN_DOMCTL_setvcpuaffinity         9
 #define XEN_DOMCTL_shadow_op               10
 #define XEN_DOMCTL_max_mem                 11
@@ -223,6 +238,7 @@ struct xen_domctl_address_size {
 #define XEN_DOMCTL_getnodeaffinity         69
 #define XEN_DOMCTL_get_cpu_policy          82
 #define XEN_DOMCTL_set_cpu_policy          83
+#define XEN_DOMCTL_soft_reset              79
 #define XEN_DOMCTL_get_paging_mempool_size 85
 #define XEN_DOMCTL_set_paging_mempool_size 86
 
@@ -247,6 +263,7 @@ struct xen_domctl {
         struct xen_domctl_hvmcontext hvmcontext;
         struct xen_domctl_hvmcontext_partial hvmcontext_partial;
         struct xen_domctl_address_size address_size;
+        struct xen_domctl_getmemlist getmemlist;
         uint8_t pad[128];
     } u;
 };

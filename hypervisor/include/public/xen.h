@@ -33,6 +33,8 @@ typedef uint8_t uint8;
 DEFINE_XEN_GUEST_HANDLE(uint8);
 typedef uint32_t uint32;
 DEFINE_XEN_GUEST_HANDLE(uint32);
+typedef uint64_t uint64;
+DEFINE_XEN_GUEST_HANDLE(uint64);
 
 /* Hypercall numbers. */
 #define __HYPERVISOR_set_trap_table                0

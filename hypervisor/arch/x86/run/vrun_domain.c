@@ -28,10 +28,15 @@
 
 #define SLICE_NS  10000000ull /* 10 ms: vCPUs of a domain take turns */
 #define RFLAGS_IF (1u << 9)
+/* EDX after INIT: the processor signature, CPUID.1.EAX of the engine's
+ * CPU (unicorn 2.1.1's default model: family 6, model 6, stepping 3). */
+#define HVM_RESET_EDX 0x663
 
 const struct hval_ops *vrun_ops;
 const struct vrun_pv_ops *vrun_pv;
 static uint64_t boot_ns;
+
+static void apply_cpu_events(struct vrun_dom *rd);
 
 static uint64_t mono_ns(void)
 {
@@ -568,6 +573,7 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
         handle_exit(vc, &e); /* a hypercall sees its vCPU running */
     if (vc->rs_state == RUNSTATE_running)
         rs_set(vc, RUNSTATE_runnable, vrun_now());
+    apply_cpu_events(rd); /* INIT/SIPI it sent */
 }
 
 static void *domain_thread(void *arg)
@@ -604,6 +610,7 @@ static void *domain_thread(void *arg)
             hvm_platform_run_timers(rd->plat, now);
         }
         run_vcpu_timers(rd, now);
+        apply_cpu_events(rd); /* from the IO-APIC */
         unsigned nrunnable = 0;
         for (unsigned i = 0; i < rd->nvc; i++) {
             update_wake(&rd->vc[i], now);
@@ -686,11 +693,165 @@ static void plat_time_offset(void *opaque, int64_t seconds)
     pthread_mutex_unlock(&hv_lock);
 }
 
+/*
+ * INIT and SIPI (LAPIC ICR writes, IO-APIC messages) are recorded here and
+ * applied by apply_cpu_events() on the domain thread once the sender's run
+ * has ended: no vCPU's state changes under a running engine, and the
+ * sender itself may be a target.  The sender is kicked, so its run ends
+ * at its next block start.  (Not HVAL_STOP from the MMIO exit: the emu
+ * backend then leaves RIP at the start of the block holding the ICR
+ * write, and the write happens again.)
+ */
 static void plat_cpu_event(void *opaque, unsigned vcpu, enum hvm_cpu_event ev, uint8_t vector)
 {
     struct vrun_dom *rd = opaque;
-    log_info("domain %u: vcpu %u got %s (not supported: use VCPUOP_up)", rd->d->domid, vcpu,
-             ev == HVM_CPU_INIT ? "INIT" : "SIPI");
+    struct vrun_vcpu *vc;
+
+    if (vcpu >= rd->nvc)
+        return;
+    vc = &rd->vc[vcpu];
+    if (ev == HVM_CPU_INIT) {
+        vc->init_pending = true;
+        vc->sipi_pending = 0; /* a SIPI before it no longer matters */
+    } else if (ev == HVM_CPU_SIPI) {
+        /* Only an AP waiting for SIPI takes one (after INIT, the BSP runs
+         * from the reset vector); the first of the pair wins. */
+        bool waits = vc->init_pending ? vc->id != 0 : vc->wait_sipi;
+        if (!waits || vc->sipi_pending)
+            return;
+        vc->sipi_pending = (uint16_t)(vector + 1);
+    } else {
+        return;
+    }
+    rd->cpu_events = true;
+    if (rd->active) /* this thread's own vCPU, in its exit handler */
+        rd->ops->kick(rd->active);
+}
+
+#define CR0_CD_NW 0x60000000ull
+
+/*
+ * The state INIT leaves (SDM vol. 3, processor state following power-up,
+ * reset or INIT), running at cs_sel:ip with CS base cs_base: real mode,
+ * 64 KiB segments, CR0 = CD NW ET (CD/NW kept from before), EFER 0.  INIT
+ * keeps x87/SSE state and the other MSRs: taken from old when there is one.
+ */
+static void init_state(struct hval_state *st, const struct hval_state *old, uint16_t cs_sel,
+                       uint64_t cs_base, uint64_t ip)
+{
+    hval_state_flat32(st, 0);
+    if (old) {
+        st->fpu = old->fpu;
+        st->star = old->star;
+        st->lstar = old->lstar;
+        st->cstar = old->cstar;
+        st->sfmask = old->sfmask;
+        st->kernel_gs_base = old->kernel_gs_base;
+        st->sysenter_cs = old->sysenter_cs;
+        st->sysenter_esp = old->sysenter_esp;
+        st->sysenter_eip = old->sysenter_eip;
+        st->pat = old->pat;
+    }
+    for (int s = 0; s < HVAL_NR_SEGS; s++)
+        st->seg[s] = (struct hval_segment){.base = 0, .limit = 0xffff, .selector = 0, .attr = 0x93};
+    st->seg[HVAL_CS] =
+        (struct hval_segment){.base = cs_base, .limit = 0xffff, .selector = cs_sel, .attr = 0x9b};
+    st->ldtr = (struct hval_segment){.limit = 0xffff, .attr = 0x82};
+    st->tr = (struct hval_segment){.limit = 0xffff, .attr = 0x8b};
+    st->gdtr = st->idtr = (struct hval_dtable){0, 0xffff};
+    st->rip = ip;
+    st->rflags = 2;
+    st->cr0 = (old ? old->cr0 & CR0_CD_NW : CR0_CD_NW) | 0x10;
+    st->cr2 = st->cr3 = st->cr4 = st->cr8 = 0;
+    st->efer = 0;
+    st->dr6 = 0xffff0ff0;
+    st->dr7 = 0x400;
+    st->gpr[HVAL_RDX] = HVM_RESET_EDX;
+}
+
+static void set_online(struct vrun_vcpu *vc, bool online)
+{
+    pthread_mutex_lock(&hv_lock);
+    vc->v->online = online;
+    pthread_mutex_unlock(&hv_lock);
+}
+
+/* Load st into vc (creating its backend vCPU the first time) and make it
+ * runnable; a failure crashes the domain. */
+static void start_at(struct vrun_vcpu *vc, const struct hval_state *st)
+{
+    struct vrun_dom *rd = vc->rd;
+    int rc = vc->hv ? rd->ops->set_state(vc->hv, st) : vrun_vcpu_create(vc, st);
+
+    if (rc) {
+        char why[64];
+        snprintf(why, sizeof(why), "vcpu %u cannot start: %s", vc->id, strerror(-rc));
+        vrun_crash(rd, why);
+        return;
+    }
+    vc->wait_sipi = false;
+    vc->state = VC_RUNNABLE;
+    rs_set(vc, RUNSTATE_runnable, vrun_now());
+    set_online(vc, true);
+}
+
+/* INIT: the LAPIC is reset; the BSP restarts at the reset vector (what
+ * is there is the platform's: nothing, without firmware), an AP stops and
+ * waits for SIPI, as after the SDM's INIT. */
+static void cpu_init(struct vrun_vcpu *vc)
+{
+    struct vrun_dom *rd = vc->rd;
+    struct hval_state old, st;
+    bool have_old = vc->hv && !rd->ops->get_state(vc->hv, &old);
+
+    if (rd->plat)
+        hvm_platform_vcpu_reset(rd->plat, vc->id);
+    vc->have_init = false;
+    vc->npoll = 0;
+    vc->poll_timeout = 0;
+    if (vc->id == 0) {
+        init_state(&st, have_old ? &old : NULL, 0xf000, 0xffff0000, 0xfff0);
+        start_at(vc, &st);
+        return;
+    }
+    vc->wait_sipi = true;
+    vc->state = VC_DOWN;
+    rs_set(vc, RUNSTATE_offline, vrun_now());
+    set_online(vc, false);
+}
+
+/* SIPI with vector V to an AP waiting for it: real mode at V<<8:0. */
+static void cpu_sipi(struct vrun_vcpu *vc, uint8_t vector)
+{
+    struct vrun_dom *rd = vc->rd;
+    struct hval_state old, st;
+    bool have_old;
+
+    if (!vc->wait_sipi || vc->id == 0)
+        return;
+    have_old = vc->hv && !rd->ops->get_state(vc->hv, &old);
+    init_state(&st, have_old ? &old : NULL, (uint16_t)(vector << 8), (uint64_t)vector << 12, 0);
+    start_at(vc, &st);
+}
+
+/* Domain thread, no vCPU running: apply the recorded INITs and SIPIs. */
+static void apply_cpu_events(struct vrun_dom *rd)
+{
+    if (!rd->cpu_events)
+        return;
+    rd->cpu_events = false;
+    for (unsigned i = 0; i < rd->nvc; i++) {
+        struct vrun_vcpu *vc = &rd->vc[i];
+        bool init = vc->init_pending;
+        uint16_t sipi = vc->sipi_pending;
+
+        vc->init_pending = false;
+        vc->sipi_pending = 0;
+        if (init)
+            cpu_init(vc);
+        if (sipi)
+            cpu_sipi(vc, (uint8_t)(sipi - 1));
+    }
 }
 
 static void serial_in(void *opaque, const uint8_t *buf, size_t len)
@@ -733,6 +894,7 @@ static struct vrun_dom *rd_new(struct domain *d)
         rd->vc[i].id = i;
         rd->vc[i].state = VC_DOWN;
         rd->vc[i].rs_state = RUNSTATE_offline;
+        rd->vc[i].wait_sipi = d->is_hvm && i != 0; /* APs, as after power-up */
     }
     if (d->is_hvm) {
         struct hvm_platform_ops pops = {
@@ -969,6 +1131,7 @@ static int gr_vcpu_initialise(struct hc_caller *c, struct vcpu *v, uint64_t arg)
         return -EINVAL;
     }
     vc->have_init = true;
+    vc->wait_sipi = false; /* initialised: SIPIs are ignored until INIT, as Xen */
     return 0;
 }
 
@@ -987,6 +1150,7 @@ static int gr_vcpu_up(struct vcpu *v)
             return rc;
         vc->have_init = false;
     }
+    vc->wait_sipi = false;
     if (vc->state == VC_DOWN) {
         vc->state = VC_RUNNABLE;
         rs_set(vc, RUNSTATE_runnable, vrun_now());

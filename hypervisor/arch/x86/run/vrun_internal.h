@@ -22,7 +22,10 @@ struct vrun_vcpu {
     unsigned id;
     struct hval_vcpu *hv; /* created on first up, on the domain's thread */
     enum vc_state state;
-    bool have_init; /* VCPUOP_initialise gave a state not loaded yet */
+    bool have_init;        /* VCPUOP_initialise gave a state not loaded yet */
+    bool wait_sipi;        /* an AP after INIT (or never started): a SIPI starts it */
+    bool init_pending;     /* INIT/SIPI IPIs received, applied after the sender's run */
+    uint16_t sipi_pending; /* the SIPI's vector + 1, 0: none */
     struct hval_state init;
     uint64_t timer; /* one-shot deadline (system time), 0: none */
     uint64_t period, period_next;
@@ -46,6 +49,7 @@ struct vrun_dom {
     pthread_mutex_t lock; /* running, stop, wake, active */
     pthread_cond_t cond;
     bool running, stop, wake;
+    bool cpu_events; /* some vCPU has init_pending/sipi_pending (domain thread) */
     struct hval_vcpu *active;
     /* the ticker's (under its lock) */
     uint64_t slice_end;

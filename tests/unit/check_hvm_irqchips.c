@@ -499,6 +499,62 @@ START_TEST(lapic_x2apic_msrs)
 }
 END_TEST
 
+/* INIT/SIPI with destination shorthands and through the x2APIC ICR all
+ * reach ops.cpu_event, one event per target in vCPU order; the INIT
+ * reset (hvm_platform_vcpu_reset) clears the LAPIC but keeps its ID and
+ * base MSR. */
+START_TEST(lapic_init_sipi_shorthands_x2apic_reset)
+{
+    uint64_t v;
+
+    hvm_test_start(EMU_HVM, 4);
+    lapic_wr(0, 0x300, 0xc4500); /* INIT, all excluding self */
+    ck_assert_uint_eq(T.nr_events, 3);
+    for (unsigned i = 0; i < 3; i++) {
+        ck_assert_uint_eq(T.events[i].vcpu, i + 1);
+        ck_assert_int_eq(T.events[i].ev, HVM_CPU_INIT);
+    }
+    lapic_wr(1, 0x300, 0x84609); /* SIPI 0x09, all including self */
+    ck_assert_uint_eq(T.nr_events, 7);
+    for (unsigned i = 0; i < 4; i++) {
+        ck_assert_uint_eq(T.events[3 + i].vcpu, i);
+        ck_assert_int_eq(T.events[3 + i].ev, HVM_CPU_SIPI);
+        ck_assert_uint_eq(T.events[3 + i].vector, 0x09);
+    }
+    lapic_wr(2, 0x300, 0x44500); /* INIT to self */
+    ck_assert_uint_eq(T.nr_events, 8);
+    ck_assert_uint_eq(T.events[7].vcpu, 2);
+    /* x2APIC: one 64-bit ICR write, the destination in the high half. */
+    v = 0xfee00c00;
+    ck_assert_int_eq(msr(3, 0x1b, true, &v), 0);
+    v = (4ULL << 32) | 0x4500;
+    ck_assert_int_eq(msr(3, 0x830, true, &v), 0);
+    v = (4ULL << 32) | 0x4620;
+    ck_assert_int_eq(msr(3, 0x830, true, &v), 0);
+    ck_assert_uint_eq(T.nr_events, 10);
+    ck_assert_uint_eq(T.events[8].vcpu, 2);
+    ck_assert_int_eq(T.events[8].ev, HVM_CPU_INIT);
+    ck_assert_uint_eq(T.events[9].vcpu, 2);
+    ck_assert_int_eq(T.events[9].ev, HVM_CPU_SIPI);
+    ck_assert_uint_eq(T.events[9].vector, 0x20);
+    /* Reset after INIT: TPR, SVR, LVTs and pending vectors go. */
+    lapic_wr(2, 0xf0, 0x1ff);
+    lapic_wr(2, 0x80, 0x20);
+    lapic_wr(2, 0x350, 0x700);
+    lapic_wr(0, 0x310, 4u << 24);
+    lapic_wr(0, 0x300, 0x4080);
+    hvm_platform_vcpu_reset(T.p, 2);
+    ck_assert_uint_eq(lapic_rd(2, 0xf0), 0xff);
+    ck_assert_uint_eq(lapic_rd(2, 0x80), 0);
+    ck_assert_uint_eq(lapic_rd(2, 0x350), 0x10000);
+    ck_assert_uint_eq(lapic_rd(2, 0x20) >> 24, 4);
+    ck_assert_int_eq(take_irq(2), -1);
+    ck_assert_int_eq(msr(2, 0x1b, false, &v), 0);
+    ck_assert_uint_eq(v, 0xfee00800);
+    hvm_test_stop();
+}
+END_TEST
+
 Suite *hvm_irqchip_suite(void)
 {
     Suite *s = suite_create("hvm_irqchips");
@@ -514,6 +570,7 @@ Suite *hvm_irqchip_suite(void)
     tcase_add_test(tc, lapic_timer_oneshot_periodic_deadline);
     tcase_add_test(tc, lapic_ipis_init_sipi_nmi);
     tcase_add_test(tc, lapic_x2apic_msrs);
+    tcase_add_test(tc, lapic_init_sipi_shorthands_x2apic_reset);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -28,7 +28,11 @@
  *  - multicall (13) likewise: its entries, read from the guest's code,
  *    would be real calls (set_trap_table(NULL) among them).
  * Small ints as addresses land in page 0 (PV: the ELF notes; HVM/PVH:
- * unused low memory), where writes do no harm.
+ * unused low memory), where writes do no harm; it is refilled with random
+ * bytes like the buffer, so no structure read there points into the guest.
+ * The guest checks its code and read-only data every 64 calls (verify=1:
+ * every call) and, when it fails, prints its last calls (a multicall's
+ * entries too): a guest that wrecked itself says how.
  * When an argument points into the fuzz buffer, the others are kept
  * small (<= 64: one buffer address per call) so that the counts a
  * hypervisor honours stay inside it.
@@ -43,8 +47,58 @@ const char guest_name[] = "hcall_fuzz";
 #define CHECK_TIME_MASK 63 /* read the clock every 64 calls */
 
 static uint8_t fuzz_buf[FUZZ_BUF_SIZE] __aligned(4096);
+
+/* The last calls made, for the report when the guest dies. */
+#define HISTORY 16
+static struct {
+    unsigned long nr, a[5], ret, count;
+} history[HISTORY];
+static unsigned long calls_made;
+static uint64_t code_sum;
+
+/* The guest's code and read-only data: they must never change. */
+static uint64_t sum_code(void)
+{
+    extern const char _start[], __rodata_end[];
+    const uint64_t *p = (const uint64_t *)(uintptr_t)_start;
+    uint64_t s = 0;
+
+    for (; (uintptr_t)(p + 1) <= (uintptr_t)__rodata_end; p++)
+        s = (s ^ *p) * 0x100000001b3ULL;
+    return s;
+}
+
+static int in_fuzz_buf(unsigned long a);
+
+void guest_fail_hook(void)
+{
+    unsigned int i, k_last;
+
+    for (i = 0; i < HISTORY; i++) {
+        unsigned int k = (unsigned int)((calls_made + i) % HISTORY);
+        if (!history[k].count)
+            continue;
+        gprintf("hcall_fuzz: call %lu: %lu(%lx, %lx, %lx, %lx, %lx) = %ld\n", history[k].count,
+                history[k].nr, history[k].a[0], history[k].a[1], history[k].a[2], history[k].a[3],
+                history[k].a[4], (long)history[k].ret);
+    }
+    k_last = (unsigned int)((calls_made + HISTORY - 1) % HISTORY);
+    if (history[k_last].nr == __HYPERVISOR_multicall && in_fuzz_buf(history[k_last].a[0])) {
+        const struct multicall_entry *e =
+            (const struct multicall_entry *)(uintptr_t)history[k_last].a[0];
+        for (i = 0; i < history[k_last].a[1] && i < 64; i++)
+            gprintf("hcall_fuzz:   entry %u: %lu(%lx, %lx, %lx, %lx, %lx, %lx) = %ld\n", i,
+                    (unsigned long)e[i].op, (unsigned long)e[i].args[0],
+                    (unsigned long)e[i].args[1], (unsigned long)e[i].args[2],
+                    (unsigned long)e[i].args[3], (unsigned long)e[i].args[4],
+                    (unsigned long)e[i].args[5], (long)e[i].result);
+    }
+    if (code_sum && sum_code() != code_sum)
+        gprintf("hcall_fuzz: the guest's code or read-only data changed\n");
+}
 static uint64_t rng_state;
-static int trace; /* trace=1: each call goes to the console first */
+static int trace;  /* trace=1: each call goes to the console first */
+static int verify; /* verify=1: code checked after every call */
 
 /* xorshift64*: small, good enough, and replayable from the seed. */
 static uint64_t rnd(void)
@@ -209,19 +263,30 @@ static int self_destructive(unsigned int nr, const unsigned long *a)
 
 /* Random bytes where the call will look: FUZZ_FILL bytes from the buffer
  * address it gets (the buffer's start if none); all of it now and then, so
- * the zeros hypervisor results leave there do not pile up. */
+ * the zeros hypervisor results leave there do not pile up.  Page 0 (where
+ * small ints point) too: what earlier results left there must not become
+ * a live pointer into the guest itself (a "2.0" from xen_version read as
+ * extent_start 0x302e made machphys_mfn_list write M2P frame numbers over
+ * the guest's code: the pv64 runs that died at ip 0x4/0x7). */
 static void fill_random(unsigned long at)
 {
     uint64_t *p = (uint64_t *)fuzz_buf;
+    volatile uint64_t *page0;
     unsigned int i;
 
     if (in_fuzz_buf(at))
         p += (at - (unsigned long)(uintptr_t)fuzz_buf) / 8;
     for (i = 0; i < FUZZ_FILL / 8; i++)
         p[i] = rnd();
-    if (!rnd_below(256))
+    __asm__("" : "=r"(page0) : "0"(0UL)); /* address 0, opaque to the compiler */
+    for (i = 0; i < FUZZ_FILL / 8; i++)
+        page0[i] = rnd();
+    if (!rnd_below(256)) {
         for (p = (uint64_t *)fuzz_buf, i = 0; i < FUZZ_BUF_SIZE / 8; i++)
             p[i] = rnd();
+        for (i = FUZZ_FILL / 8; i < GUEST_PAGE_SIZE / 8; i++)
+            page0[i] = rnd();
+    }
 }
 
 /* A multicall's entries: random calls, none of them self-destructive (a
@@ -283,7 +348,14 @@ static void fire_one(void)
                   a[2], a[3], a[4]);
         console_write(line, strlen(line));
     }
-    hypercall(nr, a[0], a[1], a[2], a[3], a[4]);
+    {
+        unsigned int k = (unsigned int)(calls_made % HISTORY);
+        history[k].nr = nr;
+        for (i = 0; i < 5; i++)
+            history[k].a[i] = a[i];
+        history[k].count = ++calls_made;
+        history[k].ret = (unsigned long)hypercall(nr, a[0], a[1], a[2], a[3], a[4]);
+    }
 }
 
 void guest_main(void)
@@ -295,16 +367,21 @@ void guest_main(void)
     seed = parse_num(boot.cmdline, "seed=", xen_system_time_ns() | 1);
     seconds = parse_num(boot.cmdline, "seconds=", 60);
     trace = (int)parse_num(boot.cmdline, "trace=", 0);
+    verify = (int)parse_num(boot.cmdline, "verify=", 0);
     rng_state = seed ? seed : 1;
     gprintf("hcall_fuzz: seed=%llu seconds=%llu\n", (unsigned long long)seed,
             (unsigned long long)seconds);
 
+    code_sum = sum_code();
     start = xen_system_time_ns();
     end = start + seconds * 1000000000ULL;
     next_report = start + PROGRESS_NS;
     for (;;) {
         fire_one();
         calls++;
+        if (!(calls & CHECK_TIME_MASK) || verify)
+            if (sum_code() != code_sum)
+                guest_fail("the guest's code or read-only data changed");
         if (calls & CHECK_TIME_MASK)
             continue;
         now = xen_system_time_ns();

@@ -46,6 +46,9 @@ void __noreturn guest_pass(void)
     guest_shutdown(SHUTDOWN_poweroff);
 }
 
+/* A guest may say more before its RESULT line (e.g. what it last did). */
+void guest_fail_hook(void) __attribute__((weak));
+
 void __noreturn guest_fail(const char *fmt, ...)
 {
     char why[300];
@@ -54,6 +57,8 @@ void __noreturn guest_fail(const char *fmt, ...)
     va_start(ap, fmt);
     gvsnprintf(why, sizeof(why), fmt, ap);
     va_end(ap);
+    if (guest_fail_hook)
+        guest_fail_hook();
     gprintf("RESULT: FAIL %s: %s\n", guest_name, why);
     guest_shutdown(SHUTDOWN_crash);
 }

@@ -71,6 +71,14 @@ int libxl_domain_create_new(libxl_ctx *ctx, libxl_domain_config *d_config, uint3
                             const libxl_asyncprogress_how *aop_console_how);
 
 int libxl_domain_destroy(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how);
+/* A domain shut down with reason soft_reset (HVM or PVH) goes on: same
+ * domain, memory and vCPU 0; event channels, grant table and vcpu_info
+ * reset, other vCPUs down, new xenstore and console event channels, a
+ * cleared console ring.  It is unpaused when done; on failure it stays
+ * paused (xl then destroys it). */
+int libxl_domain_soft_reset(libxl_ctx *ctx, libxl_domain_config *d_config, uint32_t domid,
+                            const libxl_asyncop_how *ao_how,
+                            const libxl_asyncprogress_how *aop_console_how);
 int libxl_domain_pause(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how);
 int libxl_domain_unpause(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how);
 /* Ask the guest through control/shutdown ("poweroff", "reboot"); the

@@ -8,7 +8,8 @@
  * configuration), rename-restart (keep the old one renamed), preserve,
  * coredump-destroy / coredump-restart (the core goes to
  * XEN_DUMP_DIR/NAME, $XENHV_DUMP_DIR overriding the directory, then as
- * destroy / restart), soft-reset (here: as restart).
+ * destroy / restart), soft-reset (libxl_domain_soft_reset: the same
+ * domain goes on, and the monitor keeps watching it).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -80,7 +81,7 @@ static int daemonize(const char *name)
     return 0;
 }
 
-enum restart { RESTART_NONE, RESTART_NORMAL, RESTART_RENAME };
+enum restart { RESTART_NONE, RESTART_NORMAL, RESTART_RENAME, RESTART_SOFT_RESET };
 
 static libxl_action_on_shutdown action_for(const libxl_domain_config *cfg, int reason)
 {
@@ -170,9 +171,11 @@ static enum restart handle_shutdown(uint32_t *domid, int reason, libxl_domain_co
                      ? LIBXL_ACTION_ON_SHUTDOWN_DESTROY
                      : LIBXL_ACTION_ON_SHUTDOWN_RESTART;
     }
-    if (action == LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET)
-        action = LIBXL_ACTION_ON_SHUTDOWN_RESTART;
     switch (action) {
+    case LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET:
+        reload_config(*domid, cfg);
+        restart = RESTART_SOFT_RESET;
+        break;
     case LIBXL_ACTION_ON_SHUTDOWN_PRESERVE:
         break;
     case LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME: {
@@ -242,6 +245,14 @@ static int monitor(libxl_domain_config *cfg, uint32_t domid)
             return EXIT_SUCCESS;
         }
         mlog("Done. Rebooting now");
+        if (restart == RESTART_SOFT_RESET) {
+            if (libxl_domain_soft_reset(xl_ctx(), cfg, domid, NULL, NULL)) {
+                mlog("Failed to soft reset domain %u: destroying it", domid);
+                libxl_domain_destroy(xl_ctx(), domid, NULL);
+                return EXIT_FAILURE;
+            }
+            continue;
+        }
         if (libxl_domain_create_new(xl_ctx(), cfg, &domid, NULL, NULL)) {
             mlog("Failed to restart the domain");
             return EXIT_FAILURE;

@@ -415,6 +415,45 @@ fail:
     return rc;
 }
 
+int console_backend_rebind(struct domain *d, evtchn_port_t port)
+{
+    struct domain *dom0 = domain_lookup(0);
+    evtchn_port_t local, old;
+    struct cons *c;
+    int rc;
+
+    struct evtchn_status st;
+
+    pthread_mutex_lock(&cb_lock);
+    c = find(d->domid);
+    bool have = c && c->ring;
+    old = have ? c->local_port : 0;
+    pthread_mutex_unlock(&cb_lock);
+    if (!have || !dom0)
+        return 0; /* no console yet: attach binds it */
+    if (old && !evtchn_status(dom0, old, &st) && st.status == EVTCHNSTAT_interdomain &&
+        st.u.interdomain.dom == d->domid && st.u.interdomain.port == port)
+        return 0; /* already connected to it */
+    rc = evtchn_bind_interdomain(dom0, d->domid, port, &local);
+    if (rc)
+        return rc;
+    evtchn_set_handler(dom0, local, guest_event, NULL);
+    pthread_mutex_lock(&cb_lock);
+    c = find(d->domid);
+    old = c ? c->local_port : 0;
+    if (c) {
+        c->local_port = local;
+        c->notify = false;
+    }
+    pthread_mutex_unlock(&cb_lock);
+    if (old)
+        evtchn_close(dom0, old);
+    if (!c)
+        evtchn_close(dom0, local);
+    wake_thread();
+    return 0;
+}
+
 void console_backend_serial_out(unsigned domid, const uint8_t *buf, size_t len)
 {
     pthread_mutex_lock(&cb_lock);

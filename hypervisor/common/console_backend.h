@@ -25,6 +25,9 @@ typedef void console_serial_in_fn(void *opaque, const uint8_t *buf, size_t len);
 int console_backend_attach(struct domain *d, uint64_t ring_gfn, evtchn_port_t port,
                            console_serial_in_fn *serial_in, void *opaque);
 /* Serial output (the domain's thread). */
+/* The domain's console ring now signals on port (the toolstack set a new
+ * HVM_PARAM_CONSOLE_EVTCHN, e.g. after a soft reset; hv_lock held). */
+int console_backend_rebind(struct domain *d, evtchn_port_t port);
 void console_backend_serial_out(unsigned domid, const uint8_t *buf, size_t len);
 /* Forget the domain (without hv_lock, before its memory goes). */
 void console_backend_detach(unsigned domid);

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "domain.h"
+#include "guest_run.h"
+#include "public/sched.h"
 #include "log.h"
 #include "xenhv/pv_machine.h"
 #include "xenstore_glue.h"
@@ -314,6 +316,57 @@ int domain_unpause(struct domain *d)
             return rc;
         }
     }
+    return 0;
+}
+
+/*
+ * XEN_DOMCTL_soft_reset, as Xen's domain_soft_reset as far as xenhv
+ * goes: the domain keeps its memory and vCPU 0's state (it continues
+ * after its SCHEDOP_shutdown(soft_reset), which returns 0); every event
+ * channel is closed (the remote ends become unbound), the grant table goes
+ * back to version 1 with its entries cleared, vcpu_info registrations are
+ * dropped, the other vCPUs go down, the shared info's event bits are
+ * cleared, and the shutdown is forgotten.  Only for a paused HVM container
+ * shut down for soft reset (PV: -EOPNOTSUPP, as xl.cfg(5) says).
+ */
+int domain_soft_reset(struct domain *d)
+{
+    if (d->is_privileged || d->dying)
+        return -EINVAL;
+    if (!d->is_hvm)
+        return -EOPNOTSUPP;
+    if (!d->shutdown || d->shutdown_reason != SHUTDOWN_soft_reset)
+        return -EINVAL;
+    if (!d->pause_count)
+        return -EBUSY;
+    evtchn_fini(d);
+    for (unsigned i = 0; i < d->gnttab.nr_frames; i++) {
+        void *f = guest_ram_map(&d->ram, d->gnttab.frames[i], 1);
+        if (f) {
+            memset(f, 0, 1u << GUEST_PAGE_SHIFT);
+            guest_ram_unmap(f, 1);
+        }
+    }
+    d->gnttab.version = 1;
+    for (unsigned i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        v->vcpu_info = NULL;
+        v->vcpu_info_registered = false;
+        if (i && guest_run && guest_run->vcpu_is_up && guest_run->vcpu_is_up(v))
+            guest_run->vcpu_down(v);
+    }
+    if (d->shared_info && !d->shinfo_compat) {
+        struct shared_info *si = d->shared_info;
+        memset(si->evtchn_pending, 0, sizeof(si->evtchn_pending));
+        memset(si->evtchn_mask, 0, sizeof(si->evtchn_mask));
+        for (unsigned i = 0; i < XEN_LEGACY_MAX_VCPUS; i++) {
+            si->vcpu_info[i].evtchn_upcall_pending = 0;
+            si->vcpu_info[i].evtchn_pending_sel = 0;
+        }
+    }
+    d->shutdown = false;
+    d->shutdown_code = -1;
+    log_info("domain %u: soft reset", d->domid);
     return 0;
 }
 

@@ -163,6 +163,8 @@ uint64_t host_cpu_mask(void);
 void domain_pause(struct domain *d);
 int domain_unpause(struct domain *d);
 void domain_fill_info(const struct domain *d, struct xen_domctl_getdomaininfo *info);
+/* XEN_DOMCTL_soft_reset (hv_lock held); see domain.c. */
+int domain_soft_reset(struct domain *d);
 
 /* For the daemon's shutdown: unlink every domain but dom0, in order. */
 struct domain *domain_unlink_any(void);

@@ -245,6 +245,11 @@ static long dc_sethvmcontext(struct hc_caller *c, struct domain *d, struct xen_d
     return rc;
 }
 
+static long dc_soft_reset(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
+{
+    return domain_soft_reset(d);
+}
+
 /* XEN_DOMCTL_getmemlist (see public/domctl.h): guest frame -> machine
  * frame, ~0 for a hole, GETMEMLIST_BATCH frames at most per call. */
 #define GETMEMLIST_BATCH 4096
@@ -413,6 +418,7 @@ static const struct domctl_row domctl_table[] = {
     [XEN_DOMCTL_unpausedomain] = {"unpausedomain", true, false, dc_unpausedomain},
     [XEN_DOMCTL_getdomaininfo] = {"getdomaininfo", false, true, dc_getdomaininfo},
     [XEN_DOMCTL_getmemlist] = {"getmemlist", true, true, dc_getmemlist},
+    [XEN_DOMCTL_soft_reset] = {"soft_reset", true, false, dc_soft_reset},
     [XEN_DOMCTL_max_mem] = {"max_mem", true, false, dc_max_mem},
     [XEN_DOMCTL_setvcpucontext] = {"setvcpucontext", true, false, dc_setvcpucontext},
     [XEN_DOMCTL_getvcpucontext] = {"getvcpucontext", true, false, dc_getvcpucontext},

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "domain.h"
+#include "console_backend.h"
 #include "hypercall.h"
 #include "public/hvm/hvm_op.h"
 #include "public/hvm/params.h"
@@ -54,6 +55,14 @@ static long hvm_set_param(struct hc_caller *c, struct xen_hvm_param *p)
         return err;
     if (c->kind != CALLER_TOOLSTACK && !guest_may_set(p->index))
         return -EPERM;
+    /* The toolstack giving a running console a new port (soft reset):
+     * the console backend follows, as xenconsoled does its xenstore node. */
+    if (p->index == HVM_PARAM_CONSOLE_EVTCHN && c->kind == CALLER_TOOLSTACK && p->value &&
+        p->value <= UINT32_MAX) {
+        int rc = console_backend_rebind(d, (evtchn_port_t)p->value);
+        if (rc)
+            return rc;
+    }
     d->hvm_params[p->index] = p->value;
     /* As Xen: setting the callback latches the shared-info layout from the
      * guest's mode (32-bit guests get the compat layout). */

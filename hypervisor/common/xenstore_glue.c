@@ -72,6 +72,32 @@ static void glue_unmap_ring(void *opaque, unsigned domid, void *ring_page)
     pthread_mutex_unlock(&hv_lock);
 }
 
+/* XS_INTRODUCE again (soft reset): bind dom0 to the ring's new port and
+ * close the old end.  When the port cannot be bound (the same, still
+ * connected one: an introduce after resume) nothing changes. */
+static int glue_rebind_port(void *opaque, unsigned domid, unsigned port)
+{
+    struct domain *dom0;
+    evtchn_port_t local;
+
+    if (domid >= DOMID_FIRST_RESERVED)
+        return -EINVAL;
+    pthread_mutex_lock(&hv_lock);
+    dom0 = domain_lookup(0);
+    if (!dom0 || !domain_lookup((domid_t)domid) ||
+        evtchn_bind_interdomain(dom0, (domid_t)domid, port, &local)) {
+        pthread_mutex_unlock(&hv_lock);
+        return 0;
+    }
+    if (xs_local_port[domid])
+        evtchn_close(dom0, xs_local_port[domid]);
+    evtchn_set_handler(dom0, local, xs_port_event, (void *)(uintptr_t)domid);
+    xs_local_port[domid] = local;
+    pthread_mutex_unlock(&hv_lock);
+    log_info("xenstore: domain %u rebound to port %u", domid, port);
+    return 0;
+}
+
 static void glue_notify_guest(void *opaque, unsigned domid)
 {
     if (domid >= DOMID_FIRST_RESERVED)
@@ -86,6 +112,7 @@ static const struct xs_ring_ops glue_ring_ops = {
     .map_ring = glue_map_ring,
     .unmap_ring = glue_unmap_ring,
     .notify_guest = glue_notify_guest,
+    .rebind_port = glue_rebind_port,
 };
 
 int xenstore_glue_start(const char *socket_path)

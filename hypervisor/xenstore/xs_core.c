@@ -988,8 +988,10 @@ static int op_introduce(struct req *r)
                  ?: parse_uint(r->argv[2], UINT32_MAX, &port);
     if (rc)
         return rc;
-    if (xs_domain_introduced(st, domid))
-        return reply_ok(r); /* again, e.g. after resume */
+    if (xs_domain_introduced(st, domid)) { /* again: after resume or soft reset */
+        rc = st->hooks.rebind ? st->hooks.rebind(st->hooks.opaque, st, domid, (uint32_t)port) : 0;
+        return rc ?: reply_ok(r);
+    }
     if (st->hooks.attach)
         rc = st->hooks.attach(st->hooks.opaque, st, domid, gfn, (uint32_t)port);
     else

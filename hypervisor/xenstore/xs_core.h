@@ -64,6 +64,9 @@ struct xs_conn {
 struct xs_core_hooks {
     int (*attach)(void *opaque, struct xs_store *st, uint32_t domid, uint64_t gfn, uint32_t port);
     void (*detach)(void *opaque, struct xs_store *st, uint32_t domid);
+    /* XS_INTRODUCE of a domain already introduced: its ring's event
+     * channel may be a new one (after a soft reset), as cxenstored. */
+    int (*rebind)(void *opaque, struct xs_store *st, uint32_t domid, uint32_t port);
     void *opaque;
 };
 

@@ -196,6 +196,23 @@ static void hook_detach(void *opaque, struct xs_store *st, uint32_t domid)
     s->unmap_later = d;
 }
 
+static int hook_rebind(void *opaque, struct xs_store *st, uint32_t domid, uint32_t port)
+{
+    struct xs_service *s = opaque;
+    struct ring_dom *d = find_dom(s, domid, NULL);
+    int rc;
+
+    if (!d || !s->ops.rebind_port)
+        return 0;
+    pthread_mutex_unlock(&s->lock);
+    rc = s->ops.rebind_port(s->ops_opaque, domid, port);
+    pthread_mutex_lock(&s->lock);
+    d = find_dom(s, domid, NULL);
+    if (d)
+        d->more = true; /* look at the ring again */
+    return rc;
+}
+
 struct xs_service *xs_service_create(void)
 {
     struct xs_service *s = calloc(1, sizeof(*s));
@@ -208,7 +225,8 @@ struct xs_service *xs_service_create(void)
     s->st = xs_store_new();
     if (!s->st)
         goto fail;
-    struct xs_core_hooks hooks = {hook_attach, hook_detach, s};
+    struct xs_core_hooks hooks = {
+        .attach = hook_attach, .detach = hook_detach, .rebind = hook_rebind, .opaque = s};
     xs_store_set_hooks(s->st, &hooks);
     s->epfd = epoll_create1(EPOLL_CLOEXEC);
     s->wake.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -38,6 +38,9 @@ struct xs_ring_ops {
     void *(*map_ring)(void *opaque, unsigned domid, uint64_t gfn, unsigned evtchn_port);
     void (*unmap_ring)(void *opaque, unsigned domid, void *ring_page);
     xs_notify_guest_fn *notify_guest;
+    /* Optional: the domain's ring now signals on evtchn_port (XS_INTRODUCE
+     * again, e.g. after a soft reset); 0 when nothing changed. */
+    int (*rebind_port)(void *opaque, unsigned domid, unsigned evtchn_port);
 };
 
 /* A service with an empty store holding "/", "/local", "/local/domain"

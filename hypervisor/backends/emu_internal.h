@@ -51,6 +51,7 @@ struct hval_vcpu {
     uint64_t (*machine_to_gfn)(void *ctx, uint64_t mfn); /* PV, see hval.h */
     void *machine_ctx;
     bool syscall_exits;
+    const struct hval_overlay *overlay; /* PV, see hval.h (emu_mmu.c) */
 
     struct emu_ram *ram;
     size_t nr_ram, cap_ram;

@@ -5,7 +5,9 @@
  * large pages; A and D bits; U/S, R/W with CR0.WP, NX), a miss that is a
  * guest page fault stops the run with the exact error code and CR2, and
  * the permissions given to each TLB entry serve the self-modifying-code
- * tracking of emu_smc.c.  Nothing here runs on a TLB hit.
+ * tracking of emu_smc.c.  A PV vCPU's hypervisor overlay (hval.h: its
+ * GDT/LDT area) translates without the guest's tables, read-only.
+ * Nothing here runs on a TLB hit.
  */
 #include "config.h"
 
@@ -69,6 +71,22 @@ static uint64_t emu_walk_frame(const struct hval_vcpu *v, uint64_t addr)
     return gfn == ~0ULL ? ~0ULL : (gfn << 12) | (addr & 0xfff);
 }
 
+/* la inside the vCPU's hypervisor overlay (hval.h): its translation,
+ * read-only and supervisor; true when la is in the overlay at all. */
+static bool emu_overlay_walk(const struct hval_vcpu *v, uint64_t la, struct emu_walk *w)
+{
+    const struct hval_overlay *o = v->overlay;
+    uint64_t page;
+
+    if (!o || la < o->la || la - o->la >= (uint64_t)HVAL_OVERLAY_PAGES * EMU_PAGE_SIZE)
+        return false;
+    page = o->gpa[(la - o->la) / EMU_PAGE_SIZE];
+    w->write = w->user = w->exec = false;
+    w->dirty = w->ad_ok = true;
+    w->gpa = page == ~0ULL ? ~0ULL : (page & EMU_PAGE_MASK) | (la & (EMU_PAGE_SIZE - 1));
+    return true;
+}
+
 /*
  * Walk la.  0 with the translation and the rights the tables give;
  * -ENOENT when an entry is not present.  With set_ad, A bits are set along
@@ -90,6 +108,8 @@ int emu_walk(struct hval_vcpu *v, const struct emu_paging *pg, uint64_t la, bool
         w->gpa = (pg->efer & X86_EFER_LMA) ? la : (la & 0xffffffff);
         return 0;
     }
+    if ((pg->efer & X86_EFER_LMA) && emu_overlay_walk(v, la, w))
+        return w->gpa == ~0ULL ? -ENOENT : 0;
     if (pg->efer & X86_EFER_LMA) {
         /* A non-canonical address is never walked (the fault is #GP on
          * hardware; the caller sees a not-present miss at it). */

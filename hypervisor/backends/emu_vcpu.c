@@ -369,6 +369,7 @@ static int emu_vcpu_create(const struct hval_vcpu_config *cfg, struct hval_vcpu 
     v->machine_to_gfn = cfg->machine_to_gfn;
     v->machine_ctx = cfg->machine_ctx;
     v->syscall_exits = cfg->syscall_exits;
+    v->overlay = cfg->overlay;
     rc = -EIO;
     if (uc_open(UC_ARCH_X86, UC_MODE_64, &v->uc) != UC_ERR_OK)
         goto fail;

@@ -178,6 +178,13 @@ struct hval_ram {
     void *hva;
 };
 
+#define HVAL_OVERLAY_PAGES 32
+
+struct hval_overlay {
+    uint64_t la; /* page aligned; HVAL_OVERLAY_PAGES pages from here */
+    uint64_t gpa[HVAL_OVERLAY_PAGES];
+};
+
 struct hval_vcpu_config {
     const struct hval_ram *ram; /* initial RAM regions; more with map_ram() */
     size_t nr_ram;
@@ -203,6 +210,16 @@ struct hval_vcpu_config {
     uint64_t (*machine_to_gfn)(void *ctx, uint64_t mfn);
     void *machine_ctx;
     bool syscall_exits;
+    /*
+     * PV: a hypervisor linear overlay (NULL: none), owned by the caller
+     * and read by the backend on every TLB miss inside it: pages of
+     * linear addresses that translate to guest-physical frames without
+     * the guest's page tables (Xen's per-vCPU GDT/LDT area in the
+     * hypervisor hole).  Read-only, supervisor, never executable; gpa ~0
+     * is not present.  A change takes effect at the next set_state()
+     * (which flushes the TLB).
+     */
+    const struct hval_overlay *overlay;
 };
 
 enum hval_event_kind {
@@ -248,7 +265,8 @@ struct hval_ops {
      */
     int (*inject)(struct hval_vcpu *vcpu, const struct hval_event *ev);
     /* Read/write guest memory by linear address under the vCPU's paging,
-     * with supervisor rights and no permission checks (RAM only). */
+     * with supervisor rights (RAM only): a write to a read-only page
+     * fails when CR0.WP is set, as the CPU's would. */
     int (*read_linear)(struct hval_vcpu *vcpu, uint64_t la, void *buf, size_t len);
     int (*write_linear)(struct hval_vcpu *vcpu, uint64_t la, const void *buf, size_t len);
 };

@@ -16,6 +16,7 @@
 #include "hypercall.h"
 #include "public/callback.h"
 #include "public/memory.h"
+#include "pv_desc.h"
 #include "pv_domain.h"
 #include "pv_frames.h"
 #include "pv_hypercall.h"
@@ -593,6 +594,39 @@ START_TEST(pv_hypercalls)
     ck_assert_int_eq(hc(&c, __HYPERVISOR_set_gdt, GBUF, 512, 0, 0), 0);
     ck_assert_uint_eq(pv_frame(m[25])->type, PV_PGT_SEG_DESC);
     ck_assert_uint_eq((gdt[1] >> 45) & 3, 3);
+    ck_assert_uint_eq(pv->pending & PV_PENDING_DESC, PV_PENDING_DESC);
+    /* What the CPU sees: the frame as GDT page 0, zeros after it, Xen's
+     * reserved page (flat selectors) as page 14; GDTR there. */
+    struct hval_state st = {0};
+    pv_desc_refresh(id, 0, pv, &st);
+    ck_assert_uint_eq(st.gdtr.base, PV_GDT_LDT_VIRT_START);
+    ck_assert_uint_eq(st.gdtr.limit, 0xefff);
+    ck_assert_uint_eq(pv->overlay.la, PV_GDT_LDT_VIRT_START);
+    ck_assert_uint_eq(pv->overlay.gpa[0], pv_machine_to_gfn(id, m[25]) << 12);
+    ck_assert_uint_eq(pv->overlay.gpa[1], (PV_XEN_WINDOW_GFN + PV_XEN_ZERO) << 12);
+    ck_assert_uint_eq(pv->overlay.gpa[14], (PV_XEN_WINDOW_GFN + PV_XEN_GDT_PAGE) << 12);
+    ck_assert_uint_eq(pv->overlay.gpa[PV_LDT_PAGE], ~0ULL);
+    ck_assert_uint_eq(st.ldtr.selector, 0);
+    /* Selector loads at CPL 3: the guest's code (DPL fixed to 3), Xen's
+     * flat ring-3 selectors; not Xen's ring-0 ones, not a null or zero
+     * descriptor for CS/SS, not past the limit. */
+    struct hval_segment seg;
+    ck_assert_int_eq(pv_desc_load(pv, 0x0b, PV_SEG_CS, &seg), 0);
+    ck_assert_uint_eq(seg.attr & (HVAL_SEG_L | HVAL_SEG_P), HVAL_SEG_L | HVAL_SEG_P);
+    ck_assert_uint_eq(HVAL_SEG_DPL(seg.attr), 3);
+    ck_assert_int_eq(pv_desc_load(pv, 0x08, PV_SEG_CS, &seg), -EINVAL); /* RPL 0 */
+    ck_assert_int_eq(pv_desc_load(pv, 0xe033, PV_SEG_CS, &seg), 0);
+    ck_assert_int_eq(pv_desc_load(pv, 0xe02b, PV_SEG_SS, &seg), 0);
+    ck_assert_int_eq(pv_desc_load(pv, 0xe02b, PV_SEG_DATA, &seg), 0);
+    ck_assert_int_eq(pv_desc_load(pv, 0xe00b, PV_SEG_CS, &seg), -EINVAL);
+    ck_assert_int_eq(pv_desc_load(pv, 0xe013, PV_SEG_DATA, &seg), -EINVAL);
+    ck_assert_int_eq(pv_desc_load(pv, 0x13, PV_SEG_SS, &seg), -EINVAL);
+    ck_assert_int_eq(pv_desc_load(pv, 0x1003, PV_SEG_DATA, &seg), -EINVAL);
+    ck_assert_int_eq(pv_desc_load(pv, 0x0b, PV_SEG_SS, &seg), -EINVAL);
+    ck_assert_int_eq(pv_desc_load(pv, 0, PV_SEG_DATA, &seg), 0);
+    ck_assert_int_eq(pv_desc_load(pv, 0, PV_SEG_SS, &seg), -EINVAL);
+    ck_assert_int_eq(pv_desc_load(pv, 0xf003, PV_SEG_DATA, &seg), -EINVAL);
+    ck_assert_int_eq(pv_desc_load(pv, 0x07, PV_SEG_DATA, &seg), -EINVAL); /* no LDT */
     ck_assert_int_eq(hc(&c, __HYPERVISOR_set_gdt, GBUF, 8000, 0, 0), -EINVAL);
     ck_assert_int_eq(
         hc(&c, __HYPERVISOR_update_va_mapping, 0x1a000, pte(m[25], 0x67), UVMF_INVLPG, 0), -EBUSY);
@@ -601,7 +635,9 @@ START_TEST(pv_hypercalls)
         -EINVAL);
     ck_assert_int_eq(
         hc(&c, __HYPERVISOR_update_descriptor, (m[25] << 12) + 24, 0x00cf92000000ffffULL, 0, 0), 0);
-    ck_assert_uint_eq(gdt[3], 0x00cf92000000ffffULL | (3ULL << 45));
+    ck_assert_uint_eq(gdt[3], 0x00cf92000000ffffULL | (3ULL << 45) | (1ULL << 40));
+    ck_assert_int_eq(pv_desc_load(pv, 0x1b, PV_SEG_SS, &seg), 0);
+    ck_assert_uint_eq(seg.limit, 0xffffffff);
     ck_assert_int_eq(hc(&c, __HYPERVISOR_update_descriptor, (m[25] << 12) + 20, 0, 0, 0), -EINVAL);
     ck_assert_int_eq(hc(&c, __HYPERVISOR_update_descriptor, mfn_a[9] << 12, 0, 0, 0), -EINVAL);
     ck_assert_int_eq(hc(&c, __HYPERVISOR_set_gdt, GBUF, 0, 0, 0), 0); /* none */

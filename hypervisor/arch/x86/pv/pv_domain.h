@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "domain.h"
+#include "hval.h"
 
 /* What the PV hypercalls set for a vCPU; the vCPU runner applies it
  * (pending bits) and uses it to bounce exceptions and events. */
@@ -19,6 +20,7 @@
 #define PV_PENDING_SEGBASE   0x4 /* fs_base / gs bases / gs_sel changed */
 #define PV_PENDING_DEBUGREG  0x8
 #define PV_PENDING_FPU_TS    0x10 /* fpu_ts changed */
+#define PV_PENDING_DESC      0x20 /* GDT/LDT frames changed: the overlay, GDTR, LDTR */
 
 struct pv_trap {
     uint64_t address;
@@ -38,8 +40,11 @@ struct pv_vcpu {
     uint64_t fs_base, gs_base_kernel, gs_base_user;
     uint16_t gs_sel;
     uint64_t ldt_base, ldt_ents;
+    uint64_t ldt_frames[16]; /* SET_LDT: segdesc references (0: page absent) */
+    unsigned ldt_nr_frames;
     uint64_t gdt_frames[14]; /* set_gdt: segdesc references */
     unsigned gdt_nr_frames, gdt_ents;
+    struct hval_overlay overlay; /* what the CPU sees of both (pv_desc.c) */
     uint64_t dr[8];
     bool fpu_ts;
     bool kernel_mode; /* guest kernel mode (kernel_l4 in CR3), else user */

@@ -38,6 +38,21 @@ static void build_m2p_tables(uint64_t *base)
     }
 }
 
+/* Xen's reserved GDT page (entries from FIRST_RESERVED_GDT_ENTRY, 7168 =
+ * selector 0xe000): its ring-0 code/data (unusable from ring 3), the ring-3
+ * flat selectors every PV guest may load (0xe023 compat code, 0xe02b
+ * data, 0xe033 64-bit code) and ring-0 compat code.  Accessed bits set,
+ * so the CPU never writes the page. */
+static void build_reserved_gdt(uint64_t *gdt)
+{
+    gdt[1] = 0x00af9b000000ffffULL; /* 0xe008 ring 0 code, 64-bit */
+    gdt[2] = 0x00cf93000000ffffULL; /* 0xe010 ring 0 data */
+    gdt[4] = 0x00cffb000000ffffULL; /* 0xe023 ring 3 code, compatibility */
+    gdt[5] = 0x00cff3000000ffffULL; /* 0xe02b ring 3 data */
+    gdt[6] = 0x00affb000000ffffULL; /* 0xe033 ring 3 code, 64-bit */
+    gdt[7] = 0x00cf9b000000ffffULL; /* 0xe038 ring 0 code, compatibility */
+}
+
 int pv_frames_init(void)
 {
     void *f, *m;
@@ -57,6 +72,7 @@ int pv_frames_init(void)
     if (m == MAP_FAILED)
         goto fail;
     build_m2p_tables(m);
+    build_reserved_gdt((uint64_t *)m + PV_XEN_GDT_PAGE * 512);
     /* Never-used entries read 0; freed ones PV_INVALID_PFN.  A guest
      * only looks up frames it owns. */
     frames = f;

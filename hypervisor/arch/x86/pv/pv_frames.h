@@ -10,8 +10,9 @@
  *
  * The hypervisor's own frames (mfn PV_XEN_MFN_BASE..) are the M2P table
  * and the page tables mapping it read-only at RO_MPT_VIRT_START
- * (0xFFFF800000000000) in every PV guest's L4 (slot 256), all in one
- * sealed memfd.  The CPU backend reaches them at guest-physical frame
+ * (0xFFFF800000000000) in every PV guest's L4 (slot 256), the page of
+ * Xen's reserved GDT entries (its flat selectors, FLAT_RING3_*) and a
+ * zero page, all in one sealed memfd.  The CPU backend reaches them at guest-physical frame
  * PV_XEN_WINDOW_GFN.., where the vCPU runner maps that memfd read-only:
  * pv_machine_to_gfn() is the backend's translation of machine frames.
  *
@@ -30,7 +31,10 @@
 #define PV_M2P_L3       PV_M2P_FRAMES /* window frames after the table: */
 #define PV_M2P_L2       (PV_M2P_L3 + 1)
 #define PV_M2P_L1       (PV_M2P_L2 + 1) /* .. one per 2 MiB of M2P */
-#define PV_XEN_FRAMES   (PV_M2P_L1 + PV_M2P_FRAMES / 512)
+#define PV_M2P_END      (PV_M2P_L1 + PV_M2P_FRAMES / 512)
+#define PV_XEN_GDT_PAGE (PV_M2P_END)     /* Xen's reserved GDT entries (0xe000..) */
+#define PV_XEN_ZERO     (PV_M2P_END + 1) /* zeros: GDT pages the guest has not set */
+#define PV_XEN_FRAMES   (PV_M2P_END + 2)
 #define PV_FIRST_MFN    0x10000UL /* guests' frames from here */
 /* Where the CPU backend sees what is not guest RAM (its physical space
  * ends at 64 GiB): the special frames (shared info), then the hypervisor

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "pv_desc.h"
 #include "pv_domain.h"
 #include "pv_hypercall.h"
 #include "pv_mm.h"
@@ -123,13 +124,10 @@ static long mmuext_one(struct hc_caller *c, struct pv_vcpu *pv, const struct mmu
     case MMUEXT_FLUSH_CACHE_GLOBAL:
         return 0;
     case MMUEXT_SET_LDT:
-        if ((op->arg1.linear_addr & 0xfff) || op->arg2.nr_ents > 8192 ||
-            !canonical(op->arg1.linear_addr) ||
-            (op->arg2.nr_ents && in_hypervisor_hole(op->arg1.linear_addr)))
-            return -EINVAL;
-        pv->ldt_base = op->arg1.linear_addr;
-        pv->ldt_ents = op->arg2.nr_ents;
-        return 0;
+        rc = pv_desc_set_ldt(owner, pv, op->arg1.linear_addr, op->arg2.nr_ents);
+        if (!rc)
+            pv->pending |= PV_PENDING_DESC;
+        return rc;
     case MMUEXT_CLEAR_PAGE:
     case MMUEXT_COPY_PAGE: {
         uint64_t src = op->arg2.src_mfn;
@@ -267,47 +265,35 @@ long pv_memory_op(struct hc_caller *c, unsigned cmd, uint64_t arg)
     return -ENOSYS;
 }
 
-/* Descriptor tables: the guest's GDT frames are typed segdesc (never
- * writable while in use) and every descriptor is checked. */
-#define PV_GDT_MAX_ENTS 7168 /* below Xen's reserved entries (0xe000) */
+/* Descriptor tables (pv_desc.c): the guest's GDT frames are typed
+ * segdesc (never writable while in use) and every descriptor is checked;
+ * the runner shows them to the CPU when the call returns. */
 
 void pv_vcpu_drop_gdt(unsigned owner, struct pv_vcpu *pv)
 {
-    for (unsigned i = 0; i < pv->gdt_nr_frames; i++)
-        pv_put_page_type(pv->gdt_frames[i]);
-    pv->gdt_nr_frames = pv->gdt_ents = 0;
+    (void)owner;
+    pv_desc_drop_gdt(pv);
+    pv_desc_drop_ldt(pv);
 }
 
 long do_pv_set_gdt(struct hc_caller *c, const uint64_t args[5])
 {
     struct pv_vcpu *pv = pv_vcpu_of(c);
-    uint64_t frames[14];
-    unsigned ents = (unsigned)args[1], nr, i;
+    uint64_t frames[PV_GDT_FRAMES];
+    unsigned nr;
     long rc;
 
     if (!pv)
         return -ENOSYS;
     if (args[1] > PV_GDT_MAX_ENTS)
         return -EINVAL;
-    nr = (ents * 8 + 4095) / 4096;
+    nr = ((unsigned)args[1] * 8 + 4095) / 4096;
     rc = nr ? c->copy_from(c, args[0], frames, nr * sizeof(frames[0])) : 0;
-    if (rc)
-        return rc;
-    for (i = 0; i < nr; i++) {
-        rc = pv_get_page_type(frames[i], c->d->domid, PV_PGT_SEG_DESC);
-        if (rc)
-            break;
-    }
-    if (rc) {
-        while (i--)
-            pv_put_page_type(frames[i]);
-        return rc;
-    }
-    pv_vcpu_drop_gdt(c->d->domid, pv);
-    memcpy(pv->gdt_frames, frames, nr * sizeof(frames[0]));
-    pv->gdt_nr_frames = nr;
-    pv->gdt_ents = ents;
-    return 0;
+    if (!rc)
+        rc = pv_desc_set_gdt(c->d->domid, pv, frames, (unsigned)args[1]);
+    if (!rc)
+        pv->pending |= PV_PENDING_DESC;
+    return rc;
 }
 
 long do_pv_update_descriptor(struct hc_caller *c, const uint64_t args[5])

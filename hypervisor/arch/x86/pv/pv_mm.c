@@ -93,6 +93,7 @@ static int validate_table(uint64_t mfn, unsigned level, unsigned owner)
 #define SEG_S   (1ULL << 44)
 #define SEG_P   (1ULL << 47)
 #define SEG_DPL (3ULL << 45)
+#define SEG_A   (1ULL << 40)
 
 int pv_check_descriptor(uint64_t *d)
 {
@@ -100,7 +101,9 @@ int pv_check_descriptor(uint64_t *d)
         return 0;
     if (!(*d & SEG_S))
         return -EINVAL; /* system: LDT, TSS, gates */
-    *d |= SEG_DPL;
+    /* DPL 3 (Xen's fix-up), accessed: the CPU, which sets it on a load,
+     * only reads the tables (they are read-only in the overlay). */
+    *d |= SEG_DPL | SEG_A;
     return 0;
 }
 

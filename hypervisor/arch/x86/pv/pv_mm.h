@@ -56,7 +56,8 @@ void pv_put_entry(unsigned level, uint64_t e);
 
 /* A segment descriptor a 64-bit PV guest may have in its GDT/LDT: not
  * present, or a code/data segment (its DPL raised to 3, the guest
- * kernel's ring, as Xen fixes it up).  System descriptors are refused.
+ * kernel's ring, as Xen fixes it up; its accessed bit set, so the CPU
+ * never writes the tables).  System descriptors are refused.
  * 0 (with *d fixed up) or -EINVAL. */
 int pv_check_descriptor(uint64_t *d);
 

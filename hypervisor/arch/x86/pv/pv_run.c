@@ -19,6 +19,7 @@
 
 #include "hypercall.h"
 #include "log.h"
+#include "pv_desc.h"
 #include "pv_domain.h"
 #include "pv_frames.h"
 #include "pv_hypercall.h"
@@ -87,7 +88,19 @@ static int initial_state(struct domain *d, unsigned n, struct hval_state *st)
     pv->kernel_sp = c->kernel_sp;
     pv->event_cb = c->event_callback_eip;
     pv->failsafe_cb = c->failsafe_callback_eip;
+    pv->failsafe_cb_mask = c->flags & VGCF_failsafe_disables_events;
     pv->syscall_cb = c->syscall_callback_eip;
+    pv->syscall_cb_mask = c->flags & VGCF_syscall_disables_events;
+    /* The context's GDT (Xen: as set_gdt) and LDT. */
+    rc = c->gdt_ents > PV_GDT_MAX_ENTS || c->ldt_ents > PV_LDT_MAX_ENTS
+             ? -EINVAL
+             : pv_desc_set_gdt(d->domid, pv, c->gdt_frames, (unsigned)c->gdt_ents);
+    if (!rc)
+        rc = pv_desc_set_ldt(d->domid, pv, c->ldt_base, (unsigned)c->ldt_ents);
+    if (rc) {
+        log_error("domain %u: vCPU %u: its descriptor tables are refused", d->domid, n);
+        return -EINVAL;
+    }
     for (unsigned i = 0; i < 256; i++)
         if (c->trap_ctxt[i].address)
             pv->traps[c->trap_ctxt[i].vector] = (struct pv_trap){.address = c->trap_ctxt[i].address,
@@ -120,6 +133,7 @@ static int initial_state(struct domain *d, unsigned n, struct hval_state *st)
     st->seg[HVAL_FS].base = c->fs_base;
     st->seg[HVAL_GS].base = c->gs_base_kernel;
     st->kernel_gs_base = c->gs_base_user;
+    pv_desc_refresh(d->domid, n, pv, st);
     return 0;
 }
 
@@ -149,6 +163,8 @@ static void vcpu_config(struct domain *d, unsigned vcpu, struct hval_vcpu_config
     cfg->machine_to_gfn = pv_domain_machine_to_gfn;
     cfg->machine_ctx = d;
     cfg->syscall_exits = true;
+    if (pv_dom(d) && vcpu < DOMAIN_MAX_VCPUS)
+        cfg->overlay = &pv_dom(d)->vcpu[vcpu].overlay;
 }
 
 /* The special frames (shared info) and the hypervisor's frames (the M2P
@@ -165,13 +181,14 @@ static int vcpu_created(struct domain *d, struct hval_vcpu *hv)
     return rc ? rc : vrun_ops->map_ram(hv, &xen);
 }
 
-/* Push the PV frame and enter handler eip in guest kernel mode. */
-static int bounce(struct vrun_vcpu *vc, struct hval_state *st, uint64_t eip, bool has_error,
-                  uint32_t error, bool mask_events)
+/* Push the PV frame and enter handler eip in guest kernel mode.  The
+ * failsafe callback's frame has ds, es, fs, gs (segs) after rcx and r11. */
+static int bounce_frame(struct vrun_vcpu *vc, struct hval_state *st, uint64_t eip, bool has_error,
+                        uint32_t error, bool mask_events, const uint16_t *segs)
 {
     struct pv_vcpu *pv = pv_of(vc);
     struct vcpu_info *vi = vrun_vcpu_info(vc);
-    uint64_t frame[8], rsp, saved_cs = st->seg[HVAL_CS].selector;
+    uint64_t frame[12], rsp, saved_cs = st->seg[HVAL_CS].selector;
     uint8_t saved_mask = vi ? vi->evtchn_upcall_mask : 0;
     unsigned n = 0;
 
@@ -179,6 +196,8 @@ static int bounce(struct vrun_vcpu *vc, struct hval_state *st, uint64_t eip, boo
         return -ENOENT;
     frame[n++] = st->gpr[HVAL_RCX];
     frame[n++] = st->gpr[HVAL_R11];
+    for (unsigned i = 0; segs && i < 4; i++)
+        frame[n++] = segs[i];
     if (has_error)
         frame[n++] = error;
     frame[n++] = st->rip;
@@ -210,6 +229,12 @@ static int bounce(struct vrun_vcpu *vc, struct hval_state *st, uint64_t eip, boo
     return vrun_ops->set_state(vc->hv, st);
 }
 
+static int bounce(struct vrun_vcpu *vc, struct hval_state *st, uint64_t eip, bool has_error,
+                  uint32_t error, bool mask_events)
+{
+    return bounce_frame(vc, st, eip, has_error, error, mask_events, NULL);
+}
+
 /* An exception for the guest: its trap table's handler. */
 static int bounce_trap(struct vrun_vcpu *vc, struct hval_state *st, unsigned vector, bool has_error,
                        uint32_t error, bool software)
@@ -229,7 +254,7 @@ static int bounce_trap(struct vrun_vcpu *vc, struct hval_state *st, unsigned vec
 }
 
 /* What the hypercalls left pending, applied to the vCPU. */
-static bool apply_pending(struct pv_vcpu *pv, struct hval_state *st)
+static bool apply_pending(struct vrun_vcpu *vc, struct pv_vcpu *pv, struct hval_state *st)
 {
     unsigned p = pv->pending;
 
@@ -250,15 +275,52 @@ static bool apply_pending(struct pv_vcpu *pv, struct hval_state *st)
     }
     if (p & PV_PENDING_FPU_TS)
         st->cr0 = pv->fpu_ts ? st->cr0 | CR0_TS : st->cr0 & ~CR0_TS;
+    if (p & PV_PENDING_DESC)
+        pv_desc_refresh(vc->rd->d->domid, vc->id, pv, st);
     return true; /* setting the state reloads CR3: the TLB is flushed */
 }
 
-/* HYPERVISOR_iret: the frame the guest pushed (struct iret_context). */
+/*
+ * The failsafe callback: returning to the guest failed to load one of its
+ * segment selectors.  As Xen: a frame with the segment registers the
+ * guest had (ds, es, fs, gs) on top of the state it was returning to, the
+ * failing data segments null.
+ */
+static int failsafe(struct vrun_vcpu *vc, struct hval_state *st, unsigned bad_data)
+{
+    struct pv_vcpu *pv = pv_of(vc);
+    static const int order[4] = {HVAL_DS, HVAL_ES, HVAL_FS, HVAL_GS};
+    uint16_t segs[4];
+
+    for (unsigned i = 0; i < 4; i++) {
+        segs[i] = st->seg[order[i]].selector;
+        if (bad_data & (1u << order[i])) {
+            uint64_t base = st->seg[order[i]].base;
+            st->seg[order[i]] = (struct hval_segment){0};
+            if (order[i] == HVAL_FS || order[i] == HVAL_GS)
+                st->seg[order[i]].base = base; /* 64-bit bases stay */
+        }
+    }
+    if (!pv->failsafe_cb) {
+        log_error("domain %u: a segment reload failed with no failsafe callback", vc->rd->d->domid);
+        return -ENOENT;
+    }
+    return bounce_frame(vc, st, pv->failsafe_cb, false, 0, pv->failsafe_cb_mask, segs);
+}
+
+/* HYPERVISOR_iret: the frame the guest pushed (struct iret_context).  CS
+ * and SS come from its descriptor tables, as iretq loads them, and the
+ * data segments it has loaded must still be valid there (what Xen finds
+ * when it reloads them); a failure goes to the failsafe callback. */
 static int do_iret(struct vrun_vcpu *vc, struct hval_state *st)
 {
+    static const int data_segs[4] = {HVAL_DS, HVAL_ES, HVAL_FS, HVAL_GS};
     struct pv_vcpu *pv = pv_of(vc);
     struct vcpu_info *vi = vrun_vcpu_info(vc);
     struct iret_context ic;
+    struct hval_segment cs, ss, tmp;
+    unsigned bad_data = 0;
+    bool ok;
 
     if (vrun_ops->read_linear(vc->hv, st->gpr[HVAL_RSP], &ic, sizeof(ic)))
         return -EFAULT;
@@ -278,10 +340,27 @@ static int do_iret(struct vrun_vcpu *vc, struct hval_state *st)
     if (vi)
         vi->evtchn_upcall_mask = !(ic.rflags & RFLAGS_IF);
     st->rip = ic.rip;
-    set_seg(&st->seg[HVAL_CS], (uint16_t)(ic.cs | 3), ATTR_CODE64_DPL3);
-    set_seg(&st->seg[HVAL_SS], (uint16_t)(ic.ss | 3), ATTR_DATA_DPL3);
     st->gpr[HVAL_RSP] = ic.rsp;
     st->rflags = (ic.rflags & ~(RFLAGS_IOPL | RFLAGS_VM | RFLAGS_NT)) | RFLAGS_IF | 2;
+    /* RPL 3 forced, as Xen does: the guest kernel runs in ring 3. */
+    ok = !pv_desc_load(pv, (uint16_t)(ic.cs | 3), PV_SEG_CS, &cs) &&
+         !pv_desc_load(pv, (uint16_t)(ic.ss | 3), PV_SEG_SS, &ss);
+    for (unsigned i = 0; i < 4; i++) {
+        const struct hval_segment *s = &st->seg[data_segs[i]];
+        if ((s->selector & ~3) && pv_desc_load(pv, s->selector, PV_SEG_DATA, &tmp))
+            bad_data |= 1u << data_segs[i];
+    }
+    if (!ok || bad_data) {
+        st->seg[HVAL_CS].selector = (uint16_t)(ic.cs | 3);
+        st->seg[HVAL_SS].selector = (uint16_t)(ic.ss | 3);
+        if (ok) {
+            st->seg[HVAL_CS] = cs;
+            st->seg[HVAL_SS] = ss;
+        }
+        return failsafe(vc, st, bad_data);
+    }
+    st->seg[HVAL_CS] = cs;
+    st->seg[HVAL_SS] = ss;
     return vrun_ops->set_state(vc->hv, st);
 }
 
@@ -305,7 +384,7 @@ static int hypercall(struct vrun_vcpu *vc, struct hval_state *st)
     if (vrun_ops->get_state(vc->hv, st))
         return -EIO;
     st->gpr[HVAL_RAX] = (uint64_t)ret;
-    if (apply_pending(pv, st))
+    if (apply_pending(vc, pv, st))
         return vrun_ops->set_state(vc->hv, st);
     struct hval_regs r;
     if (vrun_ops->get_regs(vc->hv, &r))

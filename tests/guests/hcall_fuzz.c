@@ -70,6 +70,32 @@ static uint64_t sum_code(void)
 
 static int in_fuzz_buf(unsigned long a);
 
+/* PV: the guest maps its code and read-only data read-only (its own
+ * right), so the hypervisor may not write them either (Xen's copy to a
+ * guest honours the guest's page tables): when they change anyway, the
+ * hypervisor wrote through a read-only mapping. */
+static void protect_code(void)
+{
+    extern const char _start[], __rodata_end[];
+    unsigned long va;
+
+    if (!env_is_pv())
+        return;
+    for (va = (unsigned long)(uintptr_t)_start; va < (unsigned long)(uintptr_t)__rodata_end;
+         va += GUEST_PAGE_SIZE) {
+        uint64_t pte = (virt_to_frame((const void *)va) << 12) | 0x1 | 0x4 | 0x20; /* P US A */
+        long rc = HC3(__HYPERVISOR_update_va_mapping, va, pte, UVMF_INVLPG);
+        CHECK(rc == 0, "mapping the code read-only: %ld", rc);
+    }
+}
+
+static const char *code_changed(void)
+{
+    return env_is_pv() ? "the guest's code or read-only data changed, though mapped read-only: "
+                         "the hypervisor wrote through a read-only mapping"
+                       : "the guest's code or read-only data changed";
+}
+
 void guest_fail_hook(void)
 {
     unsigned int i, k_last;
@@ -94,7 +120,7 @@ void guest_fail_hook(void)
                     (unsigned long)e[i].args[5], (long)e[i].result);
     }
     if (code_sum && sum_code() != code_sum)
-        gprintf("hcall_fuzz: the guest's code or read-only data changed\n");
+        gprintf("hcall_fuzz: %s\n", code_changed());
 }
 static uint64_t rng_state;
 static int trace;  /* trace=1: each call goes to the console first */
@@ -372,6 +398,7 @@ void guest_main(void)
     gprintf("hcall_fuzz: seed=%llu seconds=%llu\n", (unsigned long long)seed,
             (unsigned long long)seconds);
 
+    protect_code();
     code_sum = sum_code();
     start = xen_system_time_ns();
     end = start + seconds * 1000000000ULL;
@@ -381,7 +408,7 @@ void guest_main(void)
         calls++;
         if (!(calls & CHECK_TIME_MASK) || verify)
             if (sum_code() != code_sum)
-                guest_fail("the guest's code or read-only data changed");
+                guest_fail("%s", code_changed());
         if (calls & CHECK_TIME_MASK)
             continue;
         now = xen_system_time_ns();

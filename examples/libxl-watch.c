@@ -2,25 +2,30 @@
  * libxl-watch.c: a small management daemon on libxl, the way a real one
  * uses it: it creates a domain from a JSON configuration (libxl's own,
  * as `xl create -n' prints it) asynchronously, puts libxl's file
- * descriptor into its own poll loop (osevent hooks), and reacts to the
- * domain's shutdown and death events.
+ * descriptor and timeouts into its own poll loop (osevent hooks), and
+ * reacts to the domain's shutdown and death events.
  *
- *   libxl-watch [-p] CONFIG.json
+ *   libxl-watch [-p] [-t] CONFIG.json
  *
  * Prints "created NAME domid N", then one line per event; exits 0 when the
  * domain has died (on shutdown it destroys the domain, as a daemon whose
- * policy is on_poweroff=destroy would).  -p leaves the domain paused.
+ * policy is on_poweroff=destroy would).  -p leaves the domain paused; -t
+ * prints "libxl timeout fired" for each timeout it hands to libxl and the
+ * counts of libxl's timeout hook calls on stderr at exit.
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "libxl.h"
 
-/* The daemon's poll loop: the fds libxl asked for. */
+static libxl_ctx *ctx;
+
+/* The daemon's poll loop: the fds libxl asked for ... */
 #define MAX_FDS 8
 static struct pollfd fds[MAX_FDS];
 static void *fd_for_libxl[MAX_FDS];
@@ -47,18 +52,79 @@ static void fd_deregister(void *user, int fd, void *reg)
     fds[(long)reg].fd = -1;
 }
 
+/* ... and the timeouts: an absolute time each; when it has come, the
+ * slot is freed and libxl told (libxl then considers it gone). */
+#define MAX_TIMEOUTS 4
+static struct {
+    int used;
+    struct timeval abs;
+    void *for_libxl;
+} timeouts[MAX_TIMEOUTS];
+static unsigned nr_registered, nr_modified, nr_fired, nr_deregistered;
+static int report; /* -t */
+
 static int timeout_register(void *user, void **reg, struct timeval abs, void *for_libxl)
 {
-    return 0; /* libxl-watch needs no timeouts: libxl asks for none here */
+    for (long i = 0; i < MAX_TIMEOUTS; i++)
+        if (!timeouts[i].used) {
+            timeouts[i].used = 1;
+            timeouts[i].abs = abs;
+            timeouts[i].for_libxl = for_libxl;
+            *reg = (void *)i;
+            nr_registered++;
+            return 0;
+        }
+    return ERROR_FAIL;
 }
 
 static int timeout_modify(void *user, void **reg, struct timeval abs)
 {
+    timeouts[(long)*reg].abs = abs; /* {0,0}: as soon as possible */
+    nr_modified++;
     return 0;
 }
 
 static void timeout_deregister(void *user, void *reg)
 {
+    timeouts[(long)reg].used = 0;
+    nr_deregistered++;
+}
+
+/* Milliseconds until the nearest timeout (-1: none). */
+static int next_timeout_ms(void)
+{
+    struct timeval now;
+    long best = -1;
+
+    gettimeofday(&now, NULL);
+    for (int i = 0; i < MAX_TIMEOUTS; i++) {
+        if (!timeouts[i].used)
+            continue;
+        long ms = (timeouts[i].abs.tv_sec - now.tv_sec) * 1000 +
+                  (timeouts[i].abs.tv_usec - now.tv_usec) / 1000;
+        if (ms < 0)
+            ms = 0;
+        if (best < 0 || ms < best)
+            best = ms;
+    }
+    return (int)best;
+}
+
+static void fire_timeouts(void)
+{
+    struct timeval now;
+
+    gettimeofday(&now, NULL);
+    for (int i = 0; i < MAX_TIMEOUTS; i++)
+        if (timeouts[i].used && !timercmp(&timeouts[i].abs, &now, >)) {
+            timeouts[i].used = 0;
+            nr_fired++;
+            if (report) {
+                printf("libxl timeout fired\n");
+                fflush(stdout);
+            }
+            libxl_osevent_occurred_timeout(ctx, timeouts[i].for_libxl);
+        }
 }
 
 static const libxl_osevent_hooks hooks = {
@@ -71,7 +137,6 @@ static const libxl_osevent_hooks hooks = {
 };
 
 /* State the callbacks change. */
-static libxl_ctx *ctx;
 static volatile int create_done, create_rc;
 static int dead;
 
@@ -137,12 +202,16 @@ int main(int argc, char **argv)
     int paused = 0, rc = 1;
     char *json;
 
-    if (argc > 1 && !strcmp(argv[1], "-p")) {
-        paused = 1;
-        argc--, argv++;
+    for (; argc > 1 && argv[1][0] == '-' && argv[1][1] && !argv[1][2]; argc--, argv++) {
+        if (argv[1][1] == 'p')
+            paused = 1;
+        else if (argv[1][1] == 't')
+            report = 1;
+        else
+            break;
     }
     if (argc != 2) {
-        fprintf(stderr, "usage: libxl-watch [-p] CONFIG.json\n");
+        fprintf(stderr, "usage: libxl-watch [-p] [-t] CONFIG.json\n");
         return 2;
     }
     json = slurp(argv[1]);
@@ -177,9 +246,10 @@ int main(int argc, char **argv)
     if (!paused)
         libxl_domain_unpause(ctx, domid, NULL);
     while (!dead) {
-        int n = poll(fds, (nfds_t)nfds, -1);
+        int n = poll(fds, (nfds_t)nfds, next_timeout_ms());
         if (n < 0 && errno != EINTR)
             break;
+        fire_timeouts();
         for (int i = 0; i < nfds; i++)
             if (fds[i].fd >= 0 && fds[i].revents) {
                 libxl_osevent_occurred_fd(ctx, fd_for_libxl[i], fds[i].fd, fds[i].events,
@@ -196,6 +266,9 @@ out:
         libxl_evdisable_domain_death(ctx, deathw);
     libxl_domain_config_dispose(&cfg);
     libxl_ctx_free(ctx);
+    if (report)
+        fprintf(stderr, "timeouts: %u registered, %u modified, %u fired, %u deregistered\n",
+                nr_registered, nr_modified, nr_fired, nr_deregistered);
     libxl_logger_destroy(lg);
     free(json);
     return rc;

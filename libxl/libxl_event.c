@@ -3,8 +3,22 @@
  * death found by re-reading domain state whenever xenstore fires
  * @releaseDomain (on its own connection), completed asynchronous
  * operations, a queue the application takes events from (or callbacks it
- * registered), and the application's poll loop hooks for libxl's fd.
+ * registered), and the application's poll loop hooks for libxl's fd and
+ * timeouts.
+ *
+ * Timeouts follow libxl 4.17's contract: libxl registers one with an
+ * absolute time (gettimeofday's clock); the application calls
+ * libxl_osevent_occurred_timeout once when it is reached, after which the
+ * registration is gone.  libxl cancels one by timeout_modify to {0,0}
+ * ("now") and ignores that firing, so a firing already on its way cannot
+ * reach freed state; timeout_deregister is called only from
+ * libxl_ctx_free, for one still registered.  libxl needs one timeout: with
+ * the application's loop, watched domains are re-read every RECHECK_MS
+ * (libxl_event_wait does the same by itself), so an @releaseDomain firing
+ * that raced with the state change it announces cannot leave the
+ * application waiting for ever.
  */
+#include <sys/time.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -156,6 +170,55 @@ static void flush_callbacks(libxl_ctx *ctx)
     }
 }
 
+/* Arm the re-check (not under ctx->lock: the hooks may call libxl). */
+static void recheck_arm(libxl_ctx *ctx)
+{
+    const libxl_osevent_hooks *h = ctx->hooks;
+    struct timeval abs;
+
+    if (!h || !h->timeout_register || !ctx->ev_xs)
+        return;
+    pthread_mutex_lock(&ctx->lock);
+    bool want = ctx->watches != NULL && !ctx->recheck.registered;
+    if (want) {
+        ctx->recheck.registered = true;
+        ctx->recheck.cancelled = false;
+    }
+    pthread_mutex_unlock(&ctx->lock);
+    if (!want)
+        return;
+    gettimeofday(&abs, NULL);
+    abs.tv_sec += RECHECK_MS / 1000;
+    abs.tv_usec += (RECHECK_MS % 1000) * 1000;
+    if (abs.tv_usec >= 1000000) {
+        abs.tv_sec++;
+        abs.tv_usec -= 1000000;
+    }
+    if (h->timeout_register(ctx->hooks_user, &ctx->recheck.for_app, abs, &ctx->recheck)) {
+        LOG(ctx, WARN,
+            "the application refused a timeout: watched domains are re-read only "
+            "when xenstore fires");
+        pthread_mutex_lock(&ctx->lock);
+        ctx->recheck.registered = false;
+        pthread_mutex_unlock(&ctx->lock);
+    }
+}
+
+/* No domain watched any more: have the re-check fire now, to nothing. */
+static void recheck_cancel(libxl_ctx *ctx)
+{
+    const libxl_osevent_hooks *h = ctx->hooks;
+    struct timeval now = {0, 0};
+
+    pthread_mutex_lock(&ctx->lock);
+    bool cancel = ctx->recheck.registered && !ctx->recheck.cancelled && !ctx->watches;
+    if (cancel)
+        ctx->recheck.cancelled = true;
+    pthread_mutex_unlock(&ctx->lock);
+    if (cancel && h && h->timeout_modify)
+        h->timeout_modify(ctx->hooks_user, &ctx->recheck.for_app, now);
+}
+
 static int ev_open(libxl_ctx *ctx)
 {
     int rc;
@@ -199,6 +262,7 @@ int libxl_evenable_domain_death(libxl_ctx *ctx, uint32_t domid, uint64_t user,
     check_domains(ctx); /* a domain already dead or shut down */
     pthread_mutex_unlock(&ctx->lock);
     *evgen_out = w;
+    recheck_arm(ctx);
     return 0;
 }
 
@@ -212,6 +276,7 @@ void libxl_evdisable_domain_death(libxl_ctx *ctx, libxl_evgen_domain_death *evge
             break;
         }
     pthread_mutex_unlock(&ctx->lock);
+    recheck_cancel(ctx);
 }
 
 static libxl_event *take_event(libxl_ctx *ctx, uint64_t typemask, libxl_event_predicate *pred,
@@ -312,7 +377,18 @@ void libxl_osevent_occurred_fd(libxl_ctx *ctx, void *for_libxl, int fd, short ev
 
 void libxl_osevent_occurred_timeout(libxl_ctx *ctx, void *for_libxl)
 {
-    (void)for_libxl;
+    if (for_libxl == &ctx->recheck) {
+        pthread_mutex_lock(&ctx->lock);
+        bool live = ctx->recheck.registered && !ctx->recheck.cancelled;
+        ctx->recheck.registered = false;
+        ctx->recheck.cancelled = false;
+        if (live)
+            check_domains(ctx);
+        pthread_mutex_unlock(&ctx->lock);
+        if (ctx->ev_xs)
+            drain_watches(ctx, false);
+        recheck_arm(ctx); /* again, while domains are watched */
+    }
     flush_callbacks(ctx);
 }
 
@@ -341,6 +417,9 @@ int libxl__ao_done(libxl_ctx *ctx, const libxl_asyncop_how *ao_how, uint32_t dom
 
 void libxl__event_ctx_free(libxl_ctx *ctx)
 {
+    if (ctx->recheck.registered && ctx->hooks && ctx->hooks->timeout_deregister)
+        ctx->hooks->timeout_deregister(ctx->hooks_user, ctx->recheck.for_app);
+    ctx->recheck.registered = false;
     if (ctx->ev_xs && ctx->hooks && ctx->hooks->fd_deregister)
         ctx->hooks->fd_deregister(ctx->hooks_user, libxl__xs_fd(ctx->ev_xs), ctx->fd_for_app);
     libxl__xs_close(ctx->ev_xs);

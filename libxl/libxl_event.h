@@ -65,7 +65,13 @@ typedef struct libxl_event_hooks {
 } libxl_event_hooks;
 void libxl_event_register_callbacks(libxl_ctx *ctx, const libxl_event_hooks *hooks, void *user);
 
-/* The application's poll loop. */
+/* The application's poll loop.  Timeouts (libxl 4.17's contract): abs is
+ * gettimeofday's clock; when it is reached the application calls
+ * libxl_osevent_occurred_timeout(for_libxl) once and forgets the
+ * registration.  libxl cancels by timeout_modify to {0,0} ("now") and
+ * ignores that firing; it calls timeout_deregister only from
+ * libxl_ctx_free.  While domains are watched libxl keeps one timeout
+ * registered: it re-reads their state every second. */
 typedef struct libxl_osevent_hooks {
     int (*fd_register)(void *user, int fd, void **for_app_registration_out, short events,
                        void *for_libxl);

@@ -37,6 +37,13 @@ struct libxl__ctx {
     const libxl_osevent_hooks *hooks;
     void *hooks_user;
     void *fd_for_app; /* the registration handle of ev_xs's fd */
+    /* The re-check of watched domains in the application's loop, through
+     * the timeout hooks (libxl_event.c). */
+    struct libxl__ev_time {
+        void *for_app;
+        bool registered; /* until libxl_osevent_occurred_timeout */
+        bool cancelled;  /* timeout_modify'd to "now": ignore the firing */
+    } recheck;
     const libxl_event_hooks *ev_hooks;
     uint64_t ev_mask;
     void *ev_user;

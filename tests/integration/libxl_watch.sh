@@ -33,6 +33,25 @@ wait $wpid; rc=$?
 [ $rc = 0 ] && grep -qx "domain $domid died" out
 check "libxl-watch gets the death event in its poll loop and exits 0"
 
+# Timeouts: libxl registers its re-check of watched domains through the
+# application's timeout hooks; the application fires it, libxl re-arms
+# it, cancels it (timeout_modify to "now") when nothing is watched, and
+# deregisters what is left at libxl_ctx_free.
+"$WATCH" -p -t w.json > out 2> err &
+wpid=$!
+i=0; while ! grep -q '^libxl timeout fired' out && kill -0 $wpid 2> /dev/null && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+grep -q '^libxl timeout fired' out
+check "libxl registers a timeout through the hooks and the application fires it"
+"$XL" destroy watched
+i=0; while kill -0 $wpid 2> /dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+wait $wpid; rc=$?
+[ $rc = 0 ] && grep -q "^domain [0-9]* died" out
+check "with timeouts in its loop, libxl-watch still gets the death event"
+counts=$(sed -n 's/^timeouts: \([0-9]*\) registered, \([0-9]*\) modified, \([0-9]*\) fired, \([0-9]*\) deregistered$/\1 \2 \3 \4/p' err)
+set -- $counts
+[ $# = 4 ] && [ "$1" -ge 2 ] && [ "$3" -ge 1 ] && [ "$2" = 1 ] && [ "$4" = 1 ] || { sed 's/^/# /' err; false; }
+check "the timeout is re-armed after firing, cancelled by timeout_modify, deregistered at ctx_free ($counts)"
+
 sed 's/"kernel": "[^"]*"/"kernel": "\/nonexistent"/' w.json > bad.json
 "$WATCH" -p bad.json > out 2> err; rc=$?
 [ $rc = 1 ] && grep -q 'creating the domain failed' err && [ "$("$XL" list | wc -l)" = 2 ]

@@ -4,6 +4,11 @@
 #  - time from `xl create` to the guest's first console byte (hello, 64 MiB;
 #    xenhv: the first byte of the domain's console log; QEMU: the first
 #    debugcon byte), median of RUNS;
+#  - xl creates per second: CREATES hello guests (PVH, 64 MiB) started one
+#    after another, each counted once its first console byte is out (and,
+#    separately, once `xl create` returned), against QEMU TCG processes
+#    started one after another with the same kernel until their first
+#    debugcon byte; all of them left running until the end of the round;
 #  - guest instructions/s on the compute loops (tests/guests/pvh/compute*.elf,
 #    8 instructions per iteration), the fixed cost (a 1-iteration run)
 #    subtracted from a long run.
@@ -20,6 +25,7 @@ if [ -x "$top/xl/.libs/xl" ]; then
 fi
 QEMU=$(command -v qemu-system-x86_64 || true)
 RUNS=${RUNS:-7}
+CREATES=${CREATES:-20}
 ITERS=${ITERS:-400000000}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-guests.XXXXXX")
 export XENHV_RUNDIR=$tmp/run
@@ -67,6 +73,48 @@ if [ -n "$QEMU" ]; then
         $((qfb / 1000)) $((qfb % 1000)) "$(echo "scale=3; $xfb / $qfb" | bc)"
 else
     echo "first console byte: QEMU not installed (scripts/setup bench installs it)"
+fi
+
+# Creates per second.  rate N MICROSECONDS: N per second, 2 decimals.
+rate() { echo "scale=2; $1 * 1000000 / $2" | bc; }
+xen_creates() { # wait for the first byte (1) or not (0): total microseconds
+    t0=$(now_us)
+    for i in $(seq "$CREATES"); do
+        "$XL" create -q "$tmp/fb.cfg" "name=\"cr-$i\"" > /dev/null 2>&1 ||
+            { echo "bench_guests: xl create cr-$i failed" >&2; exit 1; }
+        [ "$1" = 1 ] && while [ ! -s "$XENHV_RUNDIR/console/guest-cr-$i.log" ]; do :; done
+    done
+    t1=$(now_us)
+    for i in $(seq "$CREATES"); do "$XL" destroy "cr-$i" > /dev/null 2>&1; done
+    rm -f "$XENHV_RUNDIR"/console/guest-cr-*.log
+    echo $((t1 - t0))
+}
+qemu_creates() {
+    pids=
+    t0=$(now_us)
+    for i in $(seq "$CREATES"); do
+        : > "$tmp/qc-$i.out"
+        "$QEMU" -accel tcg -M microvm -m 64M -nodefaults -nographic -no-reboot \
+            -debugcon "file:$tmp/qc-$i.out" -device isa-debug-exit,iobase=0xf4,iosize=1 \
+            -kernel "$HELLO" < /dev/null > /dev/null 2>&1 &
+        pids="$pids $!"
+        while [ ! -s "$tmp/qc-$i.out" ]; do :; done
+    done
+    t1=$(now_us)
+    kill $pids 2> /dev/null
+    wait $pids 2> /dev/null
+    echo $((t1 - t0))
+}
+xc_ret=$(xen_creates 0)
+xc_fb=$(xen_creates 1)
+printf 'xl create, hello PVH 64 MiB, %d one after another: %s/s returned, %s/s to first console byte\n' \
+    "$CREATES" "$(rate "$CREATES" "$xc_ret")" "$(rate "$CREATES" "$xc_fb")"
+if [ -n "$QEMU" ]; then
+    qc=$(qemu_creates)
+    printf 'QEMU TCG -M microvm -kernel, same kernel, %d one after another: %s/s to first console byte; xenhv/QEMU rate ratio %s\n' \
+        "$CREATES" "$(rate "$CREATES" "$qc")" "$(echo "scale=2; $qc / $xc_fb" | bc)"
+else
+    echo "creates per second: QEMU not installed (scripts/setup bench installs it)"
 fi
 
 # Compute loops: instructions/s.

@@ -22,9 +22,14 @@ static int emu_access_linear(struct hval_vcpu *v, uint64_t la, void *buf, size_t
         size_t chunk = EMU_PAGE_SIZE - (la & (EMU_PAGE_SIZE - 1));
         uint64_t gpa;
         uint8_t *p;
+        bool writable;
         if (chunk > len)
             chunk = len;
-        if (emu_translate(v, &pg, la, NULL, &gpa) < 0)
+        if (emu_translate(v, &pg, la, &writable, &gpa) < 0)
+            return -EFAULT;
+        /* Supervisor rights: a read-only page is written only with
+         * CR0.WP clear (a PV guest's page tables stay out of reach). */
+        if (write && !writable && (pg.cr0 & 0x10000ULL)) /* CR0.WP */
             return -EFAULT;
         p = emu_gpa_to_hva(v, gpa, chunk);
         if (!p)

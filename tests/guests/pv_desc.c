@@ -10,13 +10,15 @@
  * are refused (-XEN_EINVAL); system descriptors are refused; a DPL-0 code
  * descriptor is accepted with its DPL raised to 3 (Xen's fix-up); a
  * selector past the guest's entries, or one of Xen's ring-0 selectors, is
- * #GP.  Last, the failsafe callback: HYPERVISOR_iret to a bad SS, then a
+ * #GP; a hypercall's output into the guest's own L4 (mapped read-only)
+ * is -EFAULT.  Last, the failsafe callback: HYPERVISOR_iret to a bad SS, then a
  * return with a DS whose descriptor went away, each enter the callback
  * with Xen's frame (rcx, r11, ds, es, fs, gs, rip, cs, rflags, rsp, ss).
  */
 #include "guest.h"
 #include "callback.h"
 #include "memory.h"
+#include "version.h"
 
 const char guest_name[] = "pv_desc";
 
@@ -295,6 +297,17 @@ void guest_main(void)
     CHECK(fs0() == tls[2][0], "%%fs:0 = 0x%lx through the LDT", (unsigned long)fs0());
     gprintf("pv_desc: TLS through an LDT entry in FS: ok\n");
     expect_gp(0x0f, "an LDT selector past its entries");
+
+    /* The hypervisor writes guest memory with the guest's rights: not
+     * into its page tables, which it maps read-only. */
+    {
+        uint64_t *l4 = (uint64_t *)((start_info_t *)boot.start_info)->pt_base, before[2];
+        before[0] = l4[0];
+        before[1] = l4[1];
+        EXPECT_RC(HC2(__HYPERVISOR_xen_version, XENVER_extraversion, l4), -XEN_EFAULT,
+                  "xen_version's output into the guest's own L4 (mapped read-only)");
+        CHECK(l4[0] == before[0] && l4[1] == before[1], "the L4 changed");
+    }
 
     /* The failsafe callback. */
     EXPECT_RC(HC2(__HYPERVISOR_callback_op, CALLBACKOP_register, &fs), 0,

@@ -73,7 +73,10 @@ struct hval_vcpu {
     atomic_int kick;       /* set by kick(), seen by the block hook */
     uint64_t slice_end_ns; /* CLOCK_MONOTONIC end of a timed run, or 0 */
     unsigned slice_blocks; /* blocks since the clock was last read */
-    bool slice_over;
+    /* The run ends at the start of the block at stop_la (cs base + rip),
+     * which the block hook saw: rip is set from it (emu_vcpu.c). */
+    bool stop_at_block;
+    uint64_t stop_la;
 
     /* A guest page fault seen by the TLB fill (emu_mmu.c). */
     bool pf_valid;

@@ -243,8 +243,23 @@ static bool emu_hook_invalid(uc_engine *uc, void *user)
 
 /*
  * The only place a run is stopped for a kick or a time slice: at the
- * start of a block, where the engine has just set RIP to the block's
- * address and nothing of the block has run yet.
+ * start of a block, before anything of it has run.
+ *
+ * Why there, and why rip is then set from the hook's address (unicorn
+ * 2.1.1, checked against the library): generated code tests the exit
+ * request at the start of every block and again after every guest load
+ * and store; a stop requested from another thread (uc_emu_stop, or the
+ * engine's own run timeout) is seen at whichever comes first.  On that
+ * exit the engine resets rip to the start of the current block, unless a
+ * UC_HOOK_CODE hook exists (the rdmsr/wrmsr sites of emu_msr.c) or a
+ * timeout is set, and then leaves rip wherever it was last stored (rip is
+ * not stored when one block jumps straight into the next, so that can be
+ * the run's first address).  After a load or store the block is half run,
+ * so the reset re-runs its first part (a counter loop counted too much),
+ * and the stale rip jumps backwards or forwards.  Here, the check that
+ * follows the hook ends the run before the block's first instruction, and
+ * the hook knows that block's address, so rip is exact with or without
+ * code hooks.  The price is a call per block.
  */
 static uint64_t emu_now_ns(void)
 {
@@ -256,21 +271,47 @@ static uint64_t emu_now_ns(void)
 
 #define EMU_SLICE_CHECK_BLOCKS 256 /* blocks between two reads of the clock */
 
+static void emu_stop_at_block(struct hval_vcpu *v, uint64_t addr)
+{
+    v->stop_at_block = true;
+    v->stop_la = addr;
+    uc_emu_stop(v->uc);
+}
+
 static void emu_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     struct hval_vcpu *v = user;
 
+    /* Another hook asked to stop (an exit answered HVAL_STOP, syscall...)
+     * and the run went on into this block: stop it here, exactly (a code
+     * hook that moved rip can even make the engine drop that request). */
+    if (v->ev != EMU_EV_NONE) {
+        emu_stop_at_block(v, addr);
+        return;
+    }
     if (atomic_load_explicit(&v->kick, memory_order_relaxed)) {
-        uc_emu_stop(uc);
+        emu_stop_at_block(v, addr);
         return;
     }
     if (v->slice_end_ns && ++v->slice_blocks >= EMU_SLICE_CHECK_BLOCKS) {
         v->slice_blocks = 0;
-        if (emu_now_ns() >= v->slice_end_ns) {
-            v->slice_over = true;
-            uc_emu_stop(uc);
-        }
+        if (emu_now_ns() >= v->slice_end_ns)
+            emu_stop_at_block(v, addr);
     }
+}
+
+/* After a run the block hook stopped: rip is the start of that block. */
+static void emu_set_rip_from_block(struct hval_vcpu *v)
+{
+    struct hval_state st;
+    uint64_t rip;
+
+    if (emu_get_state(v, &st) < 0)
+        return;
+    rip = v->stop_la - st.seg[HVAL_CS].base;
+    if (!(st.efer & X86_EFER_LMA) || !(st.seg[HVAL_CS].attr & HVAL_SEG_L))
+        rip &= 0xffffffff;
+    uc_reg_write(v->uc, UC_X86_REG_RIP, &rip);
 }
 
 static void emu_hook_intr(uc_engine *uc, uint32_t intno, void *user)
@@ -406,10 +447,9 @@ fail:
 /*
  * Safe from any thread at any instant: the flag makes the next run()
  * return at once and a run in progress stop at its next block start
- * (emu_hook_block).  Never uc_emu_stop() from here: unicorn 2.1.1 then
- * leaves RIP where it was last written, not at the block it stopped
- * before, when blocks are chained, so instructions already run would run
- * again (a multi-block loop repeated its first block's stores).
+ * (emu_hook_block).  Never uc_emu_stop() from here: the engine may then
+ * stop half-way through a block with rip reset to the block's start or
+ * left stale (see emu_hook_block), and instructions run twice or never.
  */
 static void emu_kick(struct hval_vcpu *v)
 {
@@ -470,7 +510,8 @@ static void emu_io_stop_done(struct hval_vcpu *v)
     struct hval_state st;
     uint64_t cs_base;
 
-    if (v->ev_exit.kind != HVAL_EXIT_IO || emu_get_state(v, &st) < 0)
+    /* Stopped at a block start: the run did not end at a hlt. */
+    if (v->ev_exit.kind != HVAL_EXIT_IO || v->stop_at_block || emu_get_state(v, &st) < 0)
         return;
     cs_base = st.seg[HVAL_CS].base;
     if (st.rip != v->ev_rip + emu_io_insn_len(v, cs_base + v->ev_rip) && emu_after_hlt(v))
@@ -545,11 +586,13 @@ static int emu_run(struct hval_vcpu *v, uint64_t timeout_us, struct hval_exit *e
         v->pf_valid = false;
         /* Never the engine's own timeout: it stops the run from another
          * thread (see emu_kick). */
-        v->slice_over = false;
         v->slice_blocks = 0;
         v->slice_end_ns = timeout_us ? emu_now_ns() + timeout_us * 1000u : 0;
+        v->stop_at_block = false;
         err = uc_emu_start(v->uc, rip, 0, 0, 0);
         v->slice_end_ns = 0;
+        if (v->stop_at_block)
+            emu_set_rip_from_block(v);
 
         if (v->pf_valid) {
             exit->kind = HVAL_EXIT_EXCEPTION;
@@ -589,7 +632,15 @@ static int emu_run(struct hval_vcpu *v, uint64_t timeout_us, struct hval_exit *e
             exit->error.error = -EIO;
             return 0;
         }
-        if (atomic_exchange(&v->kick, 0) || v->slice_over) {
+        /* Stopped by the block hook (kick, time slice), or ended by the
+         * guest (hlt).  Which one is known, not guessed from the kick flag:
+         * a kick arriving as the guest halted used to turn the hlt into
+         * "interrupted", and the next run went on past the hlt (the kick
+         * tests ran into the bytes after it: a counter of 24,000,001 for
+         * 12,000,000, an engine error).  A kick left set then ends the next
+         * run at once. */
+        if (v->stop_at_block) {
+            atomic_store(&v->kick, 0);
             exit->kind = HVAL_EXIT_INTERRUPTED;
             return 0;
         }

@@ -51,6 +51,7 @@ struct tguest {
     uint64_t mmio_data; /* answer to MMIO reads */
     uint64_t msr_data;  /* answer to rdmsr */
     enum hval_answer io_answer;
+    bool kick_on_io; /* port I/O exits kick the vCPU they come from */
 };
 
 static inline enum hval_answer tg_handler(struct hval_vcpu *v, struct hval_exit *e, void *opaque)
@@ -85,6 +86,8 @@ static inline enum hval_answer tg_handler(struct hval_vcpu *v, struct hval_exit 
         break;
     }
     g->nexits++;
+    if (e->kind == HVAL_EXIT_IO && g->kick_on_io)
+        g->ops->kick(v);
     if (g->nlog < TG_MAX_LOG)
         g->log[g->nlog++] = *e;
     return e->kind == HVAL_EXIT_IO ? g->io_answer : HVAL_HANDLED;

@@ -101,9 +101,13 @@ static int inflate_to_elf(const uint8_t *data, size_t size, size_t limit, const 
     size_t out_size;
     int rc;
 
-    if (comp && strcmp(comp, "gzip"))
-        return libxl__elf_fail(err, "%s is %s-compressed: only gzip is supported", what, comp);
-    rc = libxl__gzip_inflate(data, size, limit, &out, &out_size, err);
+    if (comp && !strcmp(comp, "xz"))
+        rc = libxl__xz_decode(data, size, limit, &out, &out_size, err);
+    else if (comp && strcmp(comp, "gzip"))
+        return libxl__elf_fail(err, "%s is %s-compressed: only gzip and xz are supported", what,
+                               comp);
+    else
+        rc = libxl__gzip_inflate(data, size, limit, &out, &out_size, err);
     if (rc)
         return rc;
     *elf = out;

@@ -158,6 +158,11 @@ bool libxl__gzip_detect(const void *data, size_t size);
 int libxl__gzip_inflate(const void *data, size_t size, size_t limit, void **out, size_t *out_size,
                         libxl__elf_err *err);
 
+/* xz (libxl_unxz.c): one xz stream, trailing bytes ignored, same limits. */
+bool libxl__xz_detect(const void *data, size_t size);
+int libxl__xz_decode(const void *data, size_t size, size_t limit, void **out, size_t *out_size,
+                     libxl__elf_err *err);
+
 /* Linux bzImage (libxl_bzimage.c). */
 bool libxl__bzimage_detect(const void *image, size_t size);
 /* The compressed payload (a vmlinux) inside a bzImage: a range of image. */

@@ -76,6 +76,8 @@ Elf64_Shdr *img_sh64(struct img *img, unsigned i);
 /* The hostile-image test case (check_elf_hostile.c). */
 #include <check.h>
 TCase *check_elf_hostile_tcase(void);
+/* xz kernels (check_elf_xz.c). */
+TCase *check_elf_xz_tcase(void);
 
 /* gzip data (malloc'd result). */
 void img_gzip(const void *data, size_t size, uint8_t **out, size_t *out_size);

@@ -178,14 +178,15 @@ void vrun_kick(struct domain *d, unsigned vcpu)
     rd->wake = true;
     pthread_cond_signal(&rd->cond);
     /*
-     * A running vCPU is not stopped for an event: it takes it at its next
-     * exit (a hypercall, HLT, I/O) or at its slice's end.  The backend's
-     * kick is exact now (it used to re-execute instructions), but kicking
-     * for events crashed the hvm64 xenstore guest in ~1 run in 7 (a fetch
-     * at 0x100118c8c, inside its stacks) against ~1 in 13 late-event
-     * timeouts without: not understood yet.  Pause, destroy and shutdown
-     * still stop it at once.
+     * The running vCPU stops at its next block start, whichever vCPU the
+     * event is for: the target takes it at once, or gets its turn if it
+     * was blocked (a lone runnable vCPU runs without slices).  The stop is
+     * exact (emu_vcpu.c); it was not while an rdmsr/wrmsr site had a code
+     * hook, which is what crashed the hvm64 xenstore guest ~1 run in 7
+     * when events first kicked.
      */
+    if (rd->active)
+        rd->ops->kick(rd->active);
     pthread_mutex_unlock(&rd->lock);
 }
 
@@ -549,10 +550,9 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
     if (rd->d->is_hvm || vrun_pv) /* PV: events to the guest's callback */
         deliver_interrupts(vc);
     /*
-     * A slice only when another vCPU waits its turn or a timer is due: the
-     * ticker ends it by stopping the engine from its thread, which (like
-     * the event kicks, see vrun_kick) now and then makes the guest
-     * re-execute instructions; a lone vCPU runs until it exits.
+     * A slice only when another vCPU waits its turn or a timer is due (the
+     * ticker kicks the vCPU at its end); a lone vCPU runs until it exits
+     * or an event kicks it (vrun_kick).
      */
     end = nrunnable > 1 ? start + SLICE_NS : UINT64_MAX;
     if (deadline < end)

@@ -141,20 +141,23 @@ static int read_num(const uint8_t *d, uint64_t len, const char *what, uint64_t *
     return 0;
 }
 
-/* A NUL-terminated string in desc, copied to out[LIBXL__ELF_NOTE_STR]. */
+/*
+ * A string in desc, copied NUL-terminated to out[outsz]: up to its NUL,
+ * or all descsz bytes when there is none.  Linux writes its FEATURES note
+ * with .ascii (no NUL; 6.1: "!writable_page_tables|pae_pgdir_above_4gb"
+ * in 41 bytes), and Xen's libelf reads it on into the note's zero padding.
+ */
 static int read_str(const uint8_t *d, uint64_t len, const char *what, char *out, size_t outsz,
                     libxl__elf_err *err)
 {
     const uint8_t *nul = len ? memchr(d, 0, len) : NULL;
-    size_t n;
+    uint64_t n = nul ? (uint64_t)(nul - d) : len;
 
-    if (!nul)
-        return libxl__elf_fail(err, "%s: string not NUL-terminated within descsz %llu", what,
-                               X(len));
-    n = (size_t)(nul - d);
     if (n >= outsz)
-        return libxl__elf_fail(err, "%s: string too long (%zu bytes, max %zu)", what, n, outsz - 1);
-    memcpy(out, d, n + 1);
+        return libxl__elf_fail(err, "%s: string too long (%llu bytes, max %zu)", what, X(n),
+                               outsz - 1);
+    memcpy(out, d, n);
+    out[n] = 0;
     return 0;
 }
 

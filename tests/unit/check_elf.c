@@ -13,6 +13,7 @@
 #include "check_elf_image.h"
 #include "libxl_elf.h"
 #include "public/elfnote.h"
+#include "public/features.h"
 
 static void load_into(const uint8_t *data, size_t size, const libxl__elf_info *info, uint8_t *buf,
                       uint64_t base, uint64_t bufsize)
@@ -167,6 +168,29 @@ START_TEST(notes_in_sht_note_section)
     ck_assert_int_eq(info.notes.source, LIBXL__ELF_NOTES_SHT_NOTE);
     ck_assert_uint_eq(info.entry, 0xffffffff81000200ull);
     ck_assert_uint_eq(info.hypercall_page, 0xffffffff81001000ull);
+    img_free(&img);
+}
+END_TEST
+
+/* Linux 6.1 writes FEATURES with .ascii: no NUL within descsz, as Xen takes it. */
+START_TEST(linux_unterminated_features)
+{
+    static const char feat[] = "!writable_page_tables|pae_pgdir_above_4gb";
+    struct img_spec spec;
+    struct img img;
+    libxl__elf_info info;
+    libxl__elf_err err = {""};
+
+    img_spec_pvh64(&spec);
+    spec.notes[spec.nnotes++] =
+        (struct img_note){XEN_ELFNOTE_FEATURES, sizeof(feat) - 1, feat, NULL};
+    spec.notes[spec.nnotes++] = (struct img_note){XEN_ELFNOTE_GUEST_OS, 5, "linux", NULL};
+    img_build(&spec, &img);
+    ck_assert_msg(libxl__elf_parse(img.data, img.size, LIBXL__ELF_MODE_PVH, &info, &err) == 0, "%s",
+                  err.msg);
+    ck_assert_str_eq(info.notes.guest_os, "linux");
+    ck_assert(info.notes.features_supported & (1u << XENFEAT_pae_pgdir_above_4gb));
+    ck_assert(info.notes.features_required & (1u << XENFEAT_writable_page_tables)); /* "!" */
     img_free(&img);
 }
 END_TEST
@@ -509,6 +533,7 @@ int main(void)
     tcase_add_test(valid, elf32_pvh_and_plain);
     tcase_add_test(valid, notes_in_sht_note_section);
     tcase_add_test(valid, legacy_xen_guest_section);
+    tcase_add_test(valid, linux_unterminated_features);
     tcase_add_test(valid, gzip_kernel);
     tcase_add_test(valid, gzip_ramdisk);
     tcase_add_test(valid, bzimage_with_gzip_elf);

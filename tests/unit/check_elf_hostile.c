@@ -171,7 +171,11 @@ static void m_note_num_size(struct img *i)
 static void sp_unterminated(struct img_spec *s)
 {
     img_spec_pv64(s);
-    s->notes[s->nnotes++] = (struct img_note){XEN_ELFNOTE_GUEST_OS, 5, "linux", NULL};
+    /* No NUL within descsz and longer than a string may be. */
+    s->notes[s->nnotes++] = (struct img_note){XEN_ELFNOTE_GUEST_OS, 70,
+                                              "linuxlinuxlinuxlinuxlinuxlinuxlinux"
+                                              "linuxlinuxlinuxlinuxlinuxlinuxlinux",
+                                              NULL};
 }
 static void sp_long_string(struct img_spec *s)
 {
@@ -410,7 +414,7 @@ static const struct hostile hostile[] = {
     {"numeric note of 3 bytes", sp_pvh, m_note_num_size, LIBXL__ELF_MODE_PVH,
      "note PHYS32_ENTRY: descsz 3"},
     {"unterminated string", sp_unterminated, NULL, LIBXL__ELF_MODE_PV,
-     "note GUEST_OS: string not NUL-terminated within descsz 5"},
+     "note GUEST_OS: string too long (70 bytes, max 63)"},
     {"string too long", sp_long_string, NULL, LIBXL__ELF_MODE_PV,
      "note LOADER: string too long (199 bytes, max 63)"},
     {"PHYS32_ENTRY above 4G", sp_phys32_wide, NULL, LIBXL__ELF_MODE_PVH,

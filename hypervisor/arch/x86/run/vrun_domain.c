@@ -37,6 +37,9 @@ const struct vrun_pv_ops *vrun_pv;
 static uint64_t boot_ns;
 
 static void apply_cpu_events(struct vrun_dom *rd);
+#include <sys/time.h>
+static void TMARK(const char *w, long a) { struct timespec t; clock_gettime(CLOCK_REALTIME, &t); log_info("TMARK %ld.%06ld %s %ld", (long)t.tv_sec, t.tv_nsec / 1000, w, a); }
+static int tm_exits;
 
 static uint64_t mono_ns(void)
 {
@@ -462,6 +465,31 @@ static uint64_t next_deadline(struct vrun_dom *rd)
     return next;
 }
 
+/*
+ * hlt with interrupts off on an HVM or PVH vCPU takes it down, and the
+ * domain powers off once no vCPU is left up, as Xen's hvm_hlt and
+ * hvm_vcpu_down: it is how Linux's halt and power-off end when there is
+ * no ACPI sleep register (a PVH Linux reaches its "System halted" there).
+ */
+static void hlt_vcpu_down(struct vrun_vcpu *vc)
+{
+    struct vrun_dom *rd = vc->rd;
+    char msg[96];
+    int n;
+
+    vc->state = VC_DOWN;
+    rs_set(vc, RUNSTATE_offline, vrun_now());
+    vc->v->online = false;
+    for (unsigned i = 0; i < rd->nvc; i++)
+        if (rd->vc[i].state != VC_DOWN)
+            return;
+    n = snprintf(msg, sizeof(msg), "(XEN) d%u: all vCPUs offline -- powering off\n", rd->d->domid);
+    console_ring_write(msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+    pthread_mutex_lock(&hv_lock);
+    vrun_shutdown(rd->d, SHUTDOWN_poweroff);
+    pthread_mutex_unlock(&hv_lock);
+}
+
 static void handle_exit(struct vrun_vcpu *vc, struct hval_exit *e)
 {
     struct vrun_dom *rd = vc->rd;
@@ -477,6 +505,10 @@ static void handle_exit(struct vrun_vcpu *vc, struct hval_exit *e)
         vrun_handle_hypercall(vc, e);
         return;
     case HVAL_EXIT_HLT:
+        if (rd->d->is_hvm && !vcpu_if_set(vc)) {
+            hlt_vcpu_down(vc);
+            return;
+        }
         vc->state = VC_HLT;
         rs_set(vc, RUNSTATE_blocked, vrun_now());
         return;
@@ -567,6 +599,7 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
     rd->active = NULL;
     pthread_mutex_unlock(&rd->lock);
     __atomic_fetch_add(&rd->d->cpu_time_ns, vrun_now() - start, __ATOMIC_RELAXED);
+    if (tm_exits++ < 40) TMARK("exit", e.kind * 1000 + (e.kind == HVAL_EXIT_HYPERCALL ? 0 : 0));
     if (rc)
         vrun_crash(rd, "the CPU backend failed");
     else
@@ -580,10 +613,12 @@ static void *domain_thread(void *arg)
 {
     struct vrun_dom *rd = arg;
     struct hval_state st;
+    TMARK("thread", 0);
     int rc = boot_state(rd, &st);
 
     if (!rc)
         rc = vrun_vcpu_create(&rd->vc[0], &st);
+    TMARK("vcpu0 created", rc);
     if (rc) {
         log_error("domain %u: cannot start vcpu 0: %s", rd->d->domid, strerror(-rc));
         vrun_crash(rd, "vcpu 0 cannot start");
@@ -923,6 +958,7 @@ static int hook_unpaused(struct domain *d)
 {
     struct vrun_dom *rd = d->backend;
     int rc;
+    TMARK("unpaused", 0); tm_exits = 0;
 
     if (!d->is_hvm && !vrun_pv)
         return 0; /* PV: nothing runs it yet */

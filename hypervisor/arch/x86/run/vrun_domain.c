@@ -37,9 +37,6 @@ const struct vrun_pv_ops *vrun_pv;
 static uint64_t boot_ns;
 
 static void apply_cpu_events(struct vrun_dom *rd);
-#include <sys/time.h>
-static void TMARK(const char *w, long a) { struct timespec t; clock_gettime(CLOCK_REALTIME, &t); log_info("TMARK %ld.%06ld %s %ld", (long)t.tv_sec, t.tv_nsec / 1000, w, a); }
-static int tm_exits;
 
 static uint64_t mono_ns(void)
 {
@@ -599,7 +596,6 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
     rd->active = NULL;
     pthread_mutex_unlock(&rd->lock);
     __atomic_fetch_add(&rd->d->cpu_time_ns, vrun_now() - start, __ATOMIC_RELAXED);
-    if (tm_exits++ < 40) TMARK("exit", e.kind * 1000 + (e.kind == HVAL_EXIT_HYPERCALL ? 0 : 0));
     if (rc)
         vrun_crash(rd, "the CPU backend failed");
     else
@@ -613,12 +609,10 @@ static void *domain_thread(void *arg)
 {
     struct vrun_dom *rd = arg;
     struct hval_state st;
-    TMARK("thread", 0);
     int rc = boot_state(rd, &st);
 
     if (!rc)
         rc = vrun_vcpu_create(&rd->vc[0], &st);
-    TMARK("vcpu0 created", rc);
     if (rc) {
         log_error("domain %u: cannot start vcpu 0: %s", rd->d->domid, strerror(-rc));
         vrun_crash(rd, "vcpu 0 cannot start");
@@ -958,7 +952,6 @@ static int hook_unpaused(struct domain *d)
 {
     struct vrun_dom *rd = d->backend;
     int rc;
-    TMARK("unpaused", 0); tm_exits = 0;
 
     if (!d->is_hvm && !vrun_pv)
         return 0; /* PV: nothing runs it yet */

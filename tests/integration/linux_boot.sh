@@ -1,0 +1,78 @@
+#!/bin/sh
+# linux_boot.sh: Debian 12's own Linux kernel (linux-image-6.1.*-amd64,
+# unmodified, its bzImage with an xz payload) booted as a PVH guest by the
+# real xl on the real xenhv from an ordinary xl.cfg, with a tiny initramfs
+# whose /init (tests/linux/init.c, static) prints what it sees and powers
+# off.  What a user would check: the kernel's banner and the init's lines
+# on the PV console (hvc0), the CPU count, a clean poweroff, the domain
+# gone.  The kernel comes from `scripts/setup assets` (or check); without
+# it the test skips, saying so.  XENHV_LINUX_KERNEL names another bzImage.
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/xenhv_lib.sh"
+XL=$(cd "$(dirname "$XL")" && pwd)/xl
+KERNEL=${XENHV_LINUX_KERNEL:-${XDG_CACHE_HOME:-$HOME/.cache}/xenhv/linux/vmlinuz}
+TIMEOUT=${LINUX_BOOT_TIMEOUT:-120}
+cd "$scratch" || exit 1
+
+skip_all() {
+    echo "1..0 # SKIP $*"
+    exit 0
+}
+
+[ -f "$KERNEL" ] ||
+    skip_all "no Debian kernel at $KERNEL: run scripts/setup assets (apt-get download of linux-image-6.1.*-amd64, nothing installed)"
+command -v cpio > /dev/null || skip_all "cpio not installed (apt-get install cpio)"
+mkdir rd &&
+    ${CC:-gcc} -static -O2 -o rd/init "$top_srcdir/tests/linux/init.c" 2> init.err ||
+    skip_all "cannot link a static init (libc6-dev): $(head -1 init.err)"
+(cd rd && echo init | cpio -o -H newc --quiet | gzip -9 > ../initrd.gz) ||
+    skip_all "cannot pack the initramfs with cpio"
+[ -n "${LINUX_BOOT_QUIET:-}" ] || echo "# kernel: $(cat "$(dirname "$KERNEL")/VERSION" 2> /dev/null || echo "$KERNEL")"
+
+# boot NAME VCPUS: xl create -F (it returns when the domain is gone);
+# NAME.xl is xl's output, NAME.log the console, NAME.ms the time taken.
+boot() {
+    cat > "$1.cfg" << EOF
+name = "$1"
+type = "pvh"
+kernel = "$KERNEL"
+ramdisk = "$scratch/initrd.gz"
+cmdline = "console=hvc0"
+memory = 256
+vcpus = $2
+on_poweroff = "destroy"
+on_reboot = "destroy"
+on_crash = "destroy"
+EOF
+    t0=$(date +%s%N)
+    timeout "$TIMEOUT" "$XL" create -F "$1.cfg" > "$1.xl" 2>&1
+    echo $((($(date +%s%N) - t0) / 1000000)) > "$1.ms"
+    "$XL" destroy "$1" > /dev/null 2>&1
+    cp "$XENHV_RUNDIR/console/guest-$1.log" "$1.log" 2> /dev/null || : > "$1.log"
+}
+
+# has NAME TEXT: TEXT is a line (or part of one) of NAME's console.
+has() {
+    grep -qF -- "$2" "$1.log"
+}
+
+boot linux1 1
+echo "# boot to poweroff, 1 vCPU: $(cat linux1.ms) ms (xl create -F, wall clock)"
+ok "console shows the kernel's banner (Linux version 6.1)" has linux1 "Linux version 6.1"
+ok "the kernel runs /init from the initramfs" has linux1 "Run /init as init process"
+ok "init prints its banner on hvc0" has linux1 "xenhv-init: hello from userspace (pid 1)"
+ok "init's uname is the kernel's" has linux1 "xenhv-init: uname: Linux 6.1"
+ok "init reads /proc/cpuinfo" has linux1 "xenhv-init: cpu: "
+ok "init sees 1 CPU" has linux1 "xenhv-init: cpus: 1"
+ok "init powers off" has linux1 "xenhv-init: powering off"
+ok "the domain shut down with reason poweroff" grep -q "shut down, reason code 0 " linux1.xl
+"$XL" list linux1 > /dev/null 2>&1
+[ $? != 0 ]
+check "the domain is gone afterwards"
+if ! has linux1 "xenhv-init: powering off"; then
+    echo "# last console lines:"
+    tail -15 linux1.log | sed 's/^/#   /'
+    tail -5 linux1.xl | sed 's/^/#   xl: /'
+fi
+
+done_testing

@@ -44,6 +44,9 @@ struct vcpu {
     bool vcpu_info_registered;
     struct vcpu_info *vcpu_info;
     bool blocked; /* the runner's: halted or blocked, waiting for an event */
+    /* VCPUOP_register_runstate_memory_area: the guest's linear address of
+     * its vcpu_runstate_info (0: none), written when registered. */
+    uint64_t runstate_gva;
 };
 
 struct domain {

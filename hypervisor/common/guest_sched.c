@@ -209,6 +209,38 @@ static long vo_runstate(struct hc_caller *c, struct vcpu *v, uint64_t arg)
     return c->copy_to(c, arg, &info, sizeof(info));
 }
 
+/*
+ * The guest's copy of its runstate (Linux's PVH/HVM time setup BUGs if
+ * this fails): the address (a guest linear one, 0 to stop) is kept and
+ * the current runstate written there at once, as Xen does for the calling
+ * vCPU; a bad address is the guest's problem, not an error (as Xen).
+ * Not yet: rewriting it at every runstate change (steal time stays 0).
+ */
+static long vo_register_runstate(struct hc_caller *c, struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_runstate_info info;
+    uint64_t gva = 0;
+    long rc = c->copy_from(c, arg, &gva, c->compat ? 4 : 8);
+
+    if (rc)
+        return rc;
+    v->runstate_gva = gva;
+    if (!gva)
+        return 0;
+    memset(&info, 0, sizeof(info));
+    guest_run->runstate(v, &info);
+    if (c->compat) {
+        uint8_t b[4 + 5 * 8];
+        memcpy(b, &info.state, 4);
+        memcpy(b + 4, &info.state_entry_time, 8);
+        memcpy(b + 12, info.time, sizeof(info.time));
+        (void)c->copy_to(c, gva, b, sizeof(b));
+    } else {
+        (void)c->copy_to(c, gva, &info, sizeof(info));
+    }
+    return 0;
+}
+
 static long vo_periodic(struct hc_caller *c, struct vcpu *v, uint64_t arg)
 {
     struct vcpu_set_periodic_timer t;
@@ -279,6 +311,8 @@ static const struct vcpu_op_row vcpu_op_table[] = {
     [VCPUOP_down] = {"down", vo_down},
     [VCPUOP_is_up] = {"is_up", vo_is_up},
     [VCPUOP_get_runstate_info] = {"get_runstate_info", vo_runstate},
+    [VCPUOP_register_runstate_memory_area] = {"register_runstate_memory_area",
+                                              vo_register_runstate},
     [VCPUOP_set_periodic_timer] = {"set_periodic_timer", vo_periodic},
     [VCPUOP_stop_periodic_timer] = {"stop_periodic_timer", vo_stop_periodic},
     [VCPUOP_set_singleshot_timer] = {"set_singleshot_timer", vo_singleshot},

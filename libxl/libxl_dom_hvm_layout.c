@@ -4,7 +4,9 @@
  * hole (and above 4 GiB for the rest), the image at its physical
  * addresses, the module (ramdisk) after it, then one hvm_start_info
  * (version 1) followed by the command line, the module list and the
- * memory map; the eight special pages below 0xff000 (xenstore and console
+ * memory map; for PVH, ACPI tables in the last page of low RAM (an ACPI
+ * range in the map, the RSDP in the start info; libxl_acpi.c); the eight
+ * special pages below 0xff000 (xenstore and console
  * rings among them) announced through HVM params; vCPU 0 in flat 32-bit
  * protected mode, paging off, %ebx = the start info, set with
  * XEN_DOMCTL_sethvmcontext.
@@ -72,7 +74,7 @@ int libxl__hvm_build_common(libxl_ctx *ctx, uint32_t domid, libxl_domain_config 
     bool full_hvm = cfg->c_info.type == LIBXL_DOMAIN_TYPE_HVM;
     uint64_t pages = b->target_memkb >> 2;
     uint64_t low_pages, high_pages, special_pfn = LIBXL__HVM_SPECIAL_PFN(0);
-    uint64_t module_gpa = 0, si_gpa, cursor;
+    uint64_t module_gpa = 0, si_gpa, cursor, ram_top, acpi_gpa = 0;
     size_t cmdline_len = img->cmdline ? strlen(img->cmdline) + 1 : 0;
     struct hvm_memmap_table_entry map[8];
     unsigned nmap;
@@ -89,6 +91,16 @@ int libxl__hvm_build_common(libxl_ctx *ctx, uint32_t domid, libxl_domain_config 
     if (low_pages > (LIBXL__HVM_MMIO_HOLE_START >> LIBXL__PAGE_SHIFT))
         low_pages = LIBXL__HVM_MMIO_HOLE_START >> LIBXL__PAGE_SHIFT;
     high_pages = pages - low_pages;
+    ram_top = low_pages << LIBXL__PAGE_SHIFT;
+    if (!full_hvm) { /* PVH: ACPI tables in the last low page */
+        acpi_gpa = ram_top - LIBXL__PAGE_SIZE;
+        ram_top = acpi_gpa;
+        if (b->max_vcpus > LIBXL__ACPI_MAX_VCPUS) {
+            LOG(ctx, ERROR, "domain %u: a PVH domain has at most %u vCPUs here (maxvcpus=%d)",
+                domid, LIBXL__ACPI_MAX_VCPUS, b->max_vcpus);
+            return ERROR_INVAL;
+        }
+    }
 
     /* RAM (full HVM leaves the VGA hole unpopulated, as Xen does). */
     if (full_hvm) {
@@ -144,14 +156,17 @@ int libxl__hvm_build_common(libxl_ctx *ctx, uint32_t domid, libxl_domain_config 
     }
 
     /* hvm_start_info, command line, module list, memory map. */
-    nmap = libxl__hvm_build_memmap(map, 8, full_hvm, low_pages << LIBXL__PAGE_SHIFT,
-                                   high_pages << LIBXL__PAGE_SHIFT);
+    nmap = libxl__hvm_build_memmap(map, 7, full_hvm, ram_top, high_pages << LIBXL__PAGE_SHIFT);
+    if (acpi_gpa)
+        map[nmap++] = (struct hvm_memmap_table_entry){acpi_gpa, LIBXL__PAGE_SIZE,
+                                                      XEN_HVM_MEMMAP_TYPE_ACPI, 0};
     si_gpa = cursor;
     uint64_t cmd_gpa = si_gpa + sizeof(struct hvm_start_info);
     uint64_t mod_gpa = ALIGN_UP(cmd_gpa + cmdline_len, 8);
     uint64_t map_gpa = mod_gpa + (img->module ? sizeof(struct hvm_modlist_entry) : 0);
     uint64_t si_len = map_gpa + nmap * sizeof(struct hvm_memmap_table_entry) - si_gpa;
-    struct hvm_start_info *si = libxl__guest_ptr(&mem, si_gpa, si_len);
+    struct hvm_start_info *si =
+        si_gpa + si_len <= ram_top ? libxl__guest_ptr(&mem, si_gpa, si_len) : NULL;
     if (!si) {
         LOG(ctx, ERROR, "domain %u: no room for the start info after the image", domid);
         rc = ERROR_INVAL;
@@ -174,6 +189,20 @@ int libxl__hvm_build_common(libxl_ctx *ctx, uint32_t domid, libxl_domain_config 
     memcpy((uint8_t *)si + (map_gpa - si_gpa), map, nmap * sizeof(map[0]));
     si->memmap_paddr = map_gpa;
     si->memmap_entries = nmap;
+    if (acpi_gpa) {
+        bool online[LIBXL__ACPI_MAX_VCPUS];
+        uint64_t rsdp;
+        unsigned n = b->max_vcpus > 0 ? (unsigned)b->max_vcpus : 1;
+        for (unsigned i = 0; i < n; i++)
+            online[i] = !b->avail_vcpus.size || libxl_bitmap_test(&b->avail_vcpus, i);
+        if (libxl__acpi_pvh_build(libxl__guest_ptr(&mem, acpi_gpa, LIBXL__PAGE_SIZE),
+                                  LIBXL__PAGE_SIZE, acpi_gpa, n, online, &rsdp)) {
+            LOG(ctx, ERROR, "domain %u: cannot build the ACPI tables", domid);
+            rc = ERROR_FAIL;
+            goto out;
+        }
+        si->rsdp_paddr = rsdp;
+    }
 
     /* Special pages: zeroed; xenstore and console rings with their ports. */
     special = libxl__dom_map(ctx, domid, special_pfn, LIBXL__HVM_NR_SPECIAL_PAGES);

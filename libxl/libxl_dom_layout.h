@@ -47,4 +47,13 @@ void libxl__pv_fill_hypercall_page(uint8_t *page);
 unsigned libxl__hvm_build_memmap(struct hvm_memmap_table_entry *map, unsigned max, bool vga_hole,
                                  uint64_t low_bytes, uint64_t high_bytes);
 
+/* A PVH guest's ACPI tables (libxl_acpi.c) in one page at gpa (below
+ * 4 GiB, 16-aligned): RSDP, RSDT, XSDT, FADT (hardware-reduced), empty
+ * DSDT, MADT with a local APIC per vCPU (online[i]: enabled).  Returns 0
+ * and the RSDP's address, or -1 if the arguments do not fit. */
+#define LIBXL__ACPI_MAX_VCPUS 128 /* APIC IDs 2 * vCPU in 8 bits */
+size_t libxl__acpi_pvh_size(unsigned nr_vcpus);
+int libxl__acpi_pvh_build(uint8_t *buf, size_t size, uint64_t gpa, unsigned nr_vcpus,
+                          const bool *online, uint64_t *rsdp_gpa);
+
 #endif

@@ -1,6 +1,7 @@
 /*
  * libxl_xs.c: libxl's xenstore client: XenStore wire messages over the
- * daemon's socket, one request at a time, watch events queued.
+ * daemon's socket, one request at a time, watch events queued; or, in a
+ * batch, requests without an answer queued and sent together.
  */
 #include <errno.h>
 #include <poll.h>
@@ -28,6 +29,14 @@ struct libxl__xs {
     uint32_t req_id;
     pthread_mutex_t lock;
     struct xs_event *events, **events_tail;
+    /* A batch (libxl__xs_batch_begin): its thread's reply-less requests,
+     * whole messages, sent by libxl__xs_batch_end. */
+    bool batching;
+    pthread_t batch_owner;
+    char *batch;
+    size_t batch_len, batch_cap;
+    unsigned batch_n;
+    int batch_err; /* a request that could not be queued */
 };
 
 /* The error names of an XS_ERROR reply. */
@@ -88,6 +97,7 @@ void libxl__xs_close(libxl__xs *xs)
         free(e);
     }
     pthread_mutex_destroy(&xs->lock);
+    free(xs->batch);
     free(xs);
 }
 
@@ -169,6 +179,75 @@ static void queue_event(libxl__xs *xs, char *body, uint32_t len)
     xs->events_tail = &e->next;
 }
 
+/* A reply-less request of the batch's thread: queued, answered by
+ * libxl__xs_batch_end (which reports its error). */
+static int batch_queue(libxl__xs *xs, struct xsd_sockmsg *hdr, char *msg, size_t len)
+{
+    if (xs->batch_len + len > xs->batch_cap) {
+        size_t cap = xs->batch_cap ? xs->batch_cap : 8192;
+        char *n;
+        while (cap < xs->batch_len + len)
+            cap *= 2;
+        n = realloc(xs->batch, cap);
+        if (!n) {
+            if (!xs->batch_err)
+                xs->batch_err = -ENOMEM;
+            return 0;
+        }
+        xs->batch = n;
+        xs->batch_cap = cap;
+    }
+    pthread_mutex_lock(&xs->lock);
+    hdr->req_id = ++xs->req_id;
+    pthread_mutex_unlock(&xs->lock);
+    hdr->len = (uint32_t)(len - sizeof(*hdr));
+    memcpy(msg, hdr, sizeof(*hdr));
+    memcpy(xs->batch + xs->batch_len, msg, len);
+    xs->batch_len += len;
+    xs->batch_n++;
+    return 0;
+}
+
+void libxl__xs_batch_begin(libxl__xs *xs)
+{
+    xs->batch_owner = pthread_self();
+    xs->batch_len = 0;
+    xs->batch_n = 0;
+    xs->batch_err = 0;
+    xs->batching = true;
+}
+
+int libxl__xs_batch_end(libxl__xs *xs)
+{
+    int rc, first = 0;
+
+    xs->batching = false;
+    pthread_mutex_lock(&xs->lock);
+    rc = xs->batch_n ? write_all(xs->fd, xs->batch, xs->batch_len) : 0;
+    /* The replies come in order, watch events in between. */
+    for (unsigned done = 0; !rc && done < xs->batch_n;) {
+        struct xsd_sockmsg rh;
+        char *body;
+        rc = read_msg(xs, &rh, &body);
+        if (rc)
+            break;
+        if (rh.type == XS_WATCH_EVENT) {
+            queue_event(xs, body, rh.len);
+        } else {
+            if (rh.type == XS_ERROR && !first)
+                first = xs_error_value(body);
+            done++;
+        }
+        free(body);
+    }
+    pthread_mutex_unlock(&xs->lock);
+    xs->batch_len = 0;
+    xs->batch_n = 0;
+    if (rc)
+        return rc;
+    return xs->batch_err ? xs->batch_err : first;
+}
+
 /* Send a request of parts (each with its NUL when nul[i]) and wait for its
  * reply; *reply (may be NULL) gets the malloc'd payload. */
 static int request(libxl__xs *xs, uint32_t type, libxl__xs_tx tx, const char *const *parts,
@@ -185,6 +264,8 @@ static int request(libxl__xs *xs, uint32_t type, libxl__xs_tx tx, const char *co
         memcpy(buf + off, parts[i], lens[i]);
         off += lens[i];
     }
+    if (!reply && !reply_len && xs->batching && pthread_equal(xs->batch_owner, pthread_self()))
+        return batch_queue(xs, &hdr, buf, off);
     pthread_mutex_lock(&xs->lock);
     hdr.req_id = ++xs->req_id;
     hdr.len = (uint32_t)(off - sizeof(hdr));

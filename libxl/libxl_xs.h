@@ -35,6 +35,14 @@ void libxl__xs_free_list(char **names);
 int libxl__xs_set_perms(libxl__xs *xs, libxl__xs_tx tx, const char *path, const char *const *perms,
                         unsigned count);
 
+/* A batch: from begin to end, the calling thread's requests that return
+ * nothing (write, printf, mkdir, rm, set_perms, transaction end) are
+ * queued and return 0; end sends them at once (one round trip instead of
+ * one each) and returns the first error of any of them.  Other threads'
+ * requests go as usual. */
+void libxl__xs_batch_begin(libxl__xs *xs);
+int libxl__xs_batch_end(libxl__xs *xs);
+
 int libxl__xs_transaction_start(libxl__xs *xs, libxl__xs_tx *tx);
 /* abort: discard.  -EAGAIN: conflict, start again. */
 int libxl__xs_transaction_end(libxl__xs *xs, libxl__xs_tx tx, bool abort);

@@ -91,7 +91,6 @@ static int write_entries(libxl_ctx *ctx, libxl__xs_tx tx, uint32_t domid,
     snprintf(vm, sizeof(vm), "/vm/%s", uuid);
     snprintf(lx, sizeof(lx), "/libxl/%u", domid);
 
-    libxl__xs_rm(xs, tx, dom);
     if ((rc = mknod_perms(xs, tx, dom, domid, false, false)) ||
         (rc = mknod_perms(xs, tx, vm, domid, false, false)) ||
         (rc = mknod_perms(xs, tx, lx, domid, false, true)))
@@ -161,7 +160,8 @@ int libxl__xs_domain_create(libxl_ctx *ctx, uint32_t domid, const libxl_domain_c
 {
     char *json = libxl_domain_config_to_json(ctx, (libxl_domain_config *)cfg);
     const char *what = "writing its xenstore entries";
-    int rc;
+    char dom[64];
+    int rc, brc;
 
     if (!json)
         return ERROR_NOMEM;
@@ -170,9 +170,18 @@ int libxl__xs_domain_create(libxl_ctx *ctx, uint32_t domid, const libxl_domain_c
         rc = libxl__xs_transaction_start(ctx->xs, &tx);
         if (rc)
             goto out;
+        /* Whatever a reused domid left (not there: ENOENT, fine). */
+        snprintf(dom, sizeof(dom), "/local/domain/%u", domid);
+        libxl__xs_rm(ctx->xs, tx, dom);
+        /* ~70 writes and permission changes in one round trip, not one
+         * each (~1-2 ms of xl create). */
+        libxl__xs_batch_begin(ctx->xs);
         rc = write_entries(ctx, tx, domid, cfg, st);
         if (!rc)
             rc = libxl__userdata_write_config(ctx, tx, domid, json);
+        brc = libxl__xs_batch_end(ctx->xs);
+        if (!rc)
+            rc = brc;
         if (rc) {
             libxl__xs_transaction_end(ctx->xs, tx, true);
             goto out;

@@ -643,6 +643,49 @@ START_TEST(pv_hypercalls)
     ck_assert_int_eq(hc(&c, __HYPERVISOR_set_gdt, GBUF, 0, 0, 0), 0); /* none */
     ck_assert_uint_eq(pv_frame(m[25])->type_count, 0);
 
+    /* MMUEXT_SET_LDT: its pages found through the kernel's tables now; a
+     * page mapped writable stays absent; bad bases and counts refused. */
+    uint64_t *ldt = table(m[26]);
+    memset(ldt, 0, 4096);
+    ldt[0] = 0x00cff2000000ffffULL;
+    ck_assert_int_eq(
+        hc(&c, __HYPERVISOR_update_va_mapping, 0x1b000, pte(m[26], 0x25), UVMF_INVLPG, 0), 0);
+    ck_assert_int_eq(
+        hc(&c, __HYPERVISOR_update_va_mapping, 0x1c000, pte(m[27], 0x67), UVMF_INVLPG, 0), 0);
+    ops[0] =
+        (struct mmuext_op){.cmd = MMUEXT_SET_LDT, .arg1.linear_addr = 0x1b000, .arg2.nr_ents = 600};
+    pv->pending = 0;
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_mmuext_op, GBUF, 1, 0, DOMID_SELF), 0);
+    ck_assert(pv->pending & PV_PENDING_DESC);
+    ck_assert_uint_eq(pv->ldt_frames[0], m[26]);
+    ck_assert_uint_eq(pv->ldt_frames[1], 0); /* 0x1c000: writable */
+    ck_assert_uint_eq(pv_frame(m[26])->type, PV_PGT_SEG_DESC);
+    ck_assert_uint_eq(ldt[0] & (1ULL << 40), 1ULL << 40); /* checked (accessed) */
+    pv_desc_refresh(id, 0, pv, &st);
+    ck_assert_uint_eq(pv->overlay.gpa[PV_LDT_PAGE], pv_machine_to_gfn(id, m[26]) << 12);
+    ck_assert_uint_eq(pv->overlay.gpa[PV_LDT_PAGE + 1], ~0ULL);
+    ck_assert_uint_eq(st.ldtr.base, PV_GDT_LDT_VIRT_START + PV_LDT_PAGE * 4096ULL);
+    ck_assert_uint_eq(st.ldtr.limit, 600 * 8 - 1);
+    ck_assert_int_eq(pv_desc_load(pv, 0x07, PV_SEG_DATA, &seg), 0);
+    ck_assert_int_eq(pv_desc_load(pv, 0x0f, PV_SEG_DATA, &seg), -EINVAL);         /* zero */
+    ck_assert_int_eq(pv_desc_load(pv, 512 << 3 | 7, PV_SEG_DATA, &seg), -EINVAL); /* absent */
+    ck_assert_int_eq(
+        hc(&c, __HYPERVISOR_update_va_mapping, 0x1b000, pte(m[26], 0x67), UVMF_INVLPG, 0), -EBUSY);
+    ops[0].arg1.linear_addr = 0x1b008;
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_mmuext_op, GBUF, 1, 0, DOMID_SELF), -EINVAL);
+    ops[0].arg1.linear_addr = PV_GDT_LDT_VIRT_START;
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_mmuext_op, GBUF, 1, 0, DOMID_SELF), -EINVAL);
+    ops[0].arg1.linear_addr = 0x1b000;
+    ops[0].arg2.nr_ents = 8193;
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_mmuext_op, GBUF, 1, 0, DOMID_SELF), -EINVAL);
+    ck_assert_uint_eq(pv->ldt_frames[0], m[26]); /* a refused call keeps the LDT */
+    ops[0] = (struct mmuext_op){.cmd = MMUEXT_SET_LDT};
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_mmuext_op, GBUF, 1, 0, DOMID_SELF), 0);
+    ck_assert_uint_eq(pv_frame(m[26])->type_count, 0);
+    pv_desc_refresh(id, 0, pv, &st);
+    ck_assert_uint_eq(st.ldtr.selector, 0);
+    ck_assert_int_eq(pv_desc_load(pv, 0x07, PV_SEG_DATA, &seg), -EINVAL);
+
     /* Where the M2P is, and its frames: reading them gives the table. */
     uint64_t *mm = (uint64_t *)gbuf;
     ck_assert_int_eq(hc(&c, __HYPERVISOR_memory_op, XENMEM_machphys_mapping, GBUF, 0, 0), 0);

@@ -4,8 +4,9 @@
  * its own code and data selectors (ring 3, where a PV kernel runs) by lret
  * and mov, returns to them from an exception (HYPERVISOR_iret), reads
  * TLS-like segments through FS and GS (a GDT entry, one changed with
- * update_descriptor, and an LDT entry after MMUEXT_SET_LDT), and still
- * has Xen's flat selectors.  Hostile requests get Xen's answers: a
+ * update_descriptor, and an LDT entry after MMUEXT_SET_LDT; an LDT page
+ * still writable at SET_LDT faults at the guest's address until it is
+ * mapped read-only), and still has Xen's flat selectors.  Hostile requests get Xen's answers: a
  * writable frame, a frame that is not the guest's and too many entries
  * are refused (-XEN_EINVAL); system descriptors are refused; a DPL-0 code
  * descriptor is accepted with its DPL raised to 3 (Xen's fix-up); a
@@ -29,6 +30,7 @@ const char guest_name[] = "pv_desc";
 #define SEL_DPL0 0x2b   /* entry 5: a DPL-0 code descriptor, fixed up */
 #define SEL_NULL 0x33   /* entry 6: left zero */
 #define SEL_LDT  0x07   /* LDT entry 0: base tls[2] */
+#define SEL_LDT2 0x1007 /* entry 512 of the two-page LDT: base tls[0] */
 #define SEL_PAST 0x1003 /* entry 512: past the guest's one frame */
 #define SEL_XEN0 0xe013 /* Xen's ring-0 data, with RPL 3 */
 
@@ -36,10 +38,11 @@ const char guest_name[] = "pv_desc";
 
 static uint64_t gdt[512] __aligned(4096);
 static uint64_t ldt[512] __aligned(4096);
+static uint64_t ldt2[1024] __aligned(4096);   /* its second page mapped late */
 static uint64_t rw_page[512] __aligned(4096); /* stays mapped writable */
 static uint64_t tls[3][2] = {
     {0x7153000000000001ULL}, {0x7153000000000002ULL}, {0x7153000000000003ULL}};
-static volatile unsigned long gp_error, gp_count;
+static volatile unsigned long fault_vector, fault_error, fault_cr2, fault_count;
 static int failsafe_phase;
 
 extern uint8_t hypercall_page[];
@@ -117,22 +120,31 @@ static void load_fs(uint16_t sel)
     __asm__ __volatile__("mov %0, %%fs" ::"r"(sel) : "memory");
 }
 
-/* A selector load that must fault: #GP with the selector as error code. */
-static int gp_handler(struct trap_frame *f)
+/* A selector load that must fault (#GP, #PF): noted, and skipped. */
+static int fault_handler(struct trap_frame *f)
 {
-    gp_error = f->error_code;
-    gp_count++;
+    fault_vector = f->vector;
+    fault_error = f->error_code;
+    fault_cr2 = f->cr2;
+    fault_count++;
     f->ip += 3; /* "mov %ax, %fs" with its operand-size prefix: 66 8e e0 */
     return 0;
 }
 
-static void expect_gp(uint16_t sel, const char *what)
+static void load_fs_faulting(uint16_t sel, unsigned long vector, const char *what)
 {
-    unsigned long before = gp_count;
+    unsigned long before = fault_count;
 
     __asm__ __volatile__(".byte 0x66, 0x8e, 0xe0" ::"a"(sel) : "memory"); /* mov %ax, %fs */
-    CHECK(gp_count == before + 1 && gp_error == (sel & ~3UL), "%s: no #GP(0x%x) (error 0x%lx)",
-          what, sel & ~3, gp_error);
+    CHECK(fault_count == before + 1 && fault_vector == vector, "%s: no exception %lu", what,
+          vector);
+}
+
+static void expect_gp(uint16_t sel, const char *what)
+{
+    load_fs_faulting(sel, 13, what);
+    CHECK(fault_error == (sel & ~3UL), "%s: #GP(0x%lx), expected #GP(0x%x)", what, fault_error,
+          sel & ~3);
     gprintf("pv_desc: %s: #GP(0x%x): ok\n", what, sel & ~3);
 }
 
@@ -180,7 +192,7 @@ void __noreturn failsafe_in_kernel(const uint64_t *f)
         CHECK(f[10] == SEL_NULL && f[7] == (FLAT_KERNEL_CS & ~3),
               "failsafe frame: ss 0x%lx cs 0x%lx, expected 0x%x 0x%x", (unsigned long)f[10],
               (unsigned long)f[7], SEL_NULL, FLAT_KERNEL_CS & ~3);
-        CHECK(f[2] == SEL_DATA && f[3] == SEL_DATA && f[4] == SEL_LDT && f[5] == SEL_TLS2,
+        CHECK(f[2] == SEL_DATA && f[3] == SEL_DATA && f[4] == SEL_LDT2 && f[5] == SEL_TLS2,
               "failsafe frame: ds 0x%lx es 0x%lx fs 0x%lx gs 0x%lx", (unsigned long)f[2],
               (unsigned long)f[3], (unsigned long)f[4], (unsigned long)f[5]);
         gprintf("pv_desc: HYPERVISOR_iret to a null SS: the failsafe callback, Xen's frame: ok\n");
@@ -208,7 +220,8 @@ void guest_main(void)
 
     guest_require_xen();
     CHECK(env_is_pv(), "not a PV guest");
-    trap_set_handler(13, gp_handler);
+    trap_set_handler(13, fault_handler);
+    trap_set_handler(14, fault_handler);
     trap_set_handler(3, bp_handler);
 
     /* The guest's GDT: code, data, two TLS-like data segments. */
@@ -297,6 +310,28 @@ void guest_main(void)
     CHECK(fs0() == tls[2][0], "%%fs:0 = 0x%lx through the LDT", (unsigned long)fs0());
     gprintf("pv_desc: TLS through an LDT entry in FS: ok\n");
     expect_gp(0x0f, "an LDT selector past its entries");
+
+    /* A two-page LDT whose second page is still writable: a load from it
+     * is a #PF at the guest's own address of the entry; once that page is
+     * read-only the load works (looked up again, as Xen's LDT faults). */
+    ldt2[512] = desc((uint32_t)(uintptr_t)&tls[0], 0, 3);
+    map_ro(ldt2);
+    load_fs(0); /* FS's LDT entry 0 is about to go */
+    {
+        struct mmuext_op op = {.cmd = MMUEXT_SET_LDT,
+                               .arg1.linear_addr = (unsigned long)(uintptr_t)ldt2,
+                               .arg2.nr_ents = 1024};
+        EXPECT_RC(HC4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF), 0,
+                  "MMUEXT_SET_LDT: two pages");
+    }
+    load_fs_faulting(SEL_LDT2, 14, "an LDT entry in a writable page");
+    CHECK(fault_cr2 == (uintptr_t)&ldt2[512], "#PF at 0x%lx, expected 0x%lx", fault_cr2,
+          (unsigned long)(uintptr_t)&ldt2[512]);
+    gprintf("pv_desc: an LDT entry in a page still writable: #PF at its address: ok\n");
+    map_ro(&ldt2[512]);
+    load_fs(SEL_LDT2);
+    CHECK(fs0() == tls[0][0], "%%fs:0 = 0x%lx through the late LDT page", (unsigned long)fs0());
+    gprintf("pv_desc: mapped read-only, the same entry loads: ok\n");
 
     /* The hypervisor writes guest memory with the guest's rights: not
      * into its page tables, which it maps read-only. */

@@ -100,6 +100,26 @@ int pv_desc_set_ldt(unsigned owner, struct pv_vcpu *pv, uint64_t base, unsigned 
     return 0;
 }
 
+int pv_desc_ldt_fault(unsigned owner, unsigned vcpu, struct pv_vcpu *pv, uint64_t la,
+                      uint64_t *guest_la)
+{
+    uint64_t start = pv_gdt_virt(vcpu) + PV_LDT_PAGE * 4096ULL, off = la - start, mfn;
+    unsigned i;
+
+    if (la < start || off >= pv->ldt_ents * 8)
+        return -EINVAL;
+    i = (unsigned)(off / 4096);
+    if (!pv->ldt_frames[i]) {
+        mfn = ldt_frame_at(pv, pv->ldt_base + i * 4096ULL);
+        if (mfn && !pv_get_page_type(mfn, owner, PV_PGT_SEG_DESC)) {
+            pv->ldt_frames[i] = mfn;
+            return 0;
+        }
+    }
+    *guest_la = pv->ldt_base + off;
+    return -ENOENT;
+}
+
 static uint64_t frame_gpa(unsigned owner, uint64_t mfn)
 {
     uint64_t gfn = pv_machine_to_gfn(owner, mfn);

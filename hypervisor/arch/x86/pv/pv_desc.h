@@ -43,11 +43,22 @@ void pv_desc_drop_gdt(struct pv_vcpu *pv);
  * MMUEXT_SET_LDT: ents entries at linear base (page aligned, canonical,
  * outside the hypervisor hole), resolved now through the kernel's page
  * tables: each page's frame takes a segdesc reference.  A page that is
- * not mapped, or mapped writable, stays absent (a descriptor load from
- * it faults).  -EINVAL for a bad base or count.
+ * not mapped, or mapped writable, stays absent until a descriptor load
+ * faults on it (pv_desc_ldt_fault).  -EINVAL for a bad base or count.
  */
 int pv_desc_set_ldt(unsigned owner, struct pv_vcpu *pv, uint64_t base, unsigned ents);
 void pv_desc_drop_ldt(struct pv_vcpu *pv);
+
+/*
+ * A page fault at la in the vCPU's LDT pages (the CPU reading a
+ * descriptor): as Xen's LDT mapping fault, the page is looked up again
+ * (the guest may have mapped it read-only since SET_LDT): 0 when it now
+ * is (refresh and retry), -ENOENT with the guest's own linear address of
+ * it in *guest_la (a #PF there for the guest), -EINVAL when la is not in
+ * the LDT.
+ */
+int pv_desc_ldt_fault(unsigned owner, unsigned vcpu, struct pv_vcpu *pv, uint64_t la,
+                      uint64_t *guest_la);
 
 /* Fill the vCPU's overlay from its tables and point GDTR/LDTR there. */
 void pv_desc_refresh(unsigned owner, unsigned vcpu, struct pv_vcpu *pv, struct hval_state *st);

@@ -421,6 +421,16 @@ static int pv_exit(struct vrun_vcpu *vc, struct hval_vcpu *hv, struct hval_exit 
         /* A non-canonical address: #GP(0), as the CPU faults before any walk. */
         if (e->exception.vector == 14 && (uint64_t)((int64_t)(cr2 << 16) >> 16) != cr2)
             return bounce_trap(vc, &st, 13, true, 0, false);
+        if (e->exception.vector == 14) { /* the CPU reading an absent LDT page? */
+            uint64_t la;
+            int r = pv_desc_ldt_fault(vc->rd->d->domid, vc->id, pv, cr2, &la);
+            if (r == 0) {
+                pv_desc_refresh(vc->rd->d->domid, vc->id, pv, &st);
+                return vrun_ops->set_state(hv, &st); /* retry */
+            }
+            if (r == -ENOENT)
+                cr2 = la;
+        }
         if (e->exception.vector == 14 && vi)
             vi->arch.cr2 = cr2;
         return bounce_trap(vc, &st, e->exception.vector, e->exception.has_error_code,

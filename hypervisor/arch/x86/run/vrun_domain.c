@@ -181,9 +181,9 @@ void vrun_kick(struct domain *d, unsigned vcpu)
      * The running vCPU stops at its next block start, whichever vCPU the
      * event is for: the target takes it at once, or gets its turn if it
      * was blocked (a lone runnable vCPU runs without slices).  The stop is
-     * exact (emu_vcpu.c); it was not while an rdmsr/wrmsr site had a code
-     * hook, which is what crashed the hvm64 xenstore guest ~1 run in 7
-     * when events first kicked.
+     * exact (emu_vcpu.c); it was not once an rdmsr/wrmsr site had a code
+     * hook (every HVM/PVH guest has one), the likely cause of the hvm64
+     * xenstore guest's crashes (~1 run in 7) when events first kicked.
      */
     if (rd->active)
         rd->ops->kick(rd->active);

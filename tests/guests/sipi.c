@@ -5,7 +5,8 @@
  * IP 0, switches to protected mode (hvm64: then long mode on the boot
  * page tables), takes a stack and reports its APIC ID.  Then: a SIPI to a
  * running AP is ignored; INIT stops one AP (wait-for-SIPI) and a SIPI
- * starts it again.
+ * starts it again (VCPUOP_up refuses it meanwhile: INIT made it
+ * uninitialised, as on Xen).
  */
 #include "guest.h"
 #include "asm.h"
@@ -157,8 +158,8 @@ void sipi_ap_main(unsigned long slot)
     slot_mode_ok[slot] = in_kernel_mode();
     slot_apic_id[slot] = (lapic_read(LAPIC_ID) >> 24) + 1;
     __atomic_add_fetch(&arrived, 1, __ATOMIC_SEQ_CST);
-    for (;;) /* halted with interrupts off: only INIT (or NMI) moves it */
-        __asm__ __volatile__("cli; hlt");
+    for (;;) /* idle, as an OS's AP (hlt with interrupts off would take it down) */
+        __asm__ __volatile__("sti; hlt");
 }
 
 static void send_ipi(uint32_t apic_id, uint32_t icr)
@@ -260,6 +261,9 @@ void guest_main(void)
     CHECK(is_up(2) == 0, "vCPU 2 is still up after INIT");
     CHECK(is_up(1) > 0 && is_up(3) > 0, "INIT to APIC ID 4 stopped another vCPU");
     gprintf("sipi: INIT to APIC ID 4: vCPU 2 waits for SIPI: ok\n");
+    CHECK(vcpu_op(VCPUOP_up, 2, NULL) == -XEN_EINVAL, "VCPUOP_up started the INIT-reset vCPU 2");
+    CHECK(is_up(2) == 0, "vCPU 2 is up after a refused VCPUOP_up");
+    gprintf("sipi: VCPUOP_up refuses vCPU 2 (not initialised since INIT): ok\n");
     send_ipi(4, ICR_ASSERT | ICR_SIPI | (TRAMP_PAGE >> 12));
     wait_arrivals(NR_CPUS);
     CHECK(slot_apic_id[NR_CPUS] == 4 + 1, "the restarted AP reported APIC ID %u",

@@ -1095,7 +1095,8 @@ static int gr_vcpu_initialise(struct hc_caller *c, struct vcpu *v, uint64_t arg)
 
     if (!vc)
         return -EINVAL;
-    if (vc->hv || vc->have_init)
+    /* Once per vCPU, as Xen; again after INIT reset it. */
+    if ((vc->hv && !vc->wait_sipi) || vc->have_init)
         return -EEXIST;
     if (!v->domain->is_hvm) { /* PV: a vcpu_guest_context, the PV hooks' */
         if (!vrun_pv || !vrun_pv->vcpu_initialise)
@@ -1171,13 +1172,16 @@ static int gr_vcpu_up(struct vcpu *v)
 
     if (!vc)
         return -EINVAL;
-    if (!vc->hv) {
-        if (!vc->have_init)
-            return -EINVAL;
-        rc = vrun_vcpu_create(vc, &vc->init);
+    /* Not initialised (never, or reset by INIT since): -EINVAL, as Xen. */
+    if (vc->wait_sipi && !vc->have_init)
+        return -EINVAL;
+    if (vc->have_init) {
+        rc = vc->hv ? vc->rd->ops->set_state(vc->hv, &vc->init) : vrun_vcpu_create(vc, &vc->init);
         if (rc)
             return rc;
         vc->have_init = false;
+    } else if (!vc->hv) {
+        return -EINVAL;
     }
     vc->wait_sipi = false;
     if (vc->state == VC_DOWN) {

@@ -649,8 +649,16 @@ static void *domain_thread(void *arg)
         if (nrunnable) {
             for (unsigned k = 0; k < rd->nvc; k++) {
                 struct vrun_vcpu *vc = &rd->vc[(rd->rr + k) % rd->nvc];
-                if (vc->state == VC_RUNNABLE && vc->hv && domain_may_run(rd))
-                    run_slice(vc, nrunnable, deadline);
+                if (vc->state != VC_RUNNABLE || !vc->hv || !domain_may_run(rd))
+                    continue;
+                /* Counted again: the previous slice may have started a vCPU
+                 * (SIPI, VCPUOP_up) or armed a timer.  With the first
+                 * count, an AP that Linux had just started ran alone with
+                 * no slice end, spinning for the BSP, which never ran. */
+                nrunnable = 0;
+                for (unsigned i = 0; i < rd->nvc; i++)
+                    nrunnable += rd->vc[i].state == VC_RUNNABLE;
+                run_slice(vc, nrunnable, next_deadline(rd));
             }
             rd->rr = (rd->rr + 1) % rd->nvc;
             continue;

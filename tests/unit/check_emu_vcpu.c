@@ -1073,6 +1073,69 @@ START_TEST(kicks_during_calls_never_repeat_an_instruction)
 END_TEST
 
 /*
+ * Kicks while the loop's wrmsr exits to the hypervisor each time (its code
+ * hook moves rip past the instruction): every write is seen once.
+ *     mov $N,%ebx
+ * 1:  mov $0x40000000,%ecx; mov %ebx,%eax; xor %edx,%edx; wrmsr
+ *     incl 0x3000; dec %ebx; jnz 1b; hlt
+ */
+#define MSR_LOOPS 200000u
+START_TEST(kicks_during_msr_exits_never_repeat_an_instruction)
+{
+    static const uint8_t blob[] = {0xbb,
+                                   MSR_LOOPS & 0xff,
+                                   (MSR_LOOPS >> 8) & 0xff,
+                                   (MSR_LOOPS >> 16) & 0xff,
+                                   0x00,
+                                   0xb9,
+                                   0x00,
+                                   0x00,
+                                   0x00,
+                                   0x40,
+                                   0x89,
+                                   0xd8,
+                                   0x31,
+                                   0xd2,
+                                   0x0f,
+                                   0x30,
+                                   0xff,
+                                   0x05,
+                                   0x00,
+                                   0x30,
+                                   0x00,
+                                   0x00,
+                                   0x4b,
+                                   0x75,
+                                   0xec,
+                                   0xf4};
+    struct tguest *g = tg_new();
+    struct busy_kicker k = {g, 0, 0};
+    uint32_t counter;
+    struct hval_exit e;
+    pthread_t t;
+
+    tg_put(g, TG_CODE, blob, sizeof(blob));
+    tg_start32(g, TG_CODE);
+    ck_assert_int_eq(pthread_create(&t, NULL, kick_hard, &k), 0);
+    do
+        e = tg_run(g);
+    while (e.kind == HVAL_EXIT_INTERRUPTED);
+    atomic_store(&k.done, 1);
+    pthread_join(t, NULL);
+    ck_assert_int_eq(e.kind, HVAL_EXIT_HLT);
+    memcpy(&counter, g->ram + TG_TARGET, sizeof(counter));
+    ck_assert_uint_eq(counter, MSR_LOOPS);
+    ck_assert_uint_eq(g->nexits, MSR_LOOPS);
+    ck_assert_int_eq(g->log[0].kind, HVAL_EXIT_MSR);
+    ck_assert_uint_eq(g->log[0].msr.index, 0x40000000);
+    ck_assert_uint_eq(g->log[0].msr.value, MSR_LOOPS);
+    ck_assert_uint_eq(g->log[TG_MAX_LOG - 1].msr.value, MSR_LOOPS - TG_MAX_LOG + 1);
+    ck_assert_uint_eq(tg_regs(g).rip, TG_CODE + sizeof(blob));
+    tg_free(g);
+}
+END_TEST
+
+/*
  * A kick that arrives while the guest halts keeps the hlt: the port write
  * kicks the vCPU from its own exit handler, after the block holding the
  * out and the hlt has started, so the run ends at the hlt with a kick
@@ -1147,6 +1210,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, kicks_at_any_instant_never_repeat_an_instruction);
     tcase_add_test(tc, kicks_during_calls_never_repeat_an_instruction);
+    tcase_add_test(tc, kicks_during_msr_exits_never_repeat_an_instruction);
     tcase_add_test(tc, kick_as_the_guest_halts_keeps_the_hlt);
     suite_add_tcase(s, tc);
 

@@ -5,7 +5,9 @@
 # whose /init (tests/linux/init.c, static) prints what it sees and powers
 # off.  What a user would check: the kernel's banner and the init's lines
 # on the PV console (hvc0), the CPU count, a clean poweroff, the domain
-# gone.  The kernel comes from `scripts/setup assets` (or check); without
+# gone; then the same with vcpus=2 (Linux finds its CPUs in the MADT of
+# the ACPI tables libxl gives PVH guests and starts the second by
+# INIT-SIPI-SIPI).  The kernel comes from `scripts/setup assets` (or check); without
 # it the test skips, saying so.  XENHV_LINUX_KERNEL names another bzImage.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/xenhv_lib.sh"
@@ -69,10 +71,24 @@ ok "the domain shut down with reason poweroff" grep -q "shut down, reason code 0
 "$XL" list linux1 > /dev/null 2>&1
 [ $? != 0 ]
 check "the domain is gone afterwards"
-if ! has linux1 "xenhv-init: powering off"; then
-    echo "# last console lines:"
-    tail -15 linux1.log | sed 's/^/#   /'
-    tail -5 linux1.xl | sed 's/^/#   xl: /'
-fi
+
+# last_lines NAME: how far it got, when it did not get to the end.
+last_lines() {
+    has "$1" "xenhv-init: powering off" && return 0
+    echo "# $1: last console lines:"
+    tail -15 "$1.log" | sed 's/^/#   /'
+    tail -5 "$1.xl" | sed 's/^/#   xl: /'
+}
+last_lines linux1
+
+boot linux2 2
+echo "# boot to poweroff, 2 vCPUs: $(cat linux2.ms) ms (xl create -F, wall clock)"
+ok "vcpus=2: the kernel brings up both CPUs" has linux2 "smp: Brought up 1 node, 2 CPUs"
+ok "vcpus=2: init sees 2 CPUs" has linux2 "xenhv-init: cpus: 2"
+ok "vcpus=2: the domain shut down with reason poweroff" grep -q "shut down, reason code 0 " linux2.xl
+"$XL" list linux2 > /dev/null 2>&1
+[ $? != 0 ]
+check "vcpus=2: the domain is gone afterwards"
+last_lines linux2
 
 done_testing

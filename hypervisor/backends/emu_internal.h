@@ -106,6 +106,8 @@ int emu_mmio_unmap_range(struct hval_vcpu *v, uint64_t gpa, uint64_t size);
 
 /* emu_state.c */
 int emu_state_probe(struct hval_vcpu *v);
+/* The CPU model's own answer to cpuid leaf/subleaf (emu_cpuid.c). */
+int emu_native_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t r[4]);
 int emu_get_state(struct hval_vcpu *v, struct hval_state *st);
 int emu_set_state(struct hval_vcpu *v, const struct hval_state *st);
 int emu_get_regs(struct hval_vcpu *v, struct hval_regs *regs);

@@ -212,6 +212,12 @@ static int emu_hook_cpuid(uc_engine *uc, void *user)
     uc_reg_read(uc, UC_X86_REG_ECX, &ecx);
     e.cpuid.leaf = eax;
     e.cpuid.subleaf = ecx;
+    uint32_t native[4] = {0, 0, 0, 0};
+    emu_native_cpuid(eax, ecx, native); /* the handler's starting point */
+    e.cpuid.eax = native[0];
+    e.cpuid.ebx = native[1];
+    e.cpuid.ecx = native[2];
+    e.cpuid.edx = native[3];
     if (emu_sync_exit(v, &e) == HVAL_DEFAULT)
         return 0;
     uint64_t r[4] = {e.cpuid.eax, e.cpuid.ebx, e.cpuid.ecx, e.cpuid.edx};

@@ -129,7 +129,7 @@ struct hval_exit {
         } mmio;
         struct {
             uint32_t leaf, subleaf;
-            uint32_t eax, ebx, ecx, edx; /* the handler's answer */
+            uint32_t eax, ebx, ecx, edx; /* in: the CPU model's; out: the handler's answer */
         } cpuid;
         struct {
             uint32_t index;

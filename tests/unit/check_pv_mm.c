@@ -552,7 +552,10 @@ START_TEST(pv_hypercalls)
     ck_assert_uint_eq(pv->syscall_cb, 0x6000);
     ck_assert_int_eq(hc(&c, __HYPERVISOR_stack_switch, FLAT_KERNEL_SS, 0x7ff0, 0, 0), 0);
     ck_assert_uint_eq(pv->kernel_sp, 0x7ff0);
-    ck_assert_int_eq(hc(&c, __HYPERVISOR_stack_switch, 0x10, 0x7ff0, 0, 0), -EPERM);
+    /* Linux passes __KERNEL_DS (RPL 0): Xen gives it the kernel's ring. */
+    ck_assert_int_eq(hc(&c, __HYPERVISOR_stack_switch, 0x18, 0x7fe0, 0, 0), 0);
+    ck_assert_uint_eq(pv->kernel_ss, 0x1b);
+    ck_assert_uint_eq(pv->kernel_sp, 0x7fe0);
     ck_assert_int_eq(hc(&c, __HYPERVISOR_set_segment_base, SEGBASE_FS, 0x123000, 0, 0), 0);
     ck_assert_uint_eq(pv->fs_base, 0x123000);
     ck_assert_int_eq(hc(&c, __HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL, 1ULL << 60, 0, 0),

@@ -48,6 +48,8 @@ struct pv_vcpu {
     uint64_t dr[8];
     bool fpu_ts;
     bool kernel_mode; /* guest kernel mode (kernel_l4 in CR3), else user */
+    uint64_t cr4;     /* the CR4 the guest sees (pv_guest_cr4) */
+    unsigned iopl;    /* virtual IOPL (PHYSDEVOP_set_iopl), 0-3 */
 };
 
 struct pv_domain {

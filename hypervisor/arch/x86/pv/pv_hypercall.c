@@ -426,9 +426,9 @@ long do_pv_stack_switch(struct hc_caller *c, const uint64_t args[5])
 
     if (!pv)
         return -ENOSYS;
-    if ((args[0] & 3) != PV_KERNEL_DPL)
-        return -EPERM; /* the kernel's stack segment is a ring-3 selector */
-    pv->kernel_ss = args[0];
+    /* As Xen's fixup_guest_stack_selector: an RPL 0 selector becomes the
+     * ring the kernel really runs in (3). */
+    pv->kernel_ss = (args[0] & 3) ? args[0] : args[0] | PV_KERNEL_DPL;
     pv->kernel_sp = args[1];
     return 0;
 }
@@ -565,6 +565,30 @@ long do_pv_vm_assist(struct hc_caller *c, const uint64_t args[5])
     }
 }
 
+/* physdev_op, as Xen answers an unprivileged PV domain: it may set its
+ * virtual IOPL (which port I/O it may then do: none of the machine's,
+ * see pv_emul.c); it has no physical IRQs or devices to manage. */
+#define PHYSDEVOP_set_iopl 6
+
+long do_pv_physdev_op(struct hc_caller *c, const uint64_t args[5])
+{
+    struct pv_vcpu *pv = pv_vcpu_of(c);
+    uint32_t iopl;
+    long rc;
+
+    if (!pv)
+        return -ENOSYS;
+    if (args[0] != PHYSDEVOP_set_iopl)
+        return -ENOSYS;
+    rc = c->copy_from(c, args[1], &iopl, sizeof(iopl));
+    if (rc)
+        return rc;
+    if (iopl > 3)
+        return -EINVAL;
+    pv->iopl = iopl;
+    return 0;
+}
+
 /* Calls a multicall may not hold: itself, and iret (it does not return). */
 static bool multicall_allowed(uint64_t op)
 {
@@ -612,4 +636,5 @@ pv_hypercall_fn *const pv_hypercall_table[PV_NR_HYPERCALLS] = {
     [__HYPERVISOR_set_segment_base] = do_pv_set_segment_base,
     [__HYPERVISOR_mmuext_op] = do_pv_mmuext_op,
     [__HYPERVISOR_callback_op] = do_pv_callback_op,
+    [__HYPERVISOR_physdev_op] = do_pv_physdev_op,
 };

@@ -22,6 +22,7 @@ long do_pv_update_va_mapping(struct hc_caller *c, const uint64_t args[5]);
 long do_pv_set_trap_table(struct hc_caller *c, const uint64_t args[5]);
 long do_pv_set_callbacks(struct hc_caller *c, const uint64_t args[5]);
 long do_pv_callback_op(struct hc_caller *c, const uint64_t args[5]);
+long do_pv_physdev_op(struct hc_caller *c, const uint64_t args[5]);
 long do_pv_stack_switch(struct hc_caller *c, const uint64_t args[5]);
 long do_pv_set_segment_base(struct hc_caller *c, const uint64_t args[5]);
 long do_pv_fpu_taskswitch(struct hc_caller *c, const uint64_t args[5]);

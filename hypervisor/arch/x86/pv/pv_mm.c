@@ -18,10 +18,26 @@
  * bit above L1). */
 #define L1_ALLOWED                                                                                 \
     (PV_PTE_P | PV_PTE_RW | PV_PTE_US | PV_PTE_PWT | PV_PTE_PCD | PV_PTE_A | PV_PTE_D |            \
-     PV_PTE_PSE | PV_PTE_G | PV_PTE_AVAIL | PV_PTE_ADDR | PV_PTE_NX)
+     PV_PTE_PSE | PV_PTE_G | PV_PTE_AVAIL | PV_PTE_ADDR | PV_PTE_NX | PV_PTE_GUEST_KERNEL)
 #define LN_ALLOWED                                                                                 \
     (PV_PTE_P | PV_PTE_RW | PV_PTE_US | PV_PTE_PWT | PV_PTE_PCD | PV_PTE_A | PV_PTE_D |            \
      PV_PTE_AVAIL | PV_PTE_ADDR | PV_PTE_NX)
+
+/*
+ * The guest kernel runs in ring 3, so its entries need the user bit, as
+ * Xen's adjust_guest_lNe gives it: a present entry without it gets it
+ * (an L1 entry also the guest-kernel marker, bit 52, and no global bit).
+ * The user's own entries keep theirs; user mode runs on its own L4.
+ */
+uint64_t pv_adjust_entry(unsigned level, uint64_t e)
+{
+    if (!(e & PV_PTE_P) || (e & PV_PTE_US))
+        return e;
+    e |= PV_PTE_US;
+    if (level == 1)
+        e = (e | PV_PTE_GUEST_KERNEL) & ~PV_PTE_G;
+    return e;
+}
 
 static bool is_table_type(unsigned type)
 {
@@ -79,6 +95,7 @@ static int validate_table(uint64_t mfn, unsigned level, unsigned owner)
         rc = pv_get_entry(level, t[i], owner);
         if (rc)
             break;
+        t[i] = pv_adjust_entry(level, t[i]);
     }
     if (rc)
         put_entries(t, level, i);
@@ -241,7 +258,7 @@ int pv_mmu_normal_update(unsigned owner, uint64_t ptr, uint64_t val, int *flush)
     rc = pv_get_entry(level, val, owner);
     if (rc)
         goto out;
-    *slot = val;
+    *slot = pv_adjust_entry(level, val);
     pv_put_entry(level, old);
     if (flush)
         *flush = 1;

@@ -28,18 +28,19 @@
 #define PV_L4_HOLE_LAST  271 /* .. 0xFFFF87FFFFFFFFFF */
 
 /* Page-table entry bits. */
-#define PV_PTE_P     0x001ULL
-#define PV_PTE_RW    0x002ULL
-#define PV_PTE_US    0x004ULL
-#define PV_PTE_PWT   0x008ULL
-#define PV_PTE_PCD   0x010ULL
-#define PV_PTE_A     0x020ULL
-#define PV_PTE_D     0x040ULL
-#define PV_PTE_PSE   0x080ULL /* PAT in an L1 entry */
-#define PV_PTE_G     0x100ULL
-#define PV_PTE_AVAIL 0xe00ULL
-#define PV_PTE_ADDR  0x000ffffffffff000ULL
-#define PV_PTE_NX    (1ULL << 63)
+#define PV_PTE_P            0x001ULL
+#define PV_PTE_RW           0x002ULL
+#define PV_PTE_US           0x004ULL
+#define PV_PTE_PWT          0x008ULL
+#define PV_PTE_PCD          0x010ULL
+#define PV_PTE_A            0x020ULL
+#define PV_PTE_D            0x040ULL
+#define PV_PTE_PSE          0x080ULL /* PAT in an L1 entry */
+#define PV_PTE_G            0x100ULL
+#define PV_PTE_AVAIL        0xe00ULL
+#define PV_PTE_ADDR         0x000ffffffffff000ULL
+#define PV_PTE_NX           (1ULL << 63)
+#define PV_PTE_GUEST_KERNEL (1ULL << 52) /* Xen's mark of a kernel L1 entry */
 
 /* References: a general one on a frame owner owns; a typed one (taking
  * the general one too), validating the frame's entries when the frame
@@ -51,6 +52,8 @@ void pv_put_page_type(uint64_t mfn);
 
 /* The references an entry of a level-`level' table holds (0 for a
  * non-present entry); and dropping them. */
+/* A validated entry as it is stored: the user bit the ring-3 kernel needs. */
+uint64_t pv_adjust_entry(unsigned level, uint64_t e);
 int pv_get_entry(unsigned level, uint64_t e, unsigned owner);
 void pv_put_entry(unsigned level, uint64_t e);
 

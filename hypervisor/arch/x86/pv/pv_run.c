@@ -15,12 +15,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hypercall.h"
 #include "log.h"
 #include "pv_desc.h"
 #include "pv_domain.h"
+#include "pv_emul.h"
 #include "pv_frames.h"
 #include "pv_hypercall.h"
 #include "pv_mm.h"
@@ -64,7 +66,7 @@ static void toggle_mode(struct pv_vcpu *pv, struct hval_state *st)
     st->kernel_gs_base = gs;
 }
 
-static int initial_state(struct domain *d, unsigned n, struct hval_state *st)
+static int load_context(struct domain *d, unsigned n, struct hval_state *st)
 {
     struct pv_domain *pd = pv_dom(d);
     const struct vcpu_guest_context *c;
@@ -84,6 +86,8 @@ static int initial_state(struct domain *d, unsigned n, struct hval_state *st)
     if (c->ctrlreg[1] >> 12 && (rc = pv_set_baseptr(d->domid, &pv->user_l4, c->ctrlreg[1] >> 12)))
         return rc;
     pv->kernel_mode = true;
+    pv->cr4 = pv_guest_cr4(0);
+    pv->iopl = 0;
     pv->kernel_ss = c->kernel_ss;
     pv->kernel_sp = c->kernel_sp;
     pv->event_cb = c->event_callback_eip;
@@ -137,6 +141,23 @@ static int initial_state(struct domain *d, unsigned n, struct hval_state *st)
     return 0;
 }
 
+/* The boot vCPU: its context, and its L4 pinned, as Xen's domain builder
+ * pins the tables it built (the kernel unpins them once it has its own). */
+static int initial_state(struct domain *d, unsigned n, struct hval_state *st)
+{
+    int rc = load_context(d, n, st);
+    uint64_t l4 = rc || !pv_dom(d) ? 0 : pv_dom(d)->vcpu[n].kernel_l4;
+
+    if (l4 && !(pv_frame(l4)->flags & PV_FRAME_PINNED))
+        rc = pv_pin_table(d->domid, l4, 4);
+    /* Events start masked in every vcpu_info of the shared info, as Xen's
+     * builder leaves them; the kernel unmasks when it is ready. */
+    if (!rc && d->shared_info)
+        for (unsigned i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
+            ((struct shared_info *)d->shared_info)->vcpu_info[i].evtchn_upcall_mask = 1;
+    return rc;
+}
+
 /* VCPUOP_initialise: a secondary vCPU's context, checked like the boot
  * vCPU's (its tables validated as its kernel L4). */
 static int vcpu_initialise(struct hc_caller *c, struct domain *d, unsigned n, uint64_t arg,
@@ -152,7 +173,7 @@ static int vcpu_initialise(struct hc_caller *c, struct domain *d, unsigned n, ui
     if (rc)
         return rc;
     v->ctxt_valid = true;
-    rc = initial_state(d, n, st);
+    rc = load_context(d, n, st);
     if (rc)
         v->ctxt_valid = false;
     return rc;
@@ -246,8 +267,8 @@ static int bounce_trap(struct vrun_vcpu *vc, struct hval_state *st, unsigned vec
     if (software && vector != 3 && vector != 4 && (!t->set || (t->flags & 3) < 3))
         return bounce_trap(vc, st, 13, true, (vector << 3) | 2, false);
     if (!t->set) {
-        log_error("domain %u: vCPU %u: exception %u with no handler", vc->rd->d->domid, vc->id,
-                  vector);
+        log_error("domain %u: vCPU %u: exception %u (error %#x) at %#llx with no handler",
+                  vc->rd->d->domid, vc->id, vector, error, (unsigned long long)st->rip);
         return -ENOENT;
     }
     return bounce(vc, st, t->address, has_error, error, t->flags & 4);
@@ -364,6 +385,17 @@ static int do_iret(struct vrun_vcpu *vc, struct hval_state *st)
     return vrun_ops->set_state(vc->hv, st);
 }
 
+/* XENHV_PV_TRACE=1 in xenhv's environment logs every PV hypercall and
+ * exception (a developer's aid for bringing up a guest kernel). */
+static bool tracing(void)
+{
+    static int on = -1;
+
+    if (on < 0)
+        on = getenv("XENHV_PV_TRACE") != NULL;
+    return on;
+}
+
 static int hypercall(struct vrun_vcpu *vc, struct hval_state *st)
 {
     struct pv_vcpu *pv = pv_of(vc);
@@ -380,6 +412,11 @@ static int hypercall(struct vrun_vcpu *vc, struct hval_state *st)
             vi->evtchn_upcall_mask = 0;
     }
     ret = vrun_hypercall(vc, CALLER_PV, false, nr, args);
+    if (tracing())
+        log_info("d%u v%u hc %llu (%#llx %#llx %#llx %#llx) = %ld at %#llx", vc->rd->d->domid,
+                 vc->id, (unsigned long long)nr, (unsigned long long)args[0],
+                 (unsigned long long)args[1], (unsigned long long)args[2],
+                 (unsigned long long)args[3], ret, (unsigned long long)st->rip);
     /* The call may have changed other state (VCPUOP on itself): re-read. */
     if (vrun_ops->get_state(vc->hv, st))
         return -EIO;
@@ -391,6 +428,42 @@ static int hypercall(struct vrun_vcpu *vc, struct hval_state *st)
         return -EIO;
     r.gpr[HVAL_RAX] = (uint64_t)ret;
     return vrun_ops->set_regs(vc->hv, &r);
+}
+
+static int read_code(void *opaque, uint64_t la, void *buf, size_t len)
+{
+    struct vrun_vcpu *vc = opaque;
+
+    return vrun_ops->read_linear(vc->hv, la, buf, len) ? -EFAULT : 0;
+}
+
+/* What Xen emulates (pv_emul.c): a privileged instruction's #GP(0), the
+ * forced-emulation prefix's #UD.  1: done (or #GP bounced), 0: not
+ * emulated, -errno: the domain crashes. */
+static int emulate(struct vrun_vcpu *vc, struct pv_vcpu *pv, struct hval_state *st,
+                   const struct hval_exit *e)
+{
+    struct pv_emul_env env = {vc->rd->d->domid, st, pv, vrun_vcpu_info(vc), read_code, vc};
+    enum pv_emul_result r;
+
+    if (e->exception.software)
+        return 0;
+    if (e->exception.vector == 13 && e->exception.has_error_code && !e->exception.error_code)
+        r = pv_emulate_gp(&env);
+    else if (e->exception.vector == 6)
+        r = pv_emulate_ud(&env);
+    else if (e->exception.vector == 14)
+        r = pv_emulate_ptwr(&env, e->exception.error_code, e->exception.cr2);
+    else
+        return 0;
+    if (r == PV_EMUL_NONE)
+        return 0;
+    if (r == PV_EMUL_GP) {
+        int rc = bounce_trap(vc, st, 13, true, 0, false);
+        return rc ? rc : 1;
+    }
+    apply_pending(vc, pv, st);
+    return vrun_ops->set_state(vc->hv, st) ? -EIO : 1;
 }
 
 static int pv_exit(struct vrun_vcpu *vc, struct hval_vcpu *hv, struct hval_exit *e)
@@ -418,6 +491,14 @@ static int pv_exit(struct vrun_vcpu *vc, struct hval_vcpu *hv, struct hval_exit 
     if (e->kind == HVAL_EXIT_EXCEPTION) {
         struct vcpu_info *vi = vrun_vcpu_info(vc);
         uint64_t cr2 = e->exception.cr2;
+        int em;
+        if (tracing())
+            log_info("d%u v%u exception %u err %#x cr2 %#llx at %#llx", vc->rd->d->domid, vc->id,
+                     e->exception.vector, e->exception.error_code,
+                     (unsigned long long)e->exception.cr2, (unsigned long long)st.rip);
+        em = emulate(vc, pv, &st, e);
+        if (em)
+            return em < 0 ? em : 0;
         /* A non-canonical address: #GP(0), as the CPU faults before any walk. */
         if (e->exception.vector == 14 && (uint64_t)((int64_t)(cr2 << 16) >> 16) != cr2)
             return bounce_trap(vc, &st, 13, true, 0, false);
@@ -497,6 +578,21 @@ static int console(struct domain *d, uint64_t *gfn, uint32_t *port)
     return *gfn < PV_GFN_LIMIT ? 0 : -EINVAL;
 }
 
+static enum hval_answer cpuid(struct vrun_vcpu *vc, struct hval_exit *e)
+{
+    struct pv_vcpu *pv = pv_of(vc);
+    uint32_t r[4] = {e->cpuid.eax, e->cpuid.ebx, e->cpuid.ecx, e->cpuid.edx};
+
+    if (!pv)
+        return HVAL_DEFAULT;
+    pv_cpuid_policy(pv, e->cpuid.leaf, r);
+    e->cpuid.eax = r[0];
+    e->cpuid.ebx = r[1];
+    e->cpuid.ecx = r[2];
+    e->cpuid.edx = r[3];
+    return HVAL_HANDLED;
+}
+
 const struct vrun_pv_ops pv_vrun_ops = {
     .initial_state = initial_state,
     .exit = pv_exit,
@@ -505,4 +601,5 @@ const struct vrun_pv_ops pv_vrun_ops = {
     .deliver_events = deliver_events,
     .console = console,
     .vcpu_initialise = vcpu_initialise,
+    .cpuid = cpuid,
 };

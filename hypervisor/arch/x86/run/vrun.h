@@ -50,6 +50,9 @@ struct vrun_pv_ops {
                            struct hval_state *st);
     /* The PV console ring (guest frame) and its event channel. */
     int (*console)(struct domain *d, uint64_t *gfn, uint32_t *port);
+    /* A CPUID leaf outside Xen's: the PV policy applied to the CPU's
+     * answer in *exit; HVAL_DEFAULT leaves it to the CPU. */
+    enum hval_answer (*cpuid)(struct vrun_vcpu *vc, struct hval_exit *exit);
 };
 void vrun_register_pv(const struct vrun_pv_ops *ops);
 

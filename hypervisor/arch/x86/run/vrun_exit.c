@@ -115,7 +115,8 @@ static enum hval_answer do_cpuid(struct vrun_vcpu *vc, struct hval_exit *e)
     uint32_t leaf = e->cpuid.leaf;
 
     if ((leaf & 0xffff0000u) != XEN_CPUID_BASE)
-        return HVAL_DEFAULT;
+        return !vc->rd->d->is_hvm && vrun_pv && vrun_pv->cpuid ? vrun_pv->cpuid(vc, e)
+                                                                : HVAL_DEFAULT;
     e->cpuid.eax = e->cpuid.ebx = e->cpuid.ecx = e->cpuid.edx = 0;
     switch (leaf) {
     case XEN_CPUID_BASE:

@@ -1,0 +1,75 @@
+#!/bin/sh
+# linux_boot_pv.sh: Debian 12's own Linux kernel (linux-image-6.1.*-amd64,
+# unmodified, CONFIG_XEN_PV) booted as a 64-bit PV guest (type = "pv") by
+# the real xl on the real xenhv: the PV builder's start_info, p2m and
+# page tables, then the kernel's own page tables (mmu_update, writable
+# page tables), descriptor tables, trap table, callbacks, privileged
+# instructions emulated as Xen does, events and the PV console, to a tiny
+# initramfs whose /init (tests/linux/init.c, static) prints what it sees
+# and powers off.  What a user would check: the kernel's banner and the
+# init's lines on hvc0, a clean poweroff, the domain gone.  The kernel
+# comes from `scripts/setup assets` (or check); without it the test
+# skips, saying so.  XENHV_LINUX_KERNEL names another bzImage.
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/xenhv_lib.sh"
+XL=$(cd "$(dirname "$XL")" && pwd)/xl
+KERNEL=${XENHV_LINUX_KERNEL:-${XDG_CACHE_HOME:-$HOME/.cache}/xenhv/linux/vmlinuz}
+TIMEOUT=${LINUX_BOOT_TIMEOUT:-120}
+cd "$scratch" || exit 1
+
+skip_all() {
+    echo "1..0 # SKIP $*"
+    exit 0
+}
+
+[ -f "$KERNEL" ] ||
+    skip_all "no Debian kernel at $KERNEL: run scripts/setup assets (apt-get download of linux-image-6.1.*-amd64, nothing installed)"
+command -v cpio > /dev/null || skip_all "cpio not installed (apt-get install cpio)"
+mkdir rd &&
+    ${CC:-gcc} -static -O2 -o rd/init "$top_srcdir/tests/linux/init.c" 2> init.err ||
+    skip_all "cannot link a static init (libc6-dev): $(head -1 init.err)"
+(cd rd && echo init | cpio -o -H newc --quiet | gzip -9 > ../initrd.gz) ||
+    skip_all "cannot pack the initramfs with cpio"
+echo "# kernel: $(cat "$(dirname "$KERNEL")/VERSION" 2> /dev/null || echo "$KERNEL")"
+
+cat > pv.cfg << EOF2
+name = "linuxpv"
+type = "pv"
+kernel = "$KERNEL"
+ramdisk = "$scratch/initrd.gz"
+cmdline = "console=hvc0"
+memory = 256
+vcpus = 1
+on_poweroff = "destroy"
+on_reboot = "destroy"
+on_crash = "destroy"
+EOF2
+t0=$(date +%s%N)
+timeout "$TIMEOUT" "$XL" create -F pv.cfg > xl.out 2>&1
+echo "# boot to poweroff: $((($(date +%s%N) - t0) / 1000000)) ms (xl create -F, wall clock)"
+"$XL" destroy linuxpv > /dev/null 2>&1
+cp "$XENHV_RUNDIR/console/guest-linuxpv.log" console.log 2> /dev/null || : > console.log
+
+has() {
+    grep -qF -- "$1" console.log
+}
+
+ok "console shows the kernel's banner (Linux version 6.1)" has "Linux version 6.1"
+ok "the kernel knows it is a Xen PV guest" has "Booting kernel on Xen"
+ok "the kernel runs /init from the initramfs" has "Run /init as init process"
+ok "init prints its banner on hvc0" has "xenhv-init: hello from userspace (pid 1)"
+ok "init's uname is the kernel's" has "xenhv-init: uname: Linux 6.1"
+ok "init sees 1 CPU" has "xenhv-init: cpus: 1"
+ok "init powers off" has "xenhv-init: powering off"
+ok "the domain shut down with reason poweroff" grep -q "shut down, reason code 0 " xl.out
+"$XL" list linuxpv > /dev/null 2>&1
+[ $? != 0 ]
+check "the domain is gone afterwards"
+if ! has "xenhv-init: powering off"; then
+    echo "# last console lines:"
+    tail -15 console.log | sed 's/^/#   /'
+    tail -5 xl.out | sed 's/^/#   xl: /'
+    "$XL" dmesg 2> /dev/null | tail -10 | sed 's/^/#   dmesg: /'
+fi
+
+done_testing

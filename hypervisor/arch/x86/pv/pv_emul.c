@@ -205,9 +205,9 @@ static enum pv_emul_result port_io(struct pv_emul_env *env, struct insn *in, int
 {
     struct hval_state *st = env->st;
     unsigned size = (op & 1) ? (in->opsize == 2 ? 2 : 4) : 1;
-    bool write = (op & 0xf7) == 0xe6 || (op & 0xfe) == 0xee;
+    bool write = op & 2; /* e6 e7 ee ef: out */
 
-    if ((op & 0xf6) == 0xe4 && next(in) < 0) /* imm8 port */
+    if ((op & 0xfc) == 0xe4 && next(in) < 0) /* e4-e7: an imm8 port */
         return PV_EMUL_NONE;
     if (!io_allowed(env))
         return PV_EMUL_NONE; /* #GP, as the CPU would */

@@ -13,6 +13,9 @@
 #  - guest instructions/s on the compute loops (tests/guests/pvh/compute*.elf,
 #    8 instructions per iteration), the fixed cost (a 1-iteration run)
 #    subtracted from a long run.
+# On a machine busy with other work, `chrt -f 1 bench/bench_guests.sh`
+# (root) keeps it from being scheduled out: the figures then match a quiet
+# machine's (QEMU's first byte 29-31 ms either way).
 # Prints figures and ratios.  Needs qemu-system-x86_64 (scripts/setup bench).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)

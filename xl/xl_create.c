@@ -105,6 +105,8 @@ static int create_domain(struct domain_create *dc)
     libxl_domain_config_init(&d_config);
     rc = parse_config_data(dc->config_file, data, len, &d_config);
     free(data);
+    if (!rc && !dc->ignore_global_affinity_masks)
+        rc = apply_global_affinity_masks(&d_config);
     if (rc)
         goto out;
 

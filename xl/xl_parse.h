@@ -22,6 +22,13 @@
 int parse_config_data(const char *config_source, const char *config_data, int config_len,
                       libxl_domain_config *d_config);
 
+/*
+ * What xl create does after parsing unless -i: each vcpu's hard affinity
+ * is narrowed by xl.conf's global masks (all cpus here), and one left
+ * empty is an error.  Returns 0, or 1 after printing the message.
+ */
+int apply_global_affinity_masks(libxl_domain_config *d_config);
+
 /* ---- for the rows and their handlers ---- */
 
 struct parse_state {

@@ -96,6 +96,18 @@ PARSE_HANDLER(parse_cpus)
     return 0;
 }
 
+int apply_global_affinity_masks(libxl_domain_config *d_config)
+{
+    const libxl_domain_build_info *b = &d_config->b_info;
+
+    for (int i = 0; i < b->num_vcpu_hard_affinity; i++)
+        if (libxl_bitmap_is_empty(&b->vcpu_hard_affinity[i])) {
+            fprintf(stderr, "vcpu hard affinity map is empty\n");
+            return 1;
+        }
+    return 0;
+}
+
 /* ---- passthrough ---- */
 
 /* rdm= for a guest whose build info has no rdm (PV, PVH): pci devices

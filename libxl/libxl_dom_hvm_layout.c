@@ -4,7 +4,7 @@
  * hole (and above 4 GiB for the rest), the image at its physical
  * addresses, the module (ramdisk) after it, then one hvm_start_info
  * (version 1) followed by the command line, the module list and the
- * memory map; for PVH, ACPI tables in the last page of low RAM (an ACPI
+ * memory map; for PVH, ACPI tables at 0xfc000000 as libxl places them (an ACPI
  * range in the map, the RSDP in the start info; libxl_acpi.c); the eight
  * special pages below 0xff000 (xenstore and console
  * rings among them) announced through HVM params; vCPU 0 in flat 32-bit
@@ -92,9 +92,8 @@ int libxl__hvm_build_common(libxl_ctx *ctx, uint32_t domid, libxl_domain_config 
         low_pages = LIBXL__HVM_MMIO_HOLE_START >> LIBXL__PAGE_SHIFT;
     high_pages = pages - low_pages;
     ram_top = low_pages << LIBXL__PAGE_SHIFT;
-    if (!full_hvm) { /* PVH: ACPI tables in the last low page */
-        acpi_gpa = ram_top - LIBXL__PAGE_SIZE;
-        ram_top = acpi_gpa;
+    if (!full_hvm) { /* PVH: ACPI tables where libxl puts them, apart from RAM */
+        acpi_gpa = LIBXL__PVH_ACPI_INFO_GPA;
         if (b->max_vcpus > LIBXL__ACPI_MAX_VCPUS) {
             LOG(ctx, ERROR, "domain %u: a PVH domain has at most %u vCPUs here (maxvcpus=%d)",
                 domid, LIBXL__ACPI_MAX_VCPUS, b->max_vcpus);
@@ -114,6 +113,8 @@ int libxl__hvm_build_common(libxl_ctx *ctx, uint32_t domid, libxl_domain_config 
         rc = libxl__dom_populate(ctx, domid, FOUR_GB >> LIBXL__PAGE_SHIFT, high_pages);
     if (!rc)
         rc = libxl__dom_populate(ctx, domid, special_pfn, LIBXL__HVM_NR_SPECIAL_PAGES);
+    if (!rc && acpi_gpa)
+        rc = libxl__dom_populate(ctx, domid, acpi_gpa >> LIBXL__PAGE_SHIFT, LIBXL__PVH_ACPI_PAGES);
     if (rc)
         return rc;
     if (full_hvm) {
@@ -156,10 +157,8 @@ int libxl__hvm_build_common(libxl_ctx *ctx, uint32_t domid, libxl_domain_config 
     }
 
     /* hvm_start_info, command line, module list, memory map. */
-    nmap = libxl__hvm_build_memmap(map, 7, full_hvm, ram_top, high_pages << LIBXL__PAGE_SHIFT);
-    if (acpi_gpa)
-        map[nmap++] = (struct hvm_memmap_table_entry){acpi_gpa, LIBXL__PAGE_SIZE,
-                                                      XEN_HVM_MEMMAP_TYPE_ACPI, 0};
+    nmap = libxl__hvm_build_memmap(map, 8, full_hvm, ram_top, high_pages << LIBXL__PAGE_SHIFT,
+                                   acpi_gpa ? LIBXL__PVH_ACPI_PAGES << LIBXL__PAGE_SHIFT : 0);
     si_gpa = cursor;
     uint64_t cmd_gpa = si_gpa + sizeof(struct hvm_start_info);
     uint64_t mod_gpa = ALIGN_UP(cmd_gpa + cmdline_len, 8);
@@ -193,12 +192,22 @@ int libxl__hvm_build_common(libxl_ctx *ctx, uint32_t domid, libxl_domain_config 
         bool online[LIBXL__ACPI_MAX_VCPUS];
         uint64_t rsdp;
         unsigned n = b->max_vcpus > 0 ? (unsigned)b->max_vcpus : 1;
+        uint64_t tables_gpa = acpi_gpa + LIBXL__PAGE_SIZE; /* after the (zero) info page */
+        size_t tables_size = (LIBXL__PVH_ACPI_PAGES - 1) << LIBXL__PAGE_SHIFT;
+        uint8_t *acpi =
+            libxl__dom_map(ctx, domid, acpi_gpa >> LIBXL__PAGE_SHIFT, LIBXL__PVH_ACPI_PAGES);
         for (unsigned i = 0; i < n; i++)
             online[i] = !b->avail_vcpus.size || libxl_bitmap_test(&b->avail_vcpus, i);
-        if (libxl__acpi_pvh_build(libxl__guest_ptr(&mem, acpi_gpa, LIBXL__PAGE_SIZE),
-                                  LIBXL__PAGE_SIZE, acpi_gpa, n, online, &rsdp)) {
+        rc = acpi ? 0 : ERROR_FAIL;
+        if (acpi) {
+            memset(acpi, 0, LIBXL__PVH_ACPI_PAGES << LIBXL__PAGE_SHIFT);
+            if (libxl__acpi_pvh_build(acpi + LIBXL__PAGE_SIZE, tables_size, tables_gpa, n, online,
+                                      &rsdp))
+                rc = ERROR_FAIL;
+            libxl__dom_unmap(ctx, acpi, LIBXL__PVH_ACPI_PAGES);
+        }
+        if (rc) {
             LOG(ctx, ERROR, "domain %u: cannot build the ACPI tables", domid);
-            rc = ERROR_FAIL;
             goto out;
         }
         si->rsdp_paddr = rsdp;

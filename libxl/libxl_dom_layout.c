@@ -137,7 +137,7 @@ static int memmap_add(struct hvm_memmap_table_entry *map, unsigned *n, unsigned 
 
 /* The guest's memory map.  Full HVM keeps the legacy VGA/ROM hole. */
 unsigned libxl__hvm_build_memmap(struct hvm_memmap_table_entry *map, unsigned max, bool vga_hole,
-                                 uint64_t low_bytes, uint64_t high_bytes)
+                                 uint64_t low_bytes, uint64_t high_bytes, uint64_t acpi_bytes)
 {
     unsigned n = 0;
     uint64_t special = (uint64_t)LIBXL__HVM_SPECIAL_PFN(0) << LIBXL__PAGE_SHIFT;
@@ -149,6 +149,8 @@ unsigned libxl__hvm_build_memmap(struct hvm_memmap_table_entry *map, unsigned ma
     } else {
         memmap_add(map, &n, max, 0, low_bytes, XEN_HVM_MEMMAP_TYPE_RAM);
     }
+    if (acpi_bytes)
+        memmap_add(map, &n, max, LIBXL__PVH_ACPI_INFO_GPA, acpi_bytes, XEN_HVM_MEMMAP_TYPE_ACPI);
     memmap_add(map, &n, max, special, (uint64_t)LIBXL__HVM_NR_SPECIAL_PAGES << LIBXL__PAGE_SHIFT,
                XEN_HVM_MEMMAP_TYPE_RESERVED);
     if (high_bytes)

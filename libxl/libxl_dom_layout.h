@@ -42,10 +42,20 @@ void libxl__pv_page_tables(uint8_t *ram, const struct libxl__pv_layout *l, const
 /* A 64-bit PV guest's hypercall page, as Xen fills it. */
 void libxl__pv_fill_hypercall_page(uint8_t *page);
 
+/*
+ * Where a PVH guest's ACPI tables go, as libxl does on Xen: at
+ * ACPI_INFO_PHYSICAL_ADDRESS, apart from RAM, an (unused, zero) info page
+ * then the tables, the whole range an ACPI entry of the memory map.
+ */
+#define LIBXL__PVH_ACPI_INFO_GPA 0xfc000000u
+#define LIBXL__PVH_ACPI_PAGES    2
+
 /* The HVM/PVH memory map: RAM below (low_bytes) and above 4 GiB
- * (high_bytes), the special pages reserved, full HVM's VGA hole. */
+ * (high_bytes), PVH's ACPI tables (acpi_bytes at LIBXL__PVH_ACPI_INFO_GPA,
+ * none if 0), the special pages reserved, full HVM's VGA hole; in address
+ * order. */
 unsigned libxl__hvm_build_memmap(struct hvm_memmap_table_entry *map, unsigned max, bool vga_hole,
-                                 uint64_t low_bytes, uint64_t high_bytes);
+                                 uint64_t low_bytes, uint64_t high_bytes, uint64_t acpi_bytes);
 
 /* A PVH guest's ACPI tables (libxl_acpi.c) in one page at gpa (below
  * 4 GiB, 16-aligned): RSDP, RSDT, XSDT, FADT (hardware-reduced), empty

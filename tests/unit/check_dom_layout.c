@@ -118,7 +118,7 @@ END_TEST
 START_TEST(hvm_memmap)
 {
     struct hvm_memmap_table_entry map[8];
-    unsigned n = libxl__hvm_build_memmap(map, 8, false, 64 << 20, 0);
+    unsigned n = libxl__hvm_build_memmap(map, 8, false, 64 << 20, 0, 0);
 
     ck_assert_uint_eq(n, 2);
     ck_assert_uint_eq(map[0].addr, 0);
@@ -127,7 +127,7 @@ START_TEST(hvm_memmap)
     ck_assert_uint_eq(map[1].addr, 0xfeff8000);
     ck_assert_uint_eq(map[1].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
 
-    n = libxl__hvm_build_memmap(map, 8, true, 0xf0000000ull, 1ull << 30);
+    n = libxl__hvm_build_memmap(map, 8, true, 0xf0000000ull, 1ull << 30, 0);
     ck_assert_uint_eq(n, 5);
     ck_assert_uint_eq(map[1].addr, 0xa0000);
     ck_assert_uint_eq(map[1].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
@@ -135,6 +135,16 @@ START_TEST(hvm_memmap)
     ck_assert_uint_eq(map[2].size, 0xf0000000ull - 0x100000);
     ck_assert_uint_eq(map[4].addr, 1ull << 32);
     ck_assert_uint_eq(map[4].size, 1ull << 30);
+
+    /* PVH: the ACPI pages at libxl's 0xfc000000, between RAM and the
+     * special pages, RAM itself whole. */
+    n = libxl__hvm_build_memmap(map, 8, false, 64 << 20, 0, 2 * 4096);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_uint_eq(map[0].size, 64 << 20);
+    ck_assert_uint_eq(map[1].addr, 0xfc000000);
+    ck_assert_uint_eq(map[1].size, 2 * 4096);
+    ck_assert_uint_eq(map[1].type, XEN_HVM_MEMMAP_TYPE_ACPI);
+    ck_assert_uint_eq(map[2].addr, 0xfeff8000);
 }
 END_TEST
 

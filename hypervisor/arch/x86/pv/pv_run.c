@@ -404,8 +404,13 @@ static int hypercall(struct vrun_vcpu *vc, struct hval_state *st)
                               st->gpr[HVAL_R10], st->gpr[HVAL_R8]};
     long ret;
 
-    if (nr == __HYPERVISOR_iret)
-        return do_iret(vc, st);
+    if (nr == __HYPERVISOR_iret) {
+        int rc = do_iret(vc, st);
+        if (tracing())
+            log_info("d%u v%u iret to %#llx = %d", vc->rd->d->domid, vc->id,
+                     (unsigned long long)st->rip, rc);
+        return rc;
+    }
     if (nr == __HYPERVISOR_sched_op && args[0] == SCHEDOP_block) {
         struct vcpu_info *vi = vrun_vcpu_info(vc);
         if (vi) /* blocking enables event delivery, atomically */

@@ -649,16 +649,28 @@ static void *domain_thread(void *arg)
         if (nrunnable) {
             for (unsigned k = 0; k < rd->nvc; k++) {
                 struct vrun_vcpu *vc = &rd->vc[(rd->rr + k) % rd->nvc];
+                /* Woken by the previous slice (an IPI by event channel):
+                 * its turn comes in this round, not after the sender's
+                 * next slice, which is often a spin waiting for it. */
+                update_wake(vc, vrun_now());
                 if (vc->state != VC_RUNNABLE || !vc->hv || !domain_may_run(rd))
                     continue;
                 /* Counted again: the previous slice may have started a vCPU
                  * (SIPI, VCPUOP_up) or armed a timer.  With the first
                  * count, an AP that Linux had just started ran alone with
                  * no slice end, spinning for the BSP, which never ran. */
+                unsigned nup = 0;
                 nrunnable = 0;
-                for (unsigned i = 0; i < rd->nvc; i++)
+                for (unsigned i = 0; i < rd->nvc; i++) {
                     nrunnable += rd->vc[i].state == VC_RUNNABLE;
-                run_slice(vc, nrunnable, next_deadline(rd));
+                    nup += rd->vc[i].state != VC_DOWN;
+                }
+                /* While another vCPU is up (halted, blocked), a lone runnable
+                 * one still runs in slices: a wake-up for the other that the
+                 * loop only sees between runs is then taken within a slice
+                 * (a 2-vCPU Linux hung: its AP spun waiting for the halted
+                 * BSP, the runnable AP's run never ending). */
+                run_slice(vc, nup > nrunnable ? nup : nrunnable, next_deadline(rd));
             }
             rd->rr = (rd->rr + 1) % rd->nvc;
             continue;

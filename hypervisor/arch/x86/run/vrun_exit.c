@@ -3,11 +3,13 @@
  * hypercall-page MSR, port I/O and MMIO to the emulated platform, guest
  * hypercalls (vmcall/vmmcall) through the one hypercall table with guest
  * memory copied through the vCPU's page tables, and the vcpu_time_info
- * guests read Xen system time from.
+ * and shared-info wallclock guests read Xen system time and the time of
+ * day from.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -61,11 +63,55 @@ void vrun_calibrate_tsc(void)
     log_info("TSC %llu kHz", (unsigned long long)(hz / 1000));
 }
 
+/*
+ * Xen's wallclock in the shared-info page: the time of day at system time
+ * 0 (wc_sec_hi:wc_sec, wc_nsec), under the wc_version protocol (odd while
+ * written).  The 32-bit (compat) layout keeps it at other offsets, with
+ * wc_sec_hi in arch_shared_info.  Written when a layout's wc_version is
+ * still 0, i.e. once per domain and layout: guests add their system time
+ * (Linux's xen_read_wallclock) and keep their own clock from then on.
+ */
+#define WC_NATIVE_VERSION 3072u /* offsetof(struct shared_info, wc_version) */
+#define WC_NATIVE_SEC_HI  3084u
+#define WC_COMPAT_VERSION 2304u /* 32 vcpu_info, 2 x 32 event words of 4 bytes */
+#define WC_COMPAT_SEC_HI  2340u /* arch_shared_info: 6 longs of 4 bytes, then it */
+_Static_assert(offsetof(struct shared_info, wc_version) == WC_NATIVE_VERSION, "wc_version");
+_Static_assert(offsetof(struct shared_info, wc_sec_hi) == WC_NATIVE_SEC_HI, "wc_sec_hi");
+
+static void wallclock_update(struct domain *d, uint64_t now)
+{
+    uint8_t *si = d->shared_info;
+    unsigned at = d->shinfo_compat ? WC_COMPAT_VERSION : WC_NATIVE_VERSION;
+    unsigned hi_at = d->shinfo_compat ? WC_COMPAT_SEC_HI : WC_NATIVE_SEC_HI;
+    volatile uint32_t *version, *sec, *nsec, *sec_hi;
+    struct timespec ts;
+    uint64_t boot;
+
+    if (!si)
+        return;
+    version = (volatile uint32_t *)(si + at);
+    if (__atomic_load_n(version, __ATOMIC_ACQUIRE))
+        return;
+    sec = version + 1;
+    nsec = version + 2;
+    sec_hi = (volatile uint32_t *)(si + hi_at);
+    clock_gettime(CLOCK_REALTIME, &ts);
+    boot = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec - now;
+    *version = 1;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    *sec = (uint32_t)(boot / 1000000000ull);
+    *sec_hi = (uint32_t)(boot / 1000000000ull >> 32);
+    *nsec = (uint32_t)(boot % 1000000000ull);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    *version = 2;
+}
+
 void vrun_time_update(struct vrun_vcpu *vc, uint64_t now)
 {
     struct vcpu_info *vi = vrun_vcpu_info(vc);
     volatile struct vcpu_time_info *t;
 
+    wallclock_update(vc->rd->d, now);
     if (!vi)
         return;
     t = &vi->time;
@@ -116,7 +162,7 @@ static enum hval_answer do_cpuid(struct vrun_vcpu *vc, struct hval_exit *e)
 
     if ((leaf & 0xffff0000u) != XEN_CPUID_BASE)
         return !vc->rd->d->is_hvm && vrun_pv && vrun_pv->cpuid ? vrun_pv->cpuid(vc, e)
-                                                                : HVAL_DEFAULT;
+                                                               : HVAL_DEFAULT;
     e->cpuid.eax = e->cpuid.ebx = e->cpuid.ecx = e->cpuid.edx = 0;
     switch (leaf) {
     case XEN_CPUID_BASE:

@@ -91,13 +91,14 @@ static int create_domain(struct domain_create *dc)
             free(data);
             return EXIT_FAILURE;
         }
-        char *joined = realloc(data, (size_t)len + extra + 3);
+        char *joined = realloc(data, (size_t)len + extra + 4);
         if (!joined) {
             free(data);
             return EXIT_FAILURE;
         }
         data = joined;
-        len += sprintf(data + len, "\n%s\n", dc->extra_config);
+        /* real xl: "\n%s\n" of the arguments, each ended by a newline */
+        len += sprintf(data + len, "\n%s\n\n", dc->extra_config);
     }
 
     if (!dc->quiet)

@@ -515,6 +515,56 @@ static int nic_token(void *arg, char *token)
         {"vifname", offsetof(libxl_device_nic, ifname)},
         {"model", offsetof(libxl_device_nic, model)},
         {"forwarddev", offsetof(libxl_device_nic, coloft_forwarddev)},
+#define COLO(field) {#field, offsetof(libxl_device_nic, field)}
+        COLO(colo_sock_mirror_id),
+        COLO(colo_sock_mirror_ip),
+        COLO(colo_sock_mirror_port),
+        COLO(colo_sock_compare_pri_in_id),
+        COLO(colo_sock_compare_pri_in_ip),
+        COLO(colo_sock_compare_pri_in_port),
+        COLO(colo_sock_compare_sec_in_id),
+        COLO(colo_sock_compare_sec_in_ip),
+        COLO(colo_sock_compare_sec_in_port),
+        COLO(colo_sock_compare_notify_id),
+        COLO(colo_sock_compare_notify_ip),
+        COLO(colo_sock_compare_notify_port),
+        COLO(colo_sock_redirector0_id),
+        COLO(colo_sock_redirector0_ip),
+        COLO(colo_sock_redirector0_port),
+        COLO(colo_sock_redirector1_id),
+        COLO(colo_sock_redirector1_ip),
+        COLO(colo_sock_redirector1_port),
+        COLO(colo_sock_redirector2_id),
+        COLO(colo_sock_redirector2_ip),
+        COLO(colo_sock_redirector2_port),
+        COLO(colo_filter_mirror_queue),
+        COLO(colo_filter_mirror_outdev),
+        COLO(colo_filter_redirector0_queue),
+        COLO(colo_filter_redirector0_indev),
+        COLO(colo_filter_redirector0_outdev),
+        COLO(colo_filter_redirector1_queue),
+        COLO(colo_filter_redirector1_indev),
+        COLO(colo_filter_redirector1_outdev),
+        COLO(colo_compare_pri_in),
+        COLO(colo_compare_sec_in),
+        COLO(colo_compare_out),
+        COLO(colo_compare_notify_dev),
+        COLO(colo_sock_sec_redirector0_id),
+        COLO(colo_sock_sec_redirector0_ip),
+        COLO(colo_sock_sec_redirector0_port),
+        COLO(colo_sock_sec_redirector1_id),
+        COLO(colo_sock_sec_redirector1_ip),
+        COLO(colo_sock_sec_redirector1_port),
+        COLO(colo_filter_sec_redirector0_queue),
+        COLO(colo_filter_sec_redirector0_indev),
+        COLO(colo_filter_sec_redirector0_outdev),
+        COLO(colo_filter_sec_redirector1_queue),
+        COLO(colo_filter_sec_redirector1_indev),
+        COLO(colo_filter_sec_redirector1_outdev),
+        COLO(colo_filter_sec_rewriter0_queue),
+        COLO(colo_checkpoint_host),
+        COLO(colo_checkpoint_port),
+#undef COLO
     };
     char *eq = strchr(token, '=');
     if (eq) {
@@ -581,6 +631,9 @@ static int nic_token(void *arg, char *token)
             return 0;
         }
 #undef KEY_IS
+    } else if (!strcmp(token, "trusted") || !strcmp(token, "untrusted")) {
+        libxl_defbool_set(&nic->trusted, token[0] == 't');
+        return 0;
     }
     fprintf(stderr, "unrecognized argument `%s'\n", token);
     return 0;

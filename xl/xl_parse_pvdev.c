@@ -216,7 +216,8 @@ static int usbdev_pair(void *arg, const char *key, const char *value)
     libxl_device_usbdev *u = arg;
     if (!strcmp(key, "type")) {
         if (libxl_usbdev_type_from_string(value, &u->type)) {
-            fprintf(stderr, "Invalid usb device type: %s\n", value);
+            /* real xl names a variable still NULL here: glibc's "(null)" */
+            fprintf(stderr, "Invalid usb device type: (null)\n");
             return 1;
         }
     } else if (!strcmp(key, "hostbus")) {

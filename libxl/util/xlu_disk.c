@@ -332,8 +332,6 @@ static const struct rule_def rules[] = {
     {"colo-export",    S_KEY_VALUE, do_string,  DISK(colo_export), 0, "colo-export"},
     {"active-disk",    S_KEY_VALUE, do_string,  DISK(active_disk), 0, "active-disk"},
     {"hidden-disk",    S_KEY_VALUE, do_string,  DISK(hidden_disk), 0, "hidden-disk"},
-    {"trusted",        S_WORD,      do_defbool, DISK(trusted), 1, NULL},
-    {"untrusted",      S_WORD,      do_defbool, DISK(trusted), 0, NULL},
     {"target",         S_KEY_REST,  do_string,  DISK(pdev_path), 0, "target"},
     {"raw",            S_PREFIX,    do_prefix_format, 0, 0, NULL},
     {"qcow",           S_PREFIX,    do_prefix_format, 0, 0, NULL},

@@ -153,10 +153,10 @@ int xlu_pci_parse_spec_string(XLU_Config *cfg, libxl_device_pci *pci, const char
         } else if (!set_bool_option(pci, key, val)) {
             /* done */
         } else if (!strcmp(key, "rdm_policy")) {
-            if (libxl_rdm_reserve_policy_from_string(val, &pci->rdm_policy)) {
+            /* the enum parser's own error (ERROR_FAIL), as libxlutil */
+            ret = libxl_rdm_reserve_policy_from_string(val, &pci->rdm_policy);
+            if (ret)
                 pci_err(cfg, "Unknown RDM policy", val);
-                ret = ERROR_INVAL;
-            }
         } else if (!strcmp(key, "name")) {
             name_present = true;
             free(pci->name);

@@ -53,6 +53,8 @@ for key in ["memory", "maxmem", "vcpus", "maxvcpus", "shadow_memory", "videoram"
     for label, val in [("zero", "0"), ("one", "1"), ("neg", "-1"), ("huge", "99999999999"),
                        ("hex", "0x10"), ("str", '"8"'), ("word", '"abc"'), ("list", "[1]"),
                        ("float", "1.5"), ("octal", "010")]:
+        if key == "vcpus" and label == "huge":
+            continue  # real xl (and ours) build 10^11 cpu maps: hours
         types = ("pv", "hvm") if label in ("zero", "one", "str") else ("hvm",)
         add("num-%s-%s" % (key.replace("_", ""), label), "%s = %s" % (key, val), types)
 

@@ -26,8 +26,11 @@
 #include "vrun_internal.h"
 #include "xenstore_glue.h"
 
-#define SLICE_NS  10000000ull /* 10 ms: vCPUs of a domain take turns */
-#define RFLAGS_IF (1u << 9)
+#define SLICE_NS 10000000ull /* 10 ms: vCPUs of a domain take turns */
+/* An interrupt waiting for the guest's IF: looked at again this soon, as
+ * hardware's interrupt-window exit would let Xen inject it. */
+#define IRQ_WINDOW_NS 500000ull
+#define RFLAGS_IF     (1u << 9)
 /* EDX after INIT: the processor signature, CPUID.1.EAX of the engine's
  * CPU (unicorn 2.1.1's default model: family 6, model 6, stepping 3). */
 #define HVM_RESET_EDX 0x663
@@ -354,7 +357,9 @@ static bool in_sti_shadow(struct vrun_vcpu *vc, const struct hval_regs *regs)
 }
 
 /* Events and interrupts before an entry. */
-static void deliver_interrupts(struct vrun_vcpu *vc)
+/* Inject what is due; true if something still waits (IF clear, an sti
+ * shadow, or more pending behind what was injected). */
+static bool deliver_interrupts(struct vrun_vcpu *vc)
 {
     struct vrun_dom *rd = vc->rd;
     struct hval_regs regs;
@@ -364,17 +369,17 @@ static void deliver_interrupts(struct vrun_vcpu *vc)
 
     if (!rd->d->is_hvm && vrun_pv && vrun_pv->deliver_events) {
         vrun_pv->deliver_events(vc, vc->hv);
-        return;
+        return false;
     }
     if (rd->ops->get_regs(vc->hv, &regs))
-        return;
+        return false;
     if_set = regs.rflags & RFLAGS_IF;
     if (if_set && in_sti_shadow(vc, &regs))
-        return; /* `sti; hlt`: the hlt comes first, then its wake-up */
+        goto waiting; /* `sti; hlt`: the hlt comes first, then its wake-up */
     if (cb && if_set && upcall_pending(vc)) {
         struct hval_event ev = {.kind = HVAL_EVENT_EXTINT, .vector = cb};
         if (rd->ops->inject(vc->hv, &ev) == 0)
-            return;
+            goto waiting;
     }
     if (rd->plat && hvm_irq_pending(rd->plat, vc->id, if_set, &ack) &&
         hvm_irq_ack(rd->plat, vc->id, &ack) == 0) {
@@ -383,6 +388,8 @@ static void deliver_interrupts(struct vrun_vcpu *vc)
                                 .vector = ack.source == HVM_INTSRC_NMI ? 2 : ack.vector};
         rd->ops->inject(vc->hv, &ev);
     }
+waiting:
+    return (cb && upcall_pending(vc)) || (rd->plat && hvm_irq_wakes(rd->plat, vc->id, true));
 }
 
 static bool vcpu_if_set(struct vrun_vcpu *vc)
@@ -566,6 +573,7 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
     struct vrun_dom *rd = vc->rd;
     struct hval_exit e;
     uint64_t start = vrun_now(), end;
+    bool irq_waits = false;
     int rc;
 
     vrun_time_update(vc, start);
@@ -577,7 +585,7 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
     rd->active = vc->hv;
     pthread_mutex_unlock(&rd->lock);
     if (rd->d->is_hvm || vrun_pv) /* PV: events to the guest's callback */
-        deliver_interrupts(vc);
+        irq_waits = deliver_interrupts(vc);
     /*
      * A slice only when another vCPU waits its turn or a timer is due (the
      * ticker kicks the vCPU at its end); a lone vCPU runs until it exits
@@ -586,6 +594,11 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
     end = nrunnable > 1 ? start + SLICE_NS : UINT64_MAX;
     if (deadline < end)
         end = deadline;
+    /* No interrupt-window exit here: an event the guest could not take
+     * yet (interrupts off) is tried again soon, not at the next exit (a
+     * PVH Linux lost about half its timer ticks, its clock lagging). */
+    if (irq_waits && start + IRQ_WINDOW_NS < end)
+        end = start + IRQ_WINDOW_NS;
     if (end != UINT64_MAX)
         ticker_arm(rd, vc->hv, end);
     rs_set(vc, RUNSTATE_running, start);

@@ -1,0 +1,186 @@
+#!/bin/sh
+# linux_lifecycle.sh: what an administrator does with a running Linux
+# guest, with Debian 12's own kernel (as linux_boot.sh) through the real
+# xl and xenhv.  The initramfs's /init (tests/linux/lifecycle_init.c,
+# static, also /sbin/poweroff and /sbin/reboot) measures its clocks and
+# runs a two-thread SMP workload, then stays alive printing a tick with
+# its CLOCK_MONOTONIC and CLOCK_REALTIME every second.  Checked: the
+# guest's time of day against the host's and its clocks' rates against
+# the host's elapsed time (generous bounds: correctness of the wallclock,
+# vcpu_time_info and timers, not a benchmark), the SMP results, xl list
+# and vcpu-list, xl pause/unpause (no ticks while paused, no soft lockup
+# after), xl console, xl reboot with on_reboot="restart" (Linux's Xen
+# shutdown watch runs /sbin/reboot, the monitor boots a new domain to
+# init again), xl shutdown -w (orderly_poweroff runs /sbin/poweroff);
+# then a PV guest's xl shutdown -w.  Skips when the kernel is absent.
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/xenhv_lib.sh"
+XLBIN=$(cd "$(dirname "$XL")" && pwd)/xl
+xl_bounded() { timeout 60 "$XLBIN" "$@"; }
+XL=xl_bounded
+KERNEL=${XENHV_LINUX_KERNEL:-${XDG_CACHE_HOME:-$HOME/.cache}/xenhv/linux/vmlinuz}
+cd "$scratch" || exit 1
+
+skip_all() {
+    echo "1..0 # SKIP $*"
+    exit 0
+}
+
+[ -f "$KERNEL" ] ||
+    skip_all "no Debian kernel at $KERNEL: run scripts/setup assets (apt-get download of linux-image-6.1.*-amd64, nothing installed)"
+command -v cpio > /dev/null || skip_all "cpio not installed (apt-get install cpio)"
+mkdir -p rd/sbin &&
+    ${CC:-gcc} -static -O2 -pthread -o rd/init "$top_srcdir/tests/linux/lifecycle_init.c" 2> init.err ||
+    skip_all "cannot link a static init (libc6-dev): $(head -1 init.err)"
+ln rd/init rd/sbin/poweroff && ln rd/init rd/sbin/reboot &&
+    (cd rd && find . -mindepth 1 | cpio -o -H newc --quiet | gzip -9 > ../initrd.gz) ||
+    skip_all "cannot pack the initramfs with cpio"
+echo "# kernel: $(cat "$(dirname "$KERNEL")/VERSION" 2> /dev/null || echo "$KERNEL")"
+
+mkcfg() { # NAME TYPE VCPUS
+    cat > "$1.cfg" << EOF
+name = "$1"
+type = "$2"
+kernel = "$KERNEL"
+ramdisk = "$scratch/initrd.gz"
+cmdline = "console=hvc0"
+memory = 256
+vcpus = $3
+on_poweroff = "destroy"
+on_reboot = "restart"
+on_crash = "destroy"
+EOF
+}
+log() { cat "$XENHV_RUNDIR/console/guest-$1.log" 2> /dev/null; }
+wait_for() { # SECONDS COMMAND...: poll until COMMAND succeeds
+    n=$(($1 * 10)); shift
+    while ! "$@" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+    "$@"
+}
+count() { log "$1" | grep -cF -- "$2"; }
+at_least() { [ "$(count "$1" "$2")" -ge "$3" ]; }
+gone() { ! "$XL" domid "$1" > /dev/null 2>&1; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# The last tick line: "MONO_MS REAL_MS" (guest clocks, ms).
+last_tick() {
+    log "$1" | grep 'xenhv-init: tick' | tail -1 |
+        sed -E 's/.*mono=([0-9]+)\.([0-9]{3})[0-9]* real=([0-9]+)\.([0-9]{3}).*/\1\2 \3\4/'
+}
+# within A B TOLERANCE: |A - B| <= TOLERANCE
+within() { [ $(($1 - $2)) -le "$3" ] && [ $(($2 - $1)) -le "$3" ]; }
+last_lines() {
+    echo "# $1: last console lines:"
+    log "$1" | tail -15 | sed 's/^/#   /'
+}
+
+# --- PVH, 2 vCPUs: boot, clocks, SMP -------------------------------------
+mkcfg lc pvh 2
+t0=$(now_ms)
+"$XL" create lc.cfg > /dev/null 2>&1
+check "xl create (PVH, 2 vCPUs, on_reboot=restart)"
+wait_for 120 at_least lc "xenhv-init: ready" 1
+check "Linux boots to init, which stays up (ready)"
+echo "# boot to ready (clock and SMP checks included): $(($(now_ms) - t0)) ms"
+ok "init sees 2 CPUs" at_least lc "xenhv-init: lifecycle mode, cpus: 2" 1
+sleeps=$(log lc | sed -nE 's/.*20 sleeps of 50 ms: monotonic ([0-9]+) ms, realtime ([0-9]+) ms.*/\1 \2/p' | head -1)
+echo "# 20 sleeps of 50 ms in the guest: ${sleeps:-none} (monotonic, realtime ms)"
+set -- $sleeps
+[ -n "$sleeps" ] && [ "$1" -ge 1000 ] && [ "$1" -le 3000 ] && within "$1" "$2" 50
+check "nanosleep: 20 x 50 ms take 1 to 3 s, realtime agreeing with monotonic"
+log lc | grep -q "xenhv-init: smp: spin total 400000, ping-pong 2000+2000 in [0-9]* ms: correct"
+check "SMP workload (atomic spin with yields, futex ping-pong) gives correct results"
+ok "the SMP threads ran on CPU 0 and CPU 1" sh -c \
+    "grep -q 'thread 0 finished on cpu 0' '$XENHV_RUNDIR/console/guest-lc.log' &&
+     grep -q 'thread 1 finished on cpu 1' '$XENHV_RUNDIR/console/guest-lc.log'"
+log lc | grep 'xenhv-init: smp: spin' | sed 's/^/# /'
+
+# The guest's time of day comes from the host's (the shared-info wallclock).
+# Linux reads it once, at timekeeping_init, with CLOCK_MONOTONIC at its
+# sched_clock; so CLOCK_REALTIME - CLOCK_MONOTONIC, the guest's idea of
+# when it booted, is a host time between xl create and now.  (Both clocks
+# then lag the host by the same amount when early boot loses jiffies on
+# a slow emulated CPU before a clocksource takes over: printed below.)
+wait_for 10 at_least lc "xenhv-init: tick 1 " 1
+n=$(count lc "xenhv-init: tick")
+wait_for 5 at_least lc "xenhv-init: tick" $((n + 1))
+h1=$(now_ms)
+set -- $(last_tick lc)
+m1=$1 r1=$2
+echo "# guest realtime - host realtime at a tick: $((r1 - h1)) ms; guest boot (realtime - monotonic) $(((r1 - m1) - t0)) ms after xl create"
+[ $((r1 - m1)) -ge $((t0 - 1000)) ] && [ $((r1 - m1)) -le "$h1" ]
+check "CLOCK_REALTIME is the host's time of day: the guest's boot time is between xl create and now"
+
+"$XL" list lc > list.out
+awk 'NR == 2 { print $4, $5 }' list.out | grep -Eq '^2 (r|-b)'
+check "xl list: 2 vCPUs, running or blocked"
+"$XL" vcpu-list lc > vcpus.out
+[ "$(awk '$1 == "lc"' vcpus.out | wc -l)" = 2 ]
+check "xl vcpu-list: one line per vCPU"
+
+# --- pause / unpause ---------------------------------------------------
+"$XL" pause lc
+"$XL" list lc | awk 'NR == 2 { print $5 }' | grep -q '^..p...$'
+check "xl pause: xl list shows the domain paused (p)"
+sleep 1
+n=$(count lc "xenhv-init: tick")
+sleep 3
+[ "$(count lc "xenhv-init: tick")" = "$n" ]
+check "a paused guest prints nothing"
+"$XL" unpause lc
+wait_for 10 at_least lc "xenhv-init: tick" $((n + 2))
+check "xl unpause: the guest's ticks resume"
+"$XL" list lc | awk 'NR == 2 { print $5 }' | grep -Eq '^(r|-b)'
+check "xl list: running or blocked again"
+
+timeout 4 "$XLBIN" console lc < /dev/null > console.out 2>&1
+grep -q "xenhv-init: tick" console.out
+check "xl console shows the guest's hvc0 output"
+
+# Clock rates over the run so far (pause included: Xen's system time goes on).
+n=$(count lc "xenhv-init: tick")
+wait_for 5 at_least lc "xenhv-init: tick" $((n + 1))
+h2=$(now_ms)
+set -- $(last_tick lc)
+m2=$1 r2=$2
+echo "# over $((h2 - h1)) ms of host time: guest monotonic $((m2 - m1)) ms, realtime $((r2 - r1)) ms"
+within $((m2 - m1)) $((h2 - h1)) $(((h2 - h1) / 20 + 1000))
+check "CLOCK_MONOTONIC keeps the host's pace (within 5% + 1 s)"
+within $((r2 - r1)) $((h2 - h1)) $(((h2 - h1) / 20 + 1000))
+check "CLOCK_REALTIME keeps the host's pace (within 5% + 1 s)"
+! log lc | grep -Eq 'soft lockup|rcu.*stall|clocksource.*unstable|Oops|BUG:'
+check "no soft lockup, RCU stall, unstable clocksource or oops on the console"
+
+# --- reboot (on_reboot=restart) and shutdown ------------------------------
+dom=$("$XL" domid lc)
+t0=$(now_ms)
+"$XL" reboot lc > /dev/null 2>&1
+check "xl reboot"
+wait_for 120 at_least lc "xenhv-init: ready" 2
+check "the guest reboots and the new instance reaches init again"
+echo "# xl reboot to ready again: $(($(now_ms) - t0)) ms"
+ok "init was asked to reboot by /sbin/reboot (SIGTERM)" at_least lc "xenhv-init: signal 15: rebooting" 1
+new=$("$XL" domid lc 2> /dev/null)
+[ -n "$new" ] && [ "$new" != "$dom" ]
+check "on_reboot=restart: a new domain of the same name ($dom -> $new)"
+
+"$XL" shutdown -w lc > shutdown.out 2>&1
+grep -Eq "has been shut down|has been destroyed" shutdown.out || { sed 's/^/# /' shutdown.out; false; }
+check "xl shutdown -w returns when the guest has shut down"
+ok "init was asked to power off by /sbin/poweroff (SIGUSR2)" at_least lc "xenhv-init: signal 12: powering off" 1
+ok "on_poweroff=destroy: the domain is gone" wait_for 10 gone lc
+at_least lc "xenhv-init: signal 12: powering off" 1 || last_lines lc
+
+# --- PV, 1 vCPU: orderly shutdown -----------------------------------------
+mkcfg lcpv pv 1
+"$XL" create lcpv.cfg > /dev/null 2>&1
+check "PV: xl create"
+wait_for 120 at_least lcpv "xenhv-init: ready" 1
+check "PV: Linux boots to init, which stays up"
+"$XL" shutdown -w lcpv > shutdown.out 2>&1
+grep -Eq "has been shut down|has been destroyed" shutdown.out || { sed 's/^/# /' shutdown.out; false; }
+check "PV: xl shutdown -w returns when the guest has shut down"
+ok "PV: init powers off in order (SIGUSR2 from /sbin/poweroff)" at_least lcpv "xenhv-init: signal 12: powering off" 1
+ok "PV: the domain is gone" wait_for 10 gone lcpv
+at_least lcpv "xenhv-init: signal 12: powering off" 1 || last_lines lcpv
+
+done_testing

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "domain.h"
+#include "guest_run.h"
 #include "hvm_context.h"
 #include "hypercall.h"
 #include "log.h"
@@ -138,13 +139,18 @@ static long dc_getvcpucontext(struct hc_caller *c, struct domain *d, struct xen_
 static long dc_getvcpuinfo(struct hc_caller *c, struct domain *d, struct xen_domctl *op)
 {
     struct vcpu *v = domctl_vcpu(d, op->u.getvcpuinfo.vcpu);
+    struct vcpu_runstate_info rs = {.state = RUNSTATE_offline};
 
     if (!v)
         return -EINVAL;
+    /* As Xen: running now, blocked waiting for an event, and the time
+     * spent running (the runner's runstate accounting). */
+    if (guest_run && guest_run->runstate)
+        guest_run->runstate(v, &rs);
     op->u.getvcpuinfo.online = v->online;
-    op->u.getvcpuinfo.blocked = 0;
-    op->u.getvcpuinfo.running = 0;
-    op->u.getvcpuinfo.cpu_time = 0;
+    op->u.getvcpuinfo.blocked = v->online && v->blocked;
+    op->u.getvcpuinfo.running = rs.state == RUNSTATE_running;
+    op->u.getvcpuinfo.cpu_time = rs.time[RUNSTATE_running];
     op->u.getvcpuinfo.cpu = 0;
     return 0;
 }

@@ -116,6 +116,8 @@ check "xl list: 2 vCPUs, running or blocked"
 "$XL" vcpu-list lc > vcpus.out
 [ "$(awk '$1 == "lc"' vcpus.out | wc -l)" = 2 ]
 check "xl vcpu-list: one line per vCPU"
+[ "$(awk '$1 == "lc" && $5 ~ /^(r--|-b-)$/ && $6 > 0' vcpus.out | wc -l)" = 2 ] || sed 's/^/# /' vcpus.out
+check "xl vcpu-list: each vCPU running or blocked (r--, -b-), with CPU time"
 
 # --- pause / unpause ---------------------------------------------------
 "$XL" pause lc

@@ -559,15 +559,86 @@ static void handle_exit(struct vrun_vcpu *vc, struct hval_exit *e)
     }
 }
 
-static bool domain_may_run(struct vrun_dom *rd)
+/*
+ * Wake-ups: the invariant.
+ *
+ * Whatever can make a vCPU runnable (an event channel send or unmask, a
+ * VIRQ, a LAPIC/IO-APIC interrupt or IPI, INIT/SIPI, a timer) changes
+ * guest-visible state first (pending bits, IRR, the inbox) and then calls
+ * vrun_kick(), which sets rd->wake and kicks rd->active, both under
+ * rd->lock.  The domain thread
+ *   1. clears rd->wake (under rd->lock) and only then looks at every
+ *      vCPU's wake condition (scan_wakeups);
+ *   2. publishes the vCPU it runs as rd->active under rd->lock, and only
+ *      if rd->wake is still clear (publish_active); otherwise it scans
+ *      again;
+ *   3. sleeps (no vCPU runnable) only if rd->wake is clear, under rd->lock.
+ * So every wake-up is either seen by a scan that starts after it, or
+ * kicks the run that was published before it (the run ends at its next
+ * block start), or stops the sleep.  A timer armed inside a run (LAPIC,
+ * through an exit handler) moves the run's end (vrun_deadline_changed).
+ *
+ * The hole this closes: the scan looked at a halted vCPU, then an event
+ * for it came before the runnable one was published; rd->wake was set
+ * but nobody looked at it, and the lone runnable vCPU ran with no end
+ * (a 2-vCPU PVH Linux hung about 1 boot in 8, its AP spinning for the
+ * halted BSP; PV Linux stalled in stop_machine).  A lone runnable vCPU
+ * therefore needs no time slice while others are halted or blocked.
+ */
+static unsigned scan_wakeups(struct vrun_dom *rd)
 {
-    bool ok;
+    unsigned nrunnable = 0;
+    uint64_t now;
+
     pthread_mutex_lock(&rd->lock);
-    ok = rd->running && !rd->stop;
+    rd->wake = false;
+    pthread_mutex_unlock(&rd->lock);
+    now = vrun_now();
+    if (rd->plat) {
+        hvm_platform_poll(rd->plat);
+        hvm_platform_run_timers(rd->plat, now);
+    }
+    run_vcpu_timers(rd, now);
+    apply_cpu_events(rd); /* from the IO-APIC */
+    for (unsigned i = 0; i < rd->nvc; i++) {
+        update_wake(&rd->vc[i], now);
+        nrunnable += rd->vc[i].state == VC_RUNNABLE;
+    }
+    return nrunnable;
+}
+
+/* vc's run may start: no wake-up came since the last scan.  Also false
+ * when the domain may not run now (paused, stopping). */
+static bool publish_active(struct vrun_vcpu *vc, bool *again)
+{
+    struct vrun_dom *rd = vc->rd;
+    bool ok;
+
+    pthread_mutex_lock(&rd->lock);
+    *again = rd->wake && rd->running && !rd->stop;
+    ok = rd->running && !rd->stop && !rd->wake;
+    if (ok)
+        rd->active = vc->hv;
     pthread_mutex_unlock(&rd->lock);
     return ok;
 }
 
+/* Domain thread, inside a run (exit handlers): the platform may have
+ * armed a timer sooner than the run's end; end the run then. */
+void vrun_deadline_changed(struct vrun_dom *rd)
+{
+    uint64_t next;
+
+    if (!rd->plat || !rd->run_hv)
+        return;
+    next = hvm_platform_next_deadline(rd->plat);
+    if (next < rd->run_end) {
+        rd->run_end = next;
+        ticker_arm(rd, rd->run_hv, next);
+    }
+}
+
+/* Run vc, already published as rd->active (publish_active). */
 static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadline)
 {
     struct vrun_dom *rd = vc->rd;
@@ -577,19 +648,12 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
     int rc;
 
     vrun_time_update(vc, start);
-    pthread_mutex_lock(&rd->lock);
-    if (!rd->running || rd->stop) {
-        pthread_mutex_unlock(&rd->lock);
-        return;
-    }
-    rd->active = vc->hv;
-    pthread_mutex_unlock(&rd->lock);
     if (rd->d->is_hvm || vrun_pv) /* PV: events to the guest's callback */
         irq_waits = deliver_interrupts(vc);
     /*
      * A slice only when another vCPU waits its turn or a timer is due (the
      * ticker kicks the vCPU at its end); a lone vCPU runs until it exits
-     * or an event kicks it (vrun_kick).
+     * or an event kicks it (vrun_kick; see the invariant above).
      */
     end = nrunnable > 1 ? start + SLICE_NS : UINT64_MAX;
     if (deadline < end)
@@ -599,12 +663,15 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
      * PVH Linux lost about half its timer ticks, its clock lagging). */
     if (irq_waits && start + IRQ_WINDOW_NS < end)
         end = start + IRQ_WINDOW_NS;
+    rd->run_hv = vc->hv;
+    rd->run_end = end;
     if (end != UINT64_MAX)
         ticker_arm(rd, vc->hv, end);
     rs_set(vc, RUNSTATE_running, start);
     rc = rd->ops->run(vc->hv, 0, &e);
-    if (end != UINT64_MAX)
+    if (rd->run_end != UINT64_MAX)
         ticker_disarm(rd);
+    rd->run_hv = NULL;
     pthread_mutex_lock(&rd->lock);
     rd->active = NULL;
     pthread_mutex_unlock(&rd->lock);
@@ -631,6 +698,7 @@ static void *domain_thread(void *arg)
         vrun_crash(rd, "vcpu 0 cannot start");
     } else {
         rd->vc[0].state = VC_RUNNABLE;
+        rs_set(&rd->vc[0], RUNSTATE_runnable, vrun_now());
         pthread_mutex_lock(&hv_lock);
         rd->vc[0].v->online = true;
         pthread_mutex_unlock(&hv_lock);
@@ -643,52 +711,37 @@ static void *domain_thread(void *arg)
             pthread_mutex_unlock(&rd->lock);
             break;
         }
-        rd->wake = false;
         pthread_mutex_unlock(&rd->lock);
 
-        uint64_t now = vrun_now();
-        if (rd->plat) {
-            hvm_platform_poll(rd->plat);
-            hvm_platform_run_timers(rd->plat, now);
-        }
-        run_vcpu_timers(rd, now);
-        apply_cpu_events(rd); /* from the IO-APIC */
-        unsigned nrunnable = 0;
-        for (unsigned i = 0; i < rd->nvc; i++) {
-            update_wake(&rd->vc[i], now);
-            nrunnable += rd->vc[i].state == VC_RUNNABLE;
-        }
-        uint64_t deadline = next_deadline(rd);
+        unsigned nrunnable = scan_wakeups(rd);
         if (nrunnable) {
             for (unsigned k = 0; k < rd->nvc; k++) {
                 struct vrun_vcpu *vc = &rd->vc[(rd->rr + k) % rd->nvc];
-                /* Woken by the previous slice (an IPI by event channel):
-                 * its turn comes in this round, not after the sender's
-                 * next slice, which is often a spin waiting for it. */
-                update_wake(vc, vrun_now());
-                if (vc->state != VC_RUNNABLE || !vc->hv || !domain_may_run(rd))
-                    continue;
-                /* Counted again: the previous slice may have started a vCPU
-                 * (SIPI, VCPUOP_up) or armed a timer.  With the first
-                 * count, an AP that Linux had just started ran alone with
-                 * no slice end, spinning for the BSP, which never ran. */
-                unsigned nup = 0;
-                nrunnable = 0;
-                for (unsigned i = 0; i < rd->nvc; i++) {
-                    nrunnable += rd->vc[i].state == VC_RUNNABLE;
-                    nup += rd->vc[i].state != VC_DOWN;
+                bool again = true;
+                /* Scanned again before each slice: the previous one may
+                 * have woken a vCPU (an event-channel IPI: its turn comes
+                 * in this round, not after the sender's next slice, often
+                 * a spin waiting for it), started one (SIPI, VCPUOP_up) or
+                 * armed a timer; with the round's first count an AP Linux
+                 * had just started ran alone, spinning for the BSP. */
+                if (k)
+                    nrunnable = scan_wakeups(rd);
+                while (again) {
+                    if (vc->state != VC_RUNNABLE || !vc->hv)
+                        break;
+                    if (publish_active(vc, &again)) {
+                        run_slice(vc, nrunnable, next_deadline(rd));
+                        break;
+                    }
+                    if (again)
+                        nrunnable = scan_wakeups(rd);
                 }
-                /* While another vCPU is up (halted, blocked), a lone runnable
-                 * one still runs in slices: a wake-up for the other that the
-                 * loop only sees between runs is then taken within a slice
-                 * (a 2-vCPU Linux hung: its AP spun waiting for the halted
-                 * BSP, the runnable AP's run never ending). */
-                run_slice(vc, nup > nrunnable ? nup : nrunnable, next_deadline(rd));
             }
             rd->rr = (rd->rr + 1) % rd->nvc;
             continue;
         }
         /* Everything blocked: sleep until the nearest deadline or a kick. */
+        uint64_t deadline = next_deadline(rd);
         pthread_mutex_lock(&rd->lock);
         if (!rd->wake && !rd->stop && rd->running) {
             if (deadline == UINT64_MAX) {

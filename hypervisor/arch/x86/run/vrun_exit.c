@@ -225,6 +225,8 @@ enum hval_answer vrun_exit_handler(struct hval_vcpu *hv, struct hval_exit *e, vo
         }
         if (!e->io.write)
             e->io.data = rc ? (e->io.size == 4 ? 0xffffffffu : (1u << (8 * e->io.size)) - 1) : val;
+        else
+            vrun_deadline_changed(rd); /* PIT, RTC, HPET... may arm a timer */
         return HVAL_HANDLED;
     }
     case HVAL_EXIT_MMIO: {
@@ -234,6 +236,8 @@ enum hval_answer vrun_exit_handler(struct hval_vcpu *hv, struct hval_exit *e, vo
                       : -ENOENT;
         if (!e->mmio.write)
             e->mmio.data = rc ? ~0ull : val;
+        else
+            vrun_deadline_changed(rd); /* the LAPIC timer, HPET */
         return HVAL_HANDLED;
     }
     case HVAL_EXIT_CPUID:
@@ -253,6 +257,8 @@ enum hval_answer vrun_exit_handler(struct hval_vcpu *hv, struct hval_exit *e, vo
             return HVAL_DEFAULT;
         if (!e->msr.write)
             e->msr.value = rc ? 0 : val;
+        else
+            vrun_deadline_changed(rd); /* TSC deadline */
         return HVAL_HANDLED;
     }
     default:

@@ -51,6 +51,9 @@ struct vrun_dom {
     bool running, stop, wake;
     bool cpu_events; /* some vCPU has init_pending/sipi_pending (domain thread) */
     struct hval_vcpu *active;
+    /* the run in progress (domain thread only) */
+    struct hval_vcpu *run_hv;
+    uint64_t run_end;
     /* the ticker's (under its lock) */
     uint64_t slice_end;
     struct hval_vcpu *slice_hv;
@@ -92,5 +95,6 @@ struct vcpu_info *vrun_vcpu_info(struct vrun_vcpu *vc);
 void vrun_crash(struct vrun_dom *rd, const char *why);
 void vrun_kick(struct domain *d, unsigned vcpu);
 int vrun_vcpu_create(struct vrun_vcpu *vc, const struct hval_state *st);
+void vrun_deadline_changed(struct vrun_dom *rd);
 
 #endif

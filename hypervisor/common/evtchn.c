@@ -172,6 +172,11 @@ int evtchn_close(struct domain *d, evtchn_port_t port)
         }
     }
     port_reset(ch);
+    /* As Xen's evtchn_free: the port, bound again, must not find an old
+     * event (Linux's spinlock kicker port, pending when a CPU went offline,
+     * fired its BUG() handler when the CPU came back). */
+    if (d->shared_info && port < shinfo_ports(d))
+        bit_clear(shinfo_pending(d), port);
     return 0;
 }
 

@@ -4,12 +4,14 @@
 # xl and xenhv.  The initramfs's /init (tests/linux/lifecycle_init.c,
 # static, also /sbin/poweroff and /sbin/reboot) measures its clocks and
 # runs a two-thread SMP workload, then stays alive printing a tick with
-# its CLOCK_MONOTONIC and CLOCK_REALTIME every second.  Checked: the
+# its CLOCK_MONOTONIC, CLOCK_REALTIME, MemTotal and online CPUs every
+# second.  Checked: the
 # guest's time of day against the host's and its clocks' rates against
 # the host's elapsed time (generous bounds: correctness of the wallclock,
 # vcpu_time_info and timers, not a benchmark), the SMP results, xl list
 # and vcpu-list, xl pause/unpause (no ticks while paused, no soft lockup
-# after), xl console, xl reboot with on_reboot="restart" (Linux's Xen
+# after), xl console, xl mem-set (the balloon driver follows
+# memory/target), xl vcpu-set (CPU hotplug), xl reboot with on_reboot="restart" (Linux's Xen
 # shutdown watch runs /sbin/reboot, the monitor boots a new domain to
 # init again), xl shutdown -w (orderly_poweroff runs /sbin/poweroff);
 # then a PV guest's xl shutdown -w.  Skips when the kernel is absent.
@@ -137,6 +139,40 @@ check "xl list: running or blocked again"
 timeout 4 "$XLBIN" console lc < /dev/null > console.out 2>&1
 grep -q "xenhv-init: tick" console.out
 check "xl console shows the guest's hvc0 output"
+
+# --- memory and vCPUs while running ----------------------------------------
+# tick_value NAME KEY: KEY=VALUE of the last tick (mem in kB, cpus online).
+tick_value() {
+    log "$1" | grep 'xenhv-init: tick' | tail -1 | sed -nE "s/.* $2=([0-9]+).*/\\1/p"
+}
+mem_at_most() { v=$(tick_value "$1" mem) && [ -n "$v" ] && [ "$v" -le "$2" ]; }
+mem_at_least() { v=$(tick_value "$1" mem) && [ -n "$v" ] && [ "$v" -ge "$2" ]; }
+cpus_are() { [ "$(tick_value "$1" cpus)" = "$2" ]; }
+list_field() { "$XL" list "$1" | awk -v f="$2" 'NR == 2 { print $f }'; }
+
+mem0=$(tick_value lc mem)
+"$XL" mem-set lc 128m
+wait_for 30 mem_at_most lc $((mem0 - 127 * 1024))
+check "xl mem-set 128m: Linux's balloon driver gives 128 MiB back (MemTotal ${mem0} -> $(tick_value lc mem) kB)"
+[ "$(list_field lc 3)" = 128 ]
+check "xl list: Mem 128 after the balloon"
+"$XL" mem-set lc 256m
+wait_for 30 mem_at_least lc "$mem0"
+check "xl mem-set 256m: the balloon takes it back (MemTotal $(tick_value lc mem) kB)"
+[ "$(list_field lc 3)" = 256 ]
+check "xl list: Mem 256 again"
+
+"$XL" vcpu-set lc 1
+wait_for 30 cpus_are lc 1
+check "xl vcpu-set 1: Linux takes CPU 1 offline (cpu/1/availability)"
+"$XL" vcpu-list lc | awk '$1 == "lc" && $3 == 1 { print $5 }' | grep -q '^--p$' &&
+    [ "$(list_field lc 4)" = 1 ]
+check "xl vcpu-list: vCPU 1 offline (--p); xl list: 1 vCPU"
+"$XL" vcpu-set lc 2
+wait_for 30 cpus_are lc 2
+check "xl vcpu-set 2: CPU 1 comes back (onlined by init, as udev would)"
+[ "$(list_field lc 4)" = 2 ]
+check "xl list: 2 vCPUs again"
 
 # Clock rates over the run so far (pause included: Xen's system time goes on).
 n=$(count lc "xenhv-init: tick")

@@ -1,18 +1,20 @@
 /*
- * tests/linux/lifecycle_init.c: the static /init (and /sbin/poweroff) of
+ * tests/linux/lifecycle_init.c: the static /init (and /sbin/poweroff, /sbin/reboot) of
  * the Linux lifecycle test.  As init (pid 1) it prints a banner, measures
  * its clocks (20 sleeps of 50 ms, CLOCK_MONOTONIC against CLOCK_REALTIME),
  * runs a small SMP workload (two threads pinned to two CPUs: spinning with
  * sched_yield, a futex ping-pong), then stays alive as an init does: it
- * reaps children, prints a tick with its clock readings every second, and
- * answers the signals the kernel's orderly shutdown paths send to init:
- * SIGTERM (what /sbin/reboot sends, run by orderly_reboot() on a Xen
- * reboot request in Linux 6.1's drivers/xen/manage.c) or SIGINT
- * (ctrl_alt_del() with Ctrl-Alt-Del disabled) reboots; SIGUSR2 (what
- * /sbin/poweroff sends, run by orderly_poweroff() on a Xen poweroff
- * request) powers off.  Run as "poweroff" or "reboot" it is that
- * /sbin/poweroff or /sbin/reboot (busybox's conventions).  Every line starts with
- * "xenhv-init:" (or "xenhv-poweroff:", "xenhv-reboot:") so a test can find it on hvc0.
+ * reaps children, onlines CPUs made available again (as udev would),
+ * prints a tick with its clock readings, MemTotal and online CPU count
+ * every second, and answers the signals the kernel's orderly shutdown
+ * paths send to init: SIGTERM (what /sbin/reboot sends, run by
+ * orderly_reboot() on a Xen reboot request in Linux 6.1's
+ * drivers/xen/manage.c) or SIGINT (ctrl_alt_del() with Ctrl-Alt-Del
+ * disabled) reboots; SIGUSR2 (what /sbin/poweroff sends, run by
+ * orderly_poweroff() on a Xen poweroff request) powers off.  Run as
+ * "poweroff" or "reboot" it is that /sbin/poweroff or /sbin/reboot
+ * (busybox's conventions).  Every line starts with "xenhv-init:" (or
+ * "xenhv-poweroff:", "xenhv-reboot:") so a test can find it on hvc0.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,12 +45,43 @@ static long long ns_of(clockid_t clock)
     return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void print_clocks(const char *what)
+/* MemTotal from /proc/meminfo, kB (the balloon driver lowers it). */
+static long mem_total_kb(void)
 {
-    long long mono = ns_of(CLOCK_MONOTONIC), real = ns_of(CLOCK_REALTIME);
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[256];
+    long kb = -1;
 
-    dprintf(1, "xenhv-init: %s mono=%lld.%09lld real=%lld.%09lld\n", what, mono / 1000000000,
-            mono % 1000000000, real / 1000000000, real % 1000000000);
+    if (!f)
+        return -1;
+    while (kb < 0 && fgets(line, sizeof(line), f))
+        if (sscanf(line, "MemTotal: %ld kB", &kb) != 1)
+            kb = -1;
+    fclose(f);
+    return kb;
+}
+
+/*
+ * What udev's CPU rule does on a Xen guest: a vCPU the toolstack makes
+ * available again (xl vcpu-set, cpu/N/availability) comes back present
+ * but offline; write 1 to its online file.
+ */
+static void online_new_cpus(void)
+{
+    char path[64], c;
+
+    for (int cpu = 1; cpu < 64; cpu++) {
+        snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+        int fd = open(path, O_RDWR);
+        if (fd < 0)
+            continue;
+        if (read(fd, &c, 1) == 1 && c == '0') {
+            int ok = pwrite(fd, "1", 1, 0) == 1;
+            dprintf(1, "xenhv-init: cpu %d %s\n", cpu,
+                    ok ? "brought online" : "could not be brought online");
+        }
+        close(fd);
+    }
 }
 
 static long count_cpus(void)
@@ -63,6 +96,15 @@ static long count_cpus(void)
         n += !strncmp(line, "processor", 9);
     fclose(f);
     return n;
+}
+
+static void print_clocks(const char *what)
+{
+    long long mono = ns_of(CLOCK_MONOTONIC), real = ns_of(CLOCK_REALTIME);
+
+    dprintf(1, "xenhv-init: %s mono=%lld.%09lld real=%lld.%09lld mem=%ldkB cpus=%ld\n", what,
+            mono / 1000000000, mono % 1000000000, real / 1000000000, real % 1000000000,
+            mem_total_kb(), sysconf(_SC_NPROCESSORS_ONLN));
 }
 
 /* 20 sleeps of 50 ms: about 1 s on both clocks if timers fire on time. */
@@ -202,6 +244,7 @@ int main(int argc, char **argv)
         char what[32];
 
         if (sig < 0) {
+            online_new_cpus();
             snprintf(what, sizeof(what), "tick %ld", ++tick);
             print_clocks(what);
             continue;

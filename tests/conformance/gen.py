@@ -361,13 +361,44 @@ for i in range(60):
     t = ("pv", "pvh", "hvm", "builder")[i % 4]
     add("rmix-%02d" % i, rng.sample(pool, 6), (t,))
 
+# ---- batch 2: every key on the other types, devices on pvh/builder ---------
+numkeys = sorted(set(l.split("-")[1] for n, _, _ in cases if n.startswith("num-") for l in [n]))
+for n, text, args in list(cases):
+    if n.startswith("num-") and "-one-" in n and n.endswith("-hvm"):
+        line = text.splitlines()[-1]
+        add(n[:-4].replace("num-", "oth-"), line, ("pvh", "builder"))
+for k, v in devs.items():
+    add("dev2-%s" % k, v.split("\n"), ("pvh", "builder"))
+for i, d in enumerate(disks[::4]):
+    add("disk2-%02d" % i, "disk = [ '%s' ]" % d, ("pvh", "builder"))
+for i, v in enumerate(vifs[::3]):
+    add("vif2-%02d" % i, "vif = [ '%s' ]" % v, ("pvh", "builder"))
+for k, v in boot.items():
+    add("boot2-%s" % k, v, ("builder",))
+pool2 = pool + ["disk = [ '%s' ]" % d for d in disks[:30]] + ["vif = [ '%s' ]" % v for v in vifs[:20]] + \
+    ["cpus = '0-1'", "cpus_soft = 'all'", "on_poweroff = 'preserve'", "on_reboot = 'destroy'",
+     "maxmem = 64", "vcpus = 4", "maxvcpus = 2", "shadow_memory = 8", "videoram = 16",
+     "extra = 'x'", "root = '/dev/xvda'", "cmdline = 'c'", "bootloader = 'pygrub'",
+     "firmware = 'uefi'", "type = 'pv'", "type = 'hvm'", "builder = 'generic'"]
+for i in range(120):
+    t = ("pv", "pvh", "hvm", "builder")[i % 4]
+    add("rmix2-%03d" % i, rng.sample(pool2, 8), (t,))
+
 if __name__ == "__main__":
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    for name, text, args in cases:
-        with open(os.path.join(out, name + ".cfg"), "w") as f:
+    def write(path, text):  # unchanged files keep their time: sweep.sh's cache
+        try:
+            with open(path) as f:
+                if f.read() == text:
+                    return
+        except OSError:
+            pass
+        with open(path, "w") as f:
             f.write(text)
+
+    for name, text, args in cases:
+        write(os.path.join(out, name + ".cfg"), text)
         if args is not None:
-            with open(os.path.join(out, name + ".args"), "w") as f:
-                f.write(args + "\n")
+            write(os.path.join(out, name + ".args"), args + "\n")
     print(len(cases), "configs in", out)

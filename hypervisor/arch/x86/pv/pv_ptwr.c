@@ -206,7 +206,7 @@ enum pv_emul_result pv_emulate_ptwr(struct pv_emul_env *env, uint32_t error, uin
     val = (old & ~mask) | (size == 8 ? src : src << (slot_off * 8));
     if (pv_mmu_normal_update(env->domid, entry_ma, val, &flush))
         return PV_EMUL_NONE;
-            /* refused: the guest takes its #PF */ /* refused: the guest takes its #PF */
+    /* refused: the guest takes its #PF */ /* refused: the guest takes its #PF */
     if (kind == XCHG)
         st->gpr[reg] = size == 8 ? cur : cur & 0xffffffffULL;
     if (kind == CMPXCHG)

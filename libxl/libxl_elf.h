@@ -148,6 +148,21 @@ int libxl__elf_xen_guest_parse(const uint8_t *p, uint64_t len, libxl__elf_notes 
 int libxl__elf_features_parse(const char *s, uint32_t *supported, uint32_t *required,
                               libxl__elf_err *err);
 
+/*
+ * A decompressor's output (libxl_inflate.c): a buffer grown by doubling up
+ * to a hard limit, so a decompression bomb costs at most limit bytes; the
+ * first size is a hint (capped at 64 MiB), never trusted.
+ */
+typedef struct {
+    uint8_t *buf;
+    size_t cap, used, limit;
+} libxl__unpack_out;
+int libxl__unpack_out_init(libxl__unpack_out *o, size_t hint, size_t limit);
+/* Room for more output when full; the error names format at the limit. */
+int libxl__unpack_out_grow(libxl__unpack_out *o, const char *format, libxl__elf_err *err);
+/* The output, trimmed, handed to the caller (*out freed by it). */
+void libxl__unpack_out_take(libxl__unpack_out *o, void **out, size_t *out_size);
+
 /* gzip (libxl_inflate.c). */
 bool libxl__gzip_detect(const void *data, size_t size);
 /*

@@ -1,8 +1,9 @@
 /*
- * libxl_inflate.c: gzip decompression of kernels and ramdisks (zlib) with
- * a hard limit on the output, so that a decompression bomb costs at most
- * the limit in memory and time.  The gzip trailer's size field is only a
- * hint for the first allocation; it is never trusted.
+ * libxl_inflate.c: gzip decompression of kernels and ramdisks (zlib), and
+ * the output buffer every decompressor here shares: a hard limit on the
+ * output, so that a decompression bomb costs at most the limit in memory
+ * and time.  The gzip trailer's size field is only a hint for the first
+ * allocation; it is never trusted.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,18 +19,52 @@ bool libxl__gzip_detect(const void *data, size_t size)
     return size >= 18 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 8; /* deflate */
 }
 
-static size_t first_capacity(const uint8_t *in, size_t size, size_t limit)
+int libxl__unpack_out_init(libxl__unpack_out *o, size_t hint, size_t limit)
 {
-    /* ISIZE: the uncompressed size mod 2^32, little-endian, at the end. */
-    size_t hint = (size_t)in[size - 4] | (size_t)in[size - 3] << 8 | (size_t)in[size - 2] << 16 |
-                  (size_t)in[size - 1] << 24;
     size_t cap = hint ? hint : 64 * 1024;
 
     if (cap > ((size_t)64 << 20)) /* a hint, not a promise: grow later */
         cap = (size_t)64 << 20;
     if (cap < 4096)
         cap = 4096;
-    return cap < limit ? cap : limit;
+    o->cap = cap < limit ? cap : limit;
+    o->used = 0;
+    o->limit = limit;
+    o->buf = malloc(o->cap);
+    return o->buf ? 0 : LIBXL__ELF_ERROR_NOMEM;
+}
+
+int libxl__unpack_out_grow(libxl__unpack_out *o, const char *format, libxl__elf_err *err)
+{
+    size_t ncap;
+    uint8_t *nbuf;
+
+    if (o->used < o->cap)
+        return 0;
+    if (o->cap == o->limit)
+        return libxl__elf_fail(err,
+                               "%s: output exceeds the limit of 0x%zx bytes "
+                               "(decompression bomb?)",
+                               format, o->limit);
+    ncap = o->cap > o->limit / 2 ? o->limit : o->cap * 2;
+    nbuf = realloc(o->buf, ncap);
+    if (!nbuf)
+        return LIBXL__ELF_ERROR_NOMEM;
+    o->buf = nbuf;
+    o->cap = ncap;
+    return 0;
+}
+
+void libxl__unpack_out_take(libxl__unpack_out *o, void **out, size_t *out_size)
+{
+    if (o->used < o->cap) {
+        uint8_t *nbuf = realloc(o->buf, o->used ? o->used : 1);
+        if (nbuf)
+            o->buf = nbuf;
+    }
+    *out = o->buf;
+    *out_size = o->used;
+    o->buf = NULL;
 }
 
 int libxl__gzip_inflate(const void *data, size_t size, size_t limit, void **out, size_t *out_size,
@@ -37,8 +72,8 @@ int libxl__gzip_inflate(const void *data, size_t size, size_t limit, void **out,
 {
     const uint8_t *in = data;
     z_stream zs;
-    uint8_t *buf = NULL;
-    size_t cap, used = 0, in_used = 0;
+    libxl__unpack_out o = {0};
+    size_t in_used = 0;
     int rc, zrc = Z_OK;
 
     *out = NULL;
@@ -51,36 +86,21 @@ int libxl__gzip_inflate(const void *data, size_t size, size_t limit, void **out,
     memset(&zs, 0, sizeof(zs));
     if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) /* gzip wrapper only */
         return LIBXL__ELF_ERROR_NOMEM;
-    cap = first_capacity(in, size, limit);
-    buf = malloc(cap);
-    if (!buf) {
-        rc = LIBXL__ELF_ERROR_NOMEM;
+    /* ISIZE: the uncompressed size mod 2^32, little-endian, at the end. */
+    rc = libxl__unpack_out_init(&o,
+                                (size_t)in[size - 4] | (size_t)in[size - 3] << 8 |
+                                    (size_t)in[size - 2] << 16 | (size_t)in[size - 1] << 24,
+                                limit);
+    if (rc)
         goto out;
-    }
 
     while (zrc != Z_STREAM_END) {
         size_t in_chunk = size - in_used, out_chunk;
 
-        if (used == cap) {
-            size_t ncap;
-            uint8_t *nbuf;
-            if (cap == limit) {
-                rc = libxl__elf_fail(err,
-                                     "gzip: output exceeds the limit of 0x%zx bytes "
-                                     "(decompression bomb?)",
-                                     limit);
-                goto out;
-            }
-            ncap = cap > limit / 2 ? limit : cap * 2;
-            nbuf = realloc(buf, ncap);
-            if (!nbuf) {
-                rc = LIBXL__ELF_ERROR_NOMEM;
-                goto out;
-            }
-            buf = nbuf;
-            cap = ncap;
-        }
-        out_chunk = cap - used;
+        rc = libxl__unpack_out_grow(&o, "gzip", err);
+        if (rc)
+            goto out;
+        out_chunk = o.cap - o.used;
         /* zlib counts in uInt: feed at most 1 GiB at a time. */
         if (in_chunk > (1u << 30))
             in_chunk = 1u << 30;
@@ -88,17 +108,17 @@ int libxl__gzip_inflate(const void *data, size_t size, size_t limit, void **out,
             out_chunk = 1u << 30;
         zs.next_in = (Bytef *)(in + in_used);
         zs.avail_in = (uInt)in_chunk;
-        zs.next_out = buf + used;
+        zs.next_out = o.buf + o.used;
         zs.avail_out = (uInt)out_chunk;
 
         zrc = inflate(&zs, Z_NO_FLUSH);
         in_used += in_chunk - zs.avail_in;
-        used += out_chunk - zs.avail_out;
+        o.used += out_chunk - zs.avail_out;
         if (zrc == Z_STREAM_END)
             break;
         if (zrc == Z_BUF_ERROR && zs.avail_out != 0 && in_used == size) {
             rc = libxl__elf_fail(err, "gzip: truncated stream (0x%llx bytes in, 0x%zx out)",
-                                 X(in_used), used);
+                                 X(in_used), o.used);
             goto out;
         }
         if (zrc == Z_MEM_ERROR) {
@@ -112,22 +132,15 @@ int libxl__gzip_inflate(const void *data, size_t size, size_t limit, void **out,
         }
         if (zrc == Z_OK && zs.avail_out != 0 && in_used == size) {
             rc = libxl__elf_fail(err, "gzip: truncated stream (0x%llx bytes in, 0x%zx out)",
-                                 X(in_used), used);
+                                 X(in_used), o.used);
             goto out;
         }
     }
 
-    if (used < cap) {
-        uint8_t *nbuf = realloc(buf, used ? used : 1);
-        if (nbuf)
-            buf = nbuf;
-    }
-    *out = buf;
-    *out_size = used;
-    buf = NULL;
+    libxl__unpack_out_take(&o, out, out_size);
     rc = 0;
 out:
     inflateEnd(&zs);
-    free(buf);
+    free(o.buf);
     return rc;
 }

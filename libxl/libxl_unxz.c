@@ -6,6 +6,7 @@
  * in memory and time, and the decoder's own memory is capped too.
  */
 #include <lzma.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,8 +28,7 @@ int libxl__xz_decode(const void *data, size_t size, size_t limit, void **out, si
                      libxl__elf_err *err)
 {
     lzma_stream xs = LZMA_STREAM_INIT;
-    uint8_t *buf = NULL;
-    size_t cap, used = 0;
+    libxl__unpack_out o = {0};
     lzma_ret lr = LZMA_OK;
     int rc;
 
@@ -42,45 +42,21 @@ int libxl__xz_decode(const void *data, size_t size, size_t limit, void **out, si
     if (lzma_stream_decoder(&xs, XZ_MEMLIMIT, 0) != LZMA_OK)
         return LIBXL__ELF_ERROR_NOMEM;
 
-    cap = size * 4; /* a first guess; grown by doubling up to the limit */
-    if (cap < 4096 || cap / 4 != size)
-        cap = 4096;
-    if (cap > ((size_t)64 << 20))
-        cap = (size_t)64 << 20;
-    if (cap > limit)
-        cap = limit;
-    buf = malloc(cap);
-    if (!buf) {
-        rc = LIBXL__ELF_ERROR_NOMEM;
+    /* A first guess (4x the input), grown by doubling up to the limit. */
+    rc = libxl__unpack_out_init(&o, size <= SIZE_MAX / 4 ? size * 4 : 0, limit);
+    if (rc)
         goto out;
-    }
     xs.next_in = data;
     xs.avail_in = size;
 
     for (;;) {
-        if (used == cap) {
-            size_t ncap;
-            uint8_t *nbuf;
-            if (cap == limit) {
-                rc = libxl__elf_fail(err,
-                                     "xz: output exceeds the limit of 0x%zx bytes "
-                                     "(decompression bomb?)",
-                                     limit);
-                goto out;
-            }
-            ncap = cap > limit / 2 ? limit : cap * 2;
-            nbuf = realloc(buf, ncap);
-            if (!nbuf) {
-                rc = LIBXL__ELF_ERROR_NOMEM;
-                goto out;
-            }
-            buf = nbuf;
-            cap = ncap;
-        }
-        xs.next_out = buf + used;
-        xs.avail_out = cap - used;
+        rc = libxl__unpack_out_grow(&o, "xz", err);
+        if (rc)
+            goto out;
+        xs.next_out = o.buf + o.used;
+        xs.avail_out = o.cap - o.used;
         lr = lzma_code(&xs, LZMA_FINISH);
-        used = cap - xs.avail_out;
+        o.used = o.cap - xs.avail_out;
         if (lr == LZMA_STREAM_END)
             break;
         if (lr == LZMA_OK && xs.avail_out == 0)
@@ -96,7 +72,7 @@ int libxl__xz_decode(const void *data, size_t size, size_t limit, void **out, si
         case LZMA_BUF_ERROR:
         case LZMA_OK:
             rc = libxl__elf_fail(err, "xz: truncated stream (0x%llx bytes in, 0x%zx out)",
-                                 X(xs.total_in), used);
+                                 X(xs.total_in), o.used);
             break;
         case LZMA_OPTIONS_ERROR:
             rc = libxl__elf_fail(err, "xz: unsupported options in the stream header");
@@ -109,17 +85,10 @@ int libxl__xz_decode(const void *data, size_t size, size_t limit, void **out, si
         goto out;
     }
 
-    if (used < cap) {
-        uint8_t *nbuf = realloc(buf, used ? used : 1);
-        if (nbuf)
-            buf = nbuf;
-    }
-    *out = buf;
-    *out_size = used;
-    buf = NULL;
+    libxl__unpack_out_take(&o, out, out_size);
     rc = 0;
 out:
     lzma_end(&xs);
-    free(buf);
+    free(o.buf);
     return rc;
 }

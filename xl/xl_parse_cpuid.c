@@ -84,7 +84,7 @@ static const struct cpuid_flag cpuid_flags[] = {
     {"stepping", 1, NOSUB, EAX, 0, 4}, {"proctype", 1, NOSUB, EAX, 12, 2},
     {"brandid", 1, NOSUB, EBX, 0, 8}, {"clflush", 1, NOSUB, EBX, 8, 8},
     {"proccount", 1, NOSUB, EBX, 16, 8}, {"localapicid", 1, NOSUB, EBX, 24, 8},
-    {"nc", 0x80000008, NOSUB, ECX, 0, 8}, {"apicidsize", 0x80000008, NOSUB, ECX, 12, 4},
+    {"procpkg", 4, 0, EAX, 26, 6}, {"nc", 0x80000008, NOSUB, ECX, 0, 8}, {"apicidsize", 0x80000008, NOSUB, ECX, 12, 4},
     /* more leaf 7 subleaf 0 */
     {"avx512-vbmi2", 7, 0, ECX, 6}, {"gfni", 7, 0, ECX, 8}, {"vaes", 7, 0, ECX, 9},
     {"vpclmulqdq", 7, 0, ECX, 10}, {"avx512-vnni", 7, 0, ECX, 11}, {"avx512-bitalg", 7, 0, ECX, 12},
@@ -97,6 +97,9 @@ static const struct cpuid_flag cpuid_flags[] = {
     {"xsaves", 0xd, 1, EAX, 3}, {"invtsc", 0x80000007, NOSUB, EDX, 8},
     {"clzero", 0x80000008, NOSUB, EBX, 0}, {"wbnoinvd", 0x80000008, NOSUB, EBX, 9},
     {"ibpb", 0x80000008, NOSUB, EBX, 12}, {"ibrs", 0x80000008, NOSUB, EBX, 14},
+    /* found in real xl 4.17 by the conformance sweep */
+    {"arat", 0x6, NOSUB, EAX, 2}, {"avx-vnni", 0x7, 1, EAX, 4}, {"avx512-bf16", 0x7, 1, EAX, 5}, {"avx512-fp16", 0x7, 0, EDX, 23}, {"bhi-ctrl", 0x7, 2, EDX, 4}, {"btc-no", 0x80000008, NOSUB, EBX, 29}, {"cet-ibt", 0x7, 0, EDX, 20}, {"cx16", 0x1, NOSUB, ECX, 13}, {"cx8", 0x1, NOSUB, EDX, 8}, {"enqcmd", 0x7, 0, ECX, 29}, {"fsrcs", 0x7, 1, EAX, 12}, {"fsrs", 0x7, 1, EAX, 11}, {"fzrm", 0x7, 1, EAX, 10}, {"intel-psfd", 0x7, 2, EDX, 0}, {"ipred-ctrl", 0x7, 2, EDX, 1}, {"lfence+", 0x80000021, NOSUB, EAX, 2}, {"maxleaf", 0, NOSUB, EAX, 0, 32}, {"mcdt-no", 0x7, 2, EDX, 5}, {"nscb", 0x80000021, NOSUB, EAX, 6}, {"ppin", 0x80000008, NOSUB, EBX, 23}, {"pqe", 0x7, 0, EBX, 15}, {"psfd", 0x80000008, NOSUB, EBX, 28}, {"rrsba-ctrl", 0x7, 2, EDX, 2}, {"rstr-fp-err-ptrs", 0x80000008, NOSUB, EBX, 2}, {"rtm-always-abort", 0x7, 0, EDX, 11}, {"srbds-ctrl", 0x7, 0, EDX, 9}, {"svm_decode", 0x8000000a, NOSUB, EDX, 7}, {"svm_lbrv", 0x8000000a, NOSUB, EDX, 1}, {"svm_npt", 0x8000000a, NOSUB, EDX, 0}, {"svm_nrips", 0x8000000a, NOSUB, EDX, 3}, {"svm_pausefilt", 0x8000000a, NOSUB, EDX, 10}, {"svm_tscrate", 0x8000000a, NOSUB, EDX, 4}, {"svm_vmcbclean", 0x8000000a, NOSUB, EDX, 5}, {"tsx-force-abort", 0x7, 0, EDX, 13},
+    {"auto-ibrs", 0x80000021, NOSUB, EAX, 8}, {"cet-ss", 0x7, 0, ECX, 7}, {"ibpb-brtype", 0x80000021, NOSUB, EAX, 28}, {"ibrs-always", 0x80000008, NOSUB, EBX, 16}, {"ibrs-fast", 0x80000008, NOSUB, EBX, 18}, {"ibrs-same-mode", 0x80000008, NOSUB, EBX, 19}, {"no-lmsl", 0x80000008, NOSUB, EBX, 20}, {"sbpb", 0x80000021, NOSUB, EAX, 27}, {"srso-no", 0x80000021, NOSUB, EAX, 29}, {"stibp-always", 0x80000008, NOSUB, EBX, 17},
     {"amd-stibp", 0x80000008, NOSUB, EBX, 15}, {"amd-ssbd", 0x80000008, NOSUB, EBX, 24},
     {"virt-ssbd", 0x80000008, NOSUB, EBX, 25}, {"ssb-no", 0x80000008, NOSUB, EBX, 26},
 };
@@ -136,6 +139,80 @@ static char *reg_policy(libxl_cpuid_leaf *l, int reg)
     return l->policy[reg];
 }
 
+/* Flags in MSRs (bit of a 64-bit MSR policy): MSR_ARCH_CAPABILITIES. */
+static const struct {
+    const char *name;
+    uint32_t index;
+    int bit;
+} msr_flags[] = {
+    {"eibrs", 0x10a, 1},   {"fb-clear", 0x10a, 17},     {"fbsdp-no", 0x10a, 14},
+    {"mds-no", 0x10a, 5},  {"pbrsb-no", 0x10a, 24},     {"psdp-no", 0x10a, 15},
+    {"rdcl-no", 0x10a, 0}, {"sbdr-ssdp-no", 0x10a, 13}, {"skip-l1dfl", 0x10a, 3},
+    {"taa-no", 0x10a, 8},  {"tsx-ctrl", 0x10a, 7},
+};
+
+/* The MSR's entry in the policy, created (all 'x'). */
+static char *policy_msr(libxl_cpuid_policy_list *list, uint32_t index)
+{
+    if (!*list) {
+        *list = calloc(1, sizeof(**list));
+        if (!*list)
+            return NULL;
+    }
+    libxl_cpuid_policy *p = *list;
+    for (int i = 0; i < p->num_msrs; i++)
+        if (p->msrs[i].index == index)
+            return p->msrs[i].policy;
+    libxl_cpuid_msr *n = realloc(p->msrs, sizeof(*n) * (size_t)(p->num_msrs + 1));
+    if (!n)
+        return NULL;
+    p->msrs = n;
+    n[p->num_msrs].index = index;
+    n[p->num_msrs].policy = malloc(65);
+    if (!n[p->num_msrs].policy)
+        return NULL;
+    memset(n[p->num_msrs].policy, 'x', 64);
+    n[p->num_msrs].policy[64] = 0;
+    return n[p->num_msrs++].policy;
+}
+
+/* Write the low `length' bits of num (or `length' copies of the letter c)
+ * at bit `bit' of a register policy. */
+static void put_bits(char *pol, int bit, int length, unsigned long long num, char c)
+{
+    for (int b = 0; b < length; b++)
+        pol[31 - bit - b] = c ? c : "01"[!!(num & (1ULL << b))];
+}
+
+/* family= and model= span the base and extended fields of leaf 1's eax:
+ * family below 16 is the base field (extended 0), else base 15 and
+ * extended family-15; model's low nibble is the base, the next the
+ * extended.  A letter fills both model fields, the base family field
+ * (extended family 0).  As libxl 4.17.  0, 3 (bad value) or 4. */
+static int parse_family_model(libxl_cpuid_policy_list *list, int is_family, const char *v)
+{
+    libxl_cpuid_leaf *l = policy_leaf(list, 1, NOSUB);
+    char *end, c = 0;
+    unsigned long long num = strtoull(v, &end, 0);
+
+    if (end == v) {
+        if (*v != 'x' && *v != 'k' && *v != 's')
+            return 3;
+        c = *v;
+    }
+    char *pol = l ? reg_policy(l, EAX) : NULL;
+    if (!pol)
+        return 4;
+    if (is_family) {
+        put_bits(pol, 8, 4, c || num < 16 ? num : 15, c);
+        put_bits(pol, 20, 8, c || num < 16 ? 0 : num - 15, 0);
+    } else {
+        put_bits(pol, 4, 4, num, c);
+        put_bits(pol, 16, 4, num >> 4, c);
+    }
+    return 0;
+}
+
 /* "FLAG=V": 0, 1 (no '='), 2 (unknown flag), 3 (bad value). */
 static int parse_flag(libxl_cpuid_policy_list *list, const char *str)
 {
@@ -144,6 +221,21 @@ static int parse_flag(libxl_cpuid_policy_list *list, const char *str)
         return 1;
     size_t n = (size_t)(eq - str);
     const char *v = eq + 1;
+    if ((n == 6 && !strncmp(str, "family", 6)) || (n == 5 && !strncmp(str, "model", 5)))
+        return parse_family_model(list, n == 6, v);
+    for (size_t i = 0; i < sizeof(msr_flags) / sizeof(msr_flags[0]); i++) {
+        if (strlen(msr_flags[i].name) != n || strncmp(msr_flags[i].name, str, n))
+            continue;
+        /* one of 0 1 x k s (s is k: MSRs have no saved value); the MSR
+         * is entered before the value is checked, as libxl does */
+        char *pol = policy_msr(list, msr_flags[i].index);
+        if (!pol)
+            return 4;
+        if (!v[0] || v[1] || !strchr("01xks", v[0]))
+            return 3;
+        pol[63 - msr_flags[i].bit] = v[0] == 's' ? 'k' : v[0];
+        return 0;
+    }
     for (size_t i = 0; i < sizeof(cpuid_flags) / sizeof(cpuid_flags[0]); i++) {
         const struct cpuid_flag *f = &cpuid_flags[i];
         if (strlen(f->name) != n || strncmp(f->name, str, n))

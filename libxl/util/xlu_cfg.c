@@ -279,12 +279,13 @@ enum XLU_ConfigValueType xlu_cfg_value_type(const XLU_ConfigValue *value)
     return value->type;
 }
 
+/* The warnings below give a column, which libxlutil never tracks: 0. */
 int xlu_cfg_value_get_string(const XLU_Config *cfg, XLU_ConfigValue *value, char **value_r,
                              int dont_warn)
 {
     if (value->type != XLU_STRING) {
         if (!dont_warn && cfg->report)
-            fprintf(cfg->report, "%s:%d: warning: value is not a string\n", cfg->source,
+            fprintf(cfg->report, "%s:%d:0: warning: value is not a string\n", cfg->source,
                     value->line);
         *value_r = NULL;
         return EINVAL;
@@ -298,7 +299,8 @@ int xlu_cfg_value_get_list(const XLU_Config *cfg, XLU_ConfigValue *value, XLU_Co
 {
     if (value->type != XLU_LIST) {
         if (!dont_warn && cfg->report)
-            fprintf(cfg->report, "%s:%d: warning: value is not a list\n", cfg->source, value->line);
+            fprintf(cfg->report, "%s:%d:0: warning: value is not a list\n", cfg->source,
+                    value->line);
         *value_r = NULL;
         return EINVAL;
     }

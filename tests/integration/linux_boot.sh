@@ -7,50 +7,24 @@
 # on the PV console (hvc0), the CPU count, a clean poweroff, the domain
 # gone; then the same with vcpus=2 (Linux finds its CPUs in the MADT of
 # the ACPI tables libxl gives PVH guests and starts the second by
-# INIT-SIPI-SIPI).  The kernel comes from `scripts/setup assets` (or check); without
-# it the test skips, saying so.  XENHV_LINUX_KERNEL names another bzImage.
+# INIT-SIPI-SIPI).  Without the kernel the test skips (linux_lib.sh).
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/xenhv_lib.sh"
+. "$top_srcdir/tests/integration/linux_lib.sh"
 XL=$(cd "$(dirname "$XL")" && pwd)/xl
-KERNEL=${XENHV_LINUX_KERNEL:-${XDG_CACHE_HOME:-$HOME/.cache}/xenhv/linux/vmlinuz}
 TIMEOUT=${LINUX_BOOT_TIMEOUT:-120}
 cd "$scratch" || exit 1
-
-skip_all() {
-    echo "1..0 # SKIP $*"
-    exit 0
-}
-
-[ -f "$KERNEL" ] ||
-    skip_all "no Debian kernel at $KERNEL: run scripts/setup assets (apt-get download of linux-image-6.1.*-amd64, nothing installed)"
-command -v cpio > /dev/null || skip_all "cpio not installed (apt-get install cpio)"
-mkdir rd &&
-    ${CC:-gcc} -static -O2 -o rd/init "$top_srcdir/tests/linux/init.c" 2> init.err ||
-    skip_all "cannot link a static init (libc6-dev): $(head -1 init.err)"
-(cd rd && echo init | cpio -o -H newc --quiet | gzip -9 > ../initrd.gz) ||
-    skip_all "cannot pack the initramfs with cpio"
-[ -n "${LINUX_BOOT_QUIET:-}" ] || echo "# kernel: $(cat "$(dirname "$KERNEL")/VERSION" 2> /dev/null || echo "$KERNEL")"
+linux_initramfs init.c
 
 # boot NAME VCPUS: xl create -F (it returns when the domain is gone);
 # NAME.xl is xl's output, NAME.log the console, NAME.ms the time taken.
 boot() {
-    cat > "$1.cfg" << EOF
-name = "$1"
-type = "pvh"
-kernel = "$KERNEL"
-ramdisk = "$scratch/initrd.gz"
-cmdline = "console=hvc0"
-memory = 256
-vcpus = $2
-on_poweroff = "destroy"
-on_reboot = "destroy"
-on_crash = "destroy"
-EOF
+    linux_cfg "$1" pvh "$2"
     t0=$(date +%s%N)
     timeout "$TIMEOUT" "$XL" create -F "$1.cfg" > "$1.xl" 2>&1
     echo $((($(date +%s%N) - t0) / 1000000)) > "$1.ms"
     "$XL" destroy "$1" > /dev/null 2>&1
-    cp "$XENHV_RUNDIR/console/guest-$1.log" "$1.log" 2> /dev/null || : > "$1.log"
+    linux_console "$1" > "$1.log"
 }
 
 # has NAME TEXT: TEXT is a line (or part of one) of NAME's console.
@@ -75,8 +49,7 @@ check "the domain is gone afterwards"
 # last_lines NAME: how far it got, when it did not get to the end.
 last_lines() {
     has "$1" "xenhv-init: powering off" && return 0
-    echo "# $1: last console lines:"
-    tail -15 "$1.log" | sed 's/^/#   /'
+    linux_last_lines "$1"
     tail -5 "$1.xl" | sed 's/^/#   xl: /'
 }
 last_lines linux1

@@ -7,48 +7,22 @@
 # instructions emulated as Xen does, events and the PV console, to a tiny
 # initramfs whose /init (tests/linux/init.c, static) prints what it sees
 # and powers off.  What a user would check: the kernel's banner and the
-# init's lines on hvc0, a clean poweroff, the domain gone.  The kernel
-# comes from `scripts/setup assets` (or check); without it the test
-# skips, saying so.  XENHV_LINUX_KERNEL names another bzImage.
+# init's lines on hvc0, a clean poweroff, the domain gone.  Without the
+# kernel the test skips (linux_lib.sh).
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/xenhv_lib.sh"
+. "$top_srcdir/tests/integration/linux_lib.sh"
 XL=$(cd "$(dirname "$XL")" && pwd)/xl
-KERNEL=${XENHV_LINUX_KERNEL:-${XDG_CACHE_HOME:-$HOME/.cache}/xenhv/linux/vmlinuz}
 TIMEOUT=${LINUX_BOOT_TIMEOUT:-120}
 cd "$scratch" || exit 1
+linux_initramfs init.c
+linux_cfg linuxpv pv 1
 
-skip_all() {
-    echo "1..0 # SKIP $*"
-    exit 0
-}
-
-[ -f "$KERNEL" ] ||
-    skip_all "no Debian kernel at $KERNEL: run scripts/setup assets (apt-get download of linux-image-6.1.*-amd64, nothing installed)"
-command -v cpio > /dev/null || skip_all "cpio not installed (apt-get install cpio)"
-mkdir rd &&
-    ${CC:-gcc} -static -O2 -o rd/init "$top_srcdir/tests/linux/init.c" 2> init.err ||
-    skip_all "cannot link a static init (libc6-dev): $(head -1 init.err)"
-(cd rd && echo init | cpio -o -H newc --quiet | gzip -9 > ../initrd.gz) ||
-    skip_all "cannot pack the initramfs with cpio"
-echo "# kernel: $(cat "$(dirname "$KERNEL")/VERSION" 2> /dev/null || echo "$KERNEL")"
-
-cat > pv.cfg << EOF2
-name = "linuxpv"
-type = "pv"
-kernel = "$KERNEL"
-ramdisk = "$scratch/initrd.gz"
-cmdline = "console=hvc0"
-memory = 256
-vcpus = 1
-on_poweroff = "destroy"
-on_reboot = "destroy"
-on_crash = "destroy"
-EOF2
 t0=$(date +%s%N)
-timeout "$TIMEOUT" "$XL" create -F pv.cfg > xl.out 2>&1
+timeout "$TIMEOUT" "$XL" create -F linuxpv.cfg > xl.out 2>&1
 echo "# boot to poweroff: $((($(date +%s%N) - t0) / 1000000)) ms (xl create -F, wall clock)"
 "$XL" destroy linuxpv > /dev/null 2>&1
-cp "$XENHV_RUNDIR/console/guest-linuxpv.log" console.log 2> /dev/null || : > console.log
+linux_console linuxpv > console.log
 
 has() {
     grep -qF -- "$1" console.log
@@ -66,8 +40,7 @@ ok "the domain shut down with reason poweroff" grep -q "shut down, reason code 0
 [ $? != 0 ]
 check "the domain is gone afterwards"
 if ! has "xenhv-init: powering off"; then
-    echo "# last console lines:"
-    tail -15 console.log | sed 's/^/#   /'
+    linux_last_lines linuxpv
     tail -5 xl.out | sed 's/^/#   xl: /'
     "$XL" dmesg 2> /dev/null | tail -10 | sed 's/^/#   dmesg: /'
 fi

@@ -1,0 +1,59 @@
+# linux_lib.sh: what the tests booting Debian 12's own Linux kernel share
+# (sourced after lib.sh and xenhv_lib.sh, in $scratch): the kernel, or a
+# skip saying how to get it (`scripts/setup assets`; XENHV_LINUX_KERNEL
+# names another bzImage); an initramfs around a static /init of
+# tests/linux/; the guest's xl.cfg; its console log.
+LINUX_KERNEL=${XENHV_LINUX_KERNEL:-${XDG_CACHE_HOME:-$HOME/.cache}/xenhv/linux/vmlinuz}
+
+linux_skip_all() {
+    echo "1..0 # SKIP $*"
+    exit 0
+}
+
+# linux_initramfs INIT_SOURCE [GCC_FLAGS [LINK...]]: initrd.gz holding
+# /init built from tests/linux/INIT_SOURCE, and LINKs (e.g. sbin/poweroff)
+# to it; skips the whole test without the kernel, cpio or static libc.
+linux_initramfs() {
+    [ -f "$LINUX_KERNEL" ] ||
+        linux_skip_all "no Debian kernel at $LINUX_KERNEL: run scripts/setup assets (apt-get download of linux-image-6.1.*-amd64, nothing installed)"
+    command -v cpio > /dev/null || linux_skip_all "cpio not installed (apt-get install cpio)"
+    src=$1 flags=${2:-}
+    [ $# -ge 2 ] && shift 2 || shift $#
+    mkdir -p rd/sbin &&
+        ${CC:-gcc} -static -O2 $flags -o rd/init "$top_srcdir/tests/linux/$src" 2> init.err ||
+        linux_skip_all "cannot link a static init (libc6-dev): $(head -1 init.err)"
+    for link in "$@"; do
+        ln rd/init "rd/$link" || linux_skip_all "cannot link rd/$link"
+    done
+    (cd rd && find . -mindepth 1 | cpio -o -H newc --quiet | gzip -9 > ../initrd.gz) ||
+        linux_skip_all "cannot pack the initramfs with cpio"
+    echo "# kernel: $(cat "$(dirname "$LINUX_KERNEL")/VERSION" 2> /dev/null || echo "$LINUX_KERNEL")"
+}
+
+# linux_cfg NAME TYPE VCPUS [ON_REBOOT]: NAME.cfg, the kernel with the
+# initramfs on hvc0, 256 MiB.
+linux_cfg() {
+    cat > "$1.cfg" << LINUX_CFG
+name = "$1"
+type = "$2"
+kernel = "$LINUX_KERNEL"
+ramdisk = "$scratch/initrd.gz"
+cmdline = "console=hvc0"
+memory = 256
+vcpus = $3
+on_poweroff = "destroy"
+on_reboot = "${4:-destroy}"
+on_crash = "destroy"
+LINUX_CFG
+}
+
+# linux_console NAME: the guest's console log so far.
+linux_console() {
+    cat "$XENHV_RUNDIR/console/guest-$1.log" 2> /dev/null
+}
+
+# linux_last_lines NAME: how far it got, as TAP comments.
+linux_last_lines() {
+    echo "# $1: last console lines:"
+    linux_console "$1" | tail -15 | sed 's/^/#   /'
+}

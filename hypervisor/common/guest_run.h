@@ -45,6 +45,10 @@ struct guest_run_ops {
     /* VCPUOP_register_vcpu_info: the vcpu_info now lives at gfn:offset. */
     int (*register_vcpu_info)(struct vcpu *v, uint64_t gfn, uint32_t offset);
     void (*runstate)(struct vcpu *v, struct vcpu_runstate_info *out);
+    /* VCPUOP_register_runstate_memory_area: rewrite the runstate at guest
+     * linear address gva (0: nowhere) at every change; compat: the 32-bit
+     * layout.  Optional. */
+    void (*runstate_area)(struct vcpu *v, uint64_t gva, bool compat);
     /* Guest-physical frames [gfn, gfn+n) changed (populated, released, or
      * a special frame put there: special_mfn, else ~0). */
     int (*physmap_changed)(struct domain *d, uint64_t gfn, uint64_t n, uint64_t special_mfn);

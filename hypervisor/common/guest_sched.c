@@ -214,7 +214,7 @@ static long vo_runstate(struct hc_caller *c, struct vcpu *v, uint64_t arg)
  * this fails): the address (a guest linear one, 0 to stop) is kept and
  * the current runstate written there at once, as Xen does for the calling
  * vCPU; a bad address is the guest's problem, not an error (as Xen).
- * Not yet: rewriting it at every runstate change (steal time stays 0).
+ * The runner rewrites it at every runstate change (runstate_area).
  */
 static long vo_register_runstate(struct hc_caller *c, struct vcpu *v, uint64_t arg)
 {
@@ -225,6 +225,8 @@ static long vo_register_runstate(struct hc_caller *c, struct vcpu *v, uint64_t a
     if (rc)
         return rc;
     v->runstate_gva = gva;
+    if (guest_run->runstate_area)
+        guest_run->runstate_area(v, gva, c->compat);
     if (!gva)
         return 0;
     memset(&info, 0, sizeof(info));

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "public/hvm/hvm_vcpu.h"
 #include "public/sched.h"
+#include "pv_domain.h"
 #include "vrun_internal.h"
 #include "xenstore_glue.h"
 
@@ -138,6 +139,63 @@ static void ticker_add(struct vrun_dom *rd, bool add)
     pthread_mutex_unlock(&tk_lock);
 }
 
+/*
+ * The guest's runstate area (VCPUOP_register_runstate_memory_area),
+ * rewritten at every runstate change as Xen's update_runstate_area:
+ * copied out through the vCPU's own page tables (a bad address is the
+ * guest's problem: nothing is written), in the 32-bit layout (int state,
+ * then the uint64s packed at offset 4) for a 32-bit caller.  With
+ * VMASST_TYPE_runstate_update_flag (PV guests may ask; HVM has no
+ * vm_assist), XEN_RUNSTATE_UPDATE is set in state_entry_time before the
+ * area changes and cleared after, so a reader on another vCPU can retry.
+ * (Here all of a domain's vCPUs run on its one thread, and the area is
+ * written only between runs, so no guest reader sees it half-written.)
+ */
+#define XEN_RUNSTATE_UPDATE (1ull << 63)
+#define RS_NATIVE_SIZE      48u
+#define RS_COMPAT_SIZE      44u
+_Static_assert(sizeof(struct vcpu_runstate_info) == RS_NATIVE_SIZE, "runstate layout");
+
+static bool rs_update_flag(struct vrun_vcpu *vc)
+{
+    const struct pv_domain *pd = vc->rd->d->is_hvm ? NULL : pv_dom(vc->rd->d);
+    return pd && (pd->vm_assist & (1ull << VMASST_TYPE_runstate_update_flag));
+}
+
+static void rs_write_area(struct vrun_vcpu *vc)
+{
+    struct vrun_dom *rd = vc->rd;
+    uint8_t b[RS_NATIVE_SIZE];
+    int32_t state = vc->rs_state;
+    uint64_t entry = vc->rs_entry;
+    unsigned at = vc->rs_compat ? 4 : 8, size = vc->rs_compat ? RS_COMPAT_SIZE : RS_NATIVE_SIZE;
+    bool flag = rs_update_flag(vc);
+
+    if (!vc->rs_gva || !vc->hv)
+        return;
+    if (flag) { /* the flag first, in the byte holding bit 63 */
+        uint8_t top = 0x80, old;
+        if (rd->ops->read_linear(vc->hv, vc->rs_gva + at + 7, &old, 1))
+            return;
+        top |= old;
+        if (rd->ops->write_linear(vc->hv, vc->rs_gva + at + 7, &top, 1))
+            return;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        entry |= XEN_RUNSTATE_UPDATE;
+    }
+    memset(b, 0, sizeof(b));
+    memcpy(b, &state, 4);
+    memcpy(b + at, &entry, 8);
+    memcpy(b + at + 8, vc->rs_time, sizeof(vc->rs_time));
+    if (rd->ops->write_linear(vc->hv, vc->rs_gva, b, size))
+        return;
+    if (flag) {
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        entry &= ~XEN_RUNSTATE_UPDATE;
+        rd->ops->write_linear(vc->hv, vc->rs_gva + at, &entry, 8);
+    }
+}
+
 /* Runstate accounting. */
 static void rs_set(struct vrun_vcpu *vc, int state, uint64_t now)
 {
@@ -146,6 +204,7 @@ static void rs_set(struct vrun_vcpu *vc, int state, uint64_t now)
         vc->rs_time[vc->rs_state] += now - vc->rs_entry;
     vc->rs_state = state;
     vc->rs_entry = now;
+    rs_write_area(vc);
 }
 
 struct vcpu_info *vrun_vcpu_info(struct vrun_vcpu *vc)
@@ -1336,6 +1395,16 @@ static void gr_runstate(struct vcpu *v, struct vcpu_runstate_info *out)
         out->time[vc->rs_state] += now - vc->rs_entry;
 }
 
+static void gr_runstate_area(struct vcpu *v, uint64_t gva, bool compat)
+{
+    struct vrun_vcpu *vc = vc_of(v);
+
+    if (!vc)
+        return;
+    vc->rs_gva = gva;
+    vc->rs_compat = compat;
+}
+
 static const struct guest_run_ops vrun_guest_ops = {
     .now_ns = vrun_now,
     .yield = gr_yield,
@@ -1350,6 +1419,7 @@ static const struct guest_run_ops vrun_guest_ops = {
     .vcpu_is_up = gr_vcpu_is_up,
     .register_vcpu_info = gr_register_vcpu_info,
     .runstate = gr_runstate,
+    .runstate_area = gr_runstate_area,
     .physmap_changed = vrun_physmap_changed,
 };
 

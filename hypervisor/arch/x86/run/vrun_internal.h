@@ -34,6 +34,8 @@ struct vrun_vcpu {
     uint64_t poll_timeout;
     int rs_state;
     uint64_t rs_entry, rs_time[4];
+    uint64_t rs_gva; /* the guest's runstate area (linear), 0: none */
+    bool rs_compat;  /* ... in the 32-bit layout */
 };
 
 struct vrun_region {

@@ -31,13 +31,6 @@ tap_comment() {
     tr -cd '\11\12\40-\176' | awk -v p="$1" '{ print "# " p $0 }'
 }
 
-wait_for() { # SECONDS COMMAND...: poll until COMMAND succeeds
-    n=$(($1 * 20)); shift
-    while ! "$@" && [ $n -gt 0 ]; do sleep 0.05; n=$((n - 1)); done
-    "$@"
-}
-running() { "$XL" list "$1" 2> /dev/null | awk 'NR == 2 { print $5 }' | grep -Eq '^(r|-b)'; }
-gone() { ! "$XL" domid "$1" > /dev/null 2>&1; }
 console_of() { echo "$XENHV_RUNDIR/console/guest-$1.log"; }
 # The daemon's own errors: error lines that are not about one domain.
 daemon_errors() { grep ' xenhv error: ' "$LOG" | grep -v ' xenhv error: domain [0-9]*: '; }

@@ -6,11 +6,8 @@
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/xenhv_lib.sh"
 WATCH=$top_builddir/examples/libxl-watch
-XL=$(cd "$(dirname "$XL")" && pwd)/xl
-# Every xl call is bounded: a hang fails its check instead of the run.
-xl_bounded() { timeout 60 "$XLBIN" "$@"; }
-XLBIN=$XL
 XL=xl_bounded
+# Every xl call is bounded: a hang fails its check instead of the run.
 HELLO=$top_builddir/examples/guests/hello
 cd "$scratch" || exit 1
 

@@ -30,3 +30,23 @@ xenhv_fds() {
 xenhv_rss() {
     awk '/^VmRSS:/ { print $2 }' "/proc/$(xenhv_pid)/status"
 }
+
+# XL=xl_bounded in a test bounds every xl call: a hang fails its check
+# instead of the run.  XLBIN is the real binary, by absolute path.
+XLBIN=$(cd "$(dirname "$XL")" && pwd)/xl
+xl_bounded() { timeout 60 "$XLBIN" "$@"; }
+
+# wait_for SECONDS COMMAND...: poll until COMMAND succeeds (its status).
+wait_for() {
+    n=$(($1 * 20))
+    shift
+    while ! "$@" && [ $n -gt 0 ]; do
+        sleep 0.05
+        n=$((n - 1))
+    done
+    "$@"
+}
+
+# gone NAME: no such domain any more; running NAME: it runs or blocks.
+gone() { ! "$XL" domid "$1" > /dev/null 2>&1; }
+running() { "$XL" list "$1" 2> /dev/null | awk 'NR == 2 { print $5 }' | grep -Eq '^(r|-b)'; }

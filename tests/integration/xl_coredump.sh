@@ -9,9 +9,6 @@
 # the dumped pages.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/xenhv_lib.sh"
-XL=$(cd "$(dirname "$XL")" && pwd)/xl
-xl_bounded() { timeout 60 "$XLBIN" "$@"; }
-XLBIN=$XL
 XL=xl_bounded
 GUESTS=$top_builddir/tests/guests
 HELLO=$top_builddir/examples/guests/hello
@@ -19,13 +16,6 @@ XENHV_DUMP_DIR=$scratch/dump
 export XENHV_DUMP_DIR
 cd "$scratch" || exit 1
 
-wait_for() { # SECONDS COMMAND...: poll until COMMAND succeeds
-    n=$(($1 * 20)); shift
-    while ! "$@" && [ $n -gt 0 ]; do sleep 0.05; n=$((n - 1)); done
-    "$@"
-}
-gone() { ! "$XL" domid "$1" > /dev/null 2>&1; }
-running() { "$XL" list "$1" 2> /dev/null | awk 'NR == 2 { print $5 }' | grep -Eq '^(r|-b)'; }
 
 # sec FILE NAME: "OFFSET SIZE" of a section (decimal), nothing if absent.
 sec() {

@@ -12,11 +12,8 @@
 PEEK=$top_builddir/tests/tools/guest_peek
 XENSTORED_PATH=$XENHV_RUNDIR/xenstored
 export XENSTORED_PATH
-XL=$(cd "$(dirname "$XL")" && pwd)/xl
-# Every xl call is bounded: a hang fails its check instead of the run.
-xl_bounded() { timeout 60 "$XLBIN" "$@"; }
-XLBIN=$XL
 XL=xl_bounded
+# Every xl call is bounded: a hang fails its check instead of the run.
 HELLO=$top_builddir/examples/guests/hello
 cd "$scratch" || exit 1
 

@@ -6,21 +6,10 @@
 # the guest's console.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/xenhv_lib.sh"
-XL=$(cd "$(dirname "$XL")" && pwd)/xl
-# Every xl call is bounded: a hang fails its check instead of the run.
-xl_bounded() { timeout 60 "$XLBIN" "$@"; }
-XLBIN=$XL
 XL=xl_bounded
 HELLO=$top_builddir/examples/guests/hello
 cd "$scratch" || exit 1
 
-wait_for() { # SECONDS COMMAND...: poll until COMMAND succeeds
-    n=$(($1 * 20)); shift
-    while ! "$@" && [ $n -gt 0 ]; do sleep 0.05; n=$((n - 1)); done
-    "$@"
-}
-gone() { ! "$XL" domid "$1" > /dev/null 2>&1; }
-running() { "$XL" list "$1" 2> /dev/null | awk 'NR == 2 { print $5 }' | grep -Eq '^(r|-b)'; }
 new_domid() { [ "$("$XL" domid "$1" 2> /dev/null)" != "$2" ] && ! gone "$1"; }
 
 mkcfg() { # NAME TYPE [extra lines]

@@ -8,14 +8,10 @@
 # on_soft_reset=destroy the domain is destroyed after the first line.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/xenhv_lib.sh"
-XL=$(cd "$(dirname "$XL")" && pwd)/xl
-xl_bounded() { timeout 60 "$XLBIN" "$@"; }
-XLBIN=$XL
 XL=xl_bounded
 GUESTS=$top_builddir/tests/guests
 cd "$scratch" || exit 1
 
-gone() { ! "$XL" domid "$1" > /dev/null 2>&1; }
 expected() { grep -v '^# ' "$top_srcdir/tests/guests/soft_reset.expected"; }
 
 for env in pvh hvm64; do

@@ -116,11 +116,6 @@ check "cmdline= overrides the image's arguments (pygrub --args)"
 "$XL" destroy bl-args
 
 # --- guests that run: the console shows the image's command line --------
-wait_for() { # SECONDS COMMAND...
-    n=$(($1 * 20)); shift
-    while ! "$@" && [ $n -gt 0 ]; do sleep 0.05; n=$((n - 1)); done
-    "$@"
-}
 printf 'name="probe"\ntype="pvh"\nkernel="%s"\nmemory=32\n' "$HELLO/pvh/hello.elf" > probe.cfg
 "$XL" create -c probe.cfg < /dev/null > probe.out 2> /dev/null &
 console=$!

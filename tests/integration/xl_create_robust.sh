@@ -8,20 +8,12 @@
 # connection goes; dom0 event channels close with their connection.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/xenhv_lib.sh"
-XL=$(cd "$(dirname "$XL")" && pwd)/xl
-XLBIN=$XL
-xl_bounded() { timeout 60 "$XLBIN" "$@"; }
 XL=xl_bounded
 HELLO=$(cd "$top_builddir/examples/guests/hello" && pwd)
 XENSTORED_PATH=$XENHV_RUNDIR/xenstored
 export XENSTORED_PATH
 cd "$scratch" || exit 1
 
-wait_for() { # SECONDS COMMAND...: poll until COMMAND succeeds
-    n=$(($1 * 20)); shift
-    while ! "$@" && [ $n -gt 0 ]; do sleep 0.05; n=$((n - 1)); done
-    "$@"
-}
 printf 'type="pvh"\nkernel="%s/pvh/hello.elf"\nmemory=16\n' "$HELLO" > pvh.cfg
 printf 'type="hvm"\nfirmware="%s/hvm64/hello.elf"\nmemory=16\n' "$HELLO" > hvm.cfg
 

@@ -76,6 +76,8 @@ struct hval_vcpu {
     /* The run ends at the start of the block at stop_la (cs base + rip),
      * which the block hook saw: rip is set from it (emu_vcpu.c). */
     bool stop_at_block;
+    bool irq_window;  /* stop at a block start with IF set (not the first) */
+    bool first_block; /* the run's first block has not started yet */
     uint64_t stop_la;
 
     /* A guest page fault seen by the TLB fill (emu_mmu.c). */

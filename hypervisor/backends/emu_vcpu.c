@@ -299,6 +299,19 @@ static void emu_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *us
         emu_stop_at_block(v, addr);
         return;
     }
+    /* The interrupt window: the run's first block is let run (the
+     * instruction in an sti shadow, the hlt of `sti; hlt`), then the
+     * first block start with IF set ends the run (sti, popf and iret end
+     * their blocks, so that is right after them).  Only while asked. */
+    if (v->irq_window) {
+        if (v->first_block) {
+            v->first_block = false;
+        } else if (emu_reg(v, UC_X86_REG_EFLAGS) & (1u << 9)) /* IF */ {
+            v->irq_window = false;
+            emu_stop_at_block(v, addr);
+            return;
+        }
+    }
     if (v->slice_end_ns && ++v->slice_blocks >= EMU_SLICE_CHECK_BLOCKS) {
         v->slice_blocks = 0;
         if (emu_now_ns() >= v->slice_end_ns)
@@ -462,6 +475,12 @@ static void emu_kick(struct hval_vcpu *v)
     atomic_store(&v->kick, 1);
 }
 
+/* The runner's thread, between runs (see hval.h). */
+static void emu_irq_window(struct hval_vcpu *v, bool on)
+{
+    v->irq_window = on;
+}
+
 /* The length of the in/out instruction at la, or 0. */
 static unsigned emu_io_insn_len(struct hval_vcpu *v, uint64_t la)
 {
@@ -595,6 +614,7 @@ static int emu_run(struct hval_vcpu *v, uint64_t timeout_us, struct hval_exit *e
         v->slice_blocks = 0;
         v->slice_end_ns = timeout_us ? emu_now_ns() + timeout_us * 1000u : 0;
         v->stop_at_block = false;
+        v->first_block = true;
         err = uc_emu_start(v->uc, rip, 0, 0, 0);
         v->slice_end_ns = 0;
         if (v->stop_at_block)
@@ -669,6 +689,7 @@ const struct hval_ops hval_emu_ops = {
     .run = emu_run,
     .kick = emu_kick,
     .inject = emu_inject,
+    .irq_window = emu_irq_window,
     .read_linear = emu_read_linear,
     .write_linear = emu_write_linear,
 };

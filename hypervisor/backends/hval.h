@@ -264,6 +264,14 @@ struct hval_ops {
      * the next run() return HVAL_EXIT_TRIPLE_FAULT.
      */
     int (*inject)(struct hval_vcpu *vcpu, const struct hval_event *ev);
+    /*
+     * Optional, the interrupt-window exit: the next run() returns
+     * HVAL_EXIT_INTERRUPTED as soon as the guest can take an external
+     * interrupt (IF set at a block start after the run's first block, so
+     * the instruction after sti/popf/iret has run: `sti; hlt` halts).
+     * Cleared by that exit or by on=false.
+     */
+    void (*irq_window)(struct hval_vcpu *vcpu, bool on);
     /* Read/write guest memory by linear address under the vCPU's paging,
      * with supervisor rights (RAM only): a write to a read-only page
      * fails when CR0.WP is set, as the CPU's would. */

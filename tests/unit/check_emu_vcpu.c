@@ -499,6 +499,39 @@ START_TEST(inject_external_interrupt_honours_if)
 }
 END_TEST
 
+/* The interrupt-window exit: with interrupts off and the window asked
+ * for, the run ends right after sti (before the instruction after it),
+ * IF set; a run that starts at the hlt of `sti; hlt` (the runner does not
+ * deliver there) still halts: its first block is let run. */
+START_TEST(irq_window_ends_the_run_after_sti)
+{
+    static const uint8_t code[] = {0x90, 0x90, 0xfb, 0x90, 0xeb, 0xfe}; /* nop nop sti nop jmp $ */
+    static const uint8_t sti_hlt[] = {0xfb, 0xf4};                      /* sti; hlt */
+    struct tguest *g = tg_new();
+    struct hval_regs r;
+
+    ck_assert_ptr_nonnull(g->ops->irq_window);
+    tg_put(g, TG_CODE, code, sizeof(code));
+    start_with_idt(g, true, 0x2);
+    g->ops->irq_window(g->v, true);
+    ck_assert_int_eq(tg_run(g).kind, HVAL_EXIT_INTERRUPTED);
+    r = tg_regs(g);
+    ck_assert_uint_eq(r.rip, TG_CODE + 3);
+    ck_assert(r.rflags & 0x200);
+    tg_free(g);
+    g = tg_new();
+    tg_put(g, TG_CODE, sti_hlt, sizeof(sti_hlt));
+    start_with_idt(g, true, 0x2);
+    g->ops->irq_window(g->v, true);
+    ck_assert_int_eq(tg_run(g).kind, HVAL_EXIT_INTERRUPTED);
+    ck_assert_uint_eq(tg_regs(g).rip, TG_CODE + 1); /* at the hlt, in sti's shadow */
+    g->ops->irq_window(g->v, true);
+    ck_assert_int_eq(tg_run(g).kind, HVAL_EXIT_HLT); /* a run from there halts first */
+    g->ops->irq_window(g->v, false);
+    tg_free(g);
+}
+END_TEST
+
 START_TEST(inject_page_fault_through_idt_32)
 {
     struct tguest *g = tg_new();
@@ -1218,6 +1251,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, inject_exception_through_idt_64);
     tcase_add_test(tc, inject_external_interrupt_honours_if);
+    tcase_add_test(tc, irq_window_ends_the_run_after_sti);
     tcase_add_test(tc, inject_page_fault_through_idt_32);
     tcase_add_test(tc, user_mode_fault_and_interrupt_to_kernel_stack);
     tcase_add_test(tc, int_n_above_its_gate_dpl_is_a_gp);

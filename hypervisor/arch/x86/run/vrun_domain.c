@@ -717,10 +717,16 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
     end = nrunnable > 1 ? start + SLICE_NS : UINT64_MAX;
     if (deadline < end)
         end = deadline;
-    /* No interrupt-window exit here: an event the guest could not take
-     * yet (interrupts off) is tried again soon, not at the next exit (a
-     * PVH Linux lost about half its timer ticks, its clock lagging). */
-    if (irq_waits && start + IRQ_WINDOW_NS < end)
+    /* An event the guest cannot take yet (interrupts off, an sti shadow,
+     * more behind the one injected): the backend's interrupt-window exit
+     * ends the run as soon as IF is set; without one, it is tried again
+     * after IRQ_WINDOW_NS, not at the next exit (a PVH Linux lost about
+     * half its timer ticks, its clock lagging).  Either way it stays
+     * pending in the platform/vcpu_info until delivered: nothing is lost,
+     * at worst late. */
+    if (irq_waits && rd->ops->irq_window)
+        rd->ops->irq_window(vc->hv, true);
+    else if (irq_waits && start + IRQ_WINDOW_NS < end)
         end = start + IRQ_WINDOW_NS;
     rd->run_hv = vc->hv;
     rd->run_end = end;
@@ -728,6 +734,8 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
         ticker_arm(rd, vc->hv, end);
     rs_set(vc, RUNSTATE_running, start);
     rc = rd->ops->run(vc->hv, 0, &e);
+    if (irq_waits && rd->ops->irq_window)
+        rd->ops->irq_window(vc->hv, false);
     if (rd->run_end != UINT64_MAX)
         ticker_disarm(rd);
     rd->run_hv = NULL;

@@ -17,9 +17,7 @@
 # then a PV guest's xl shutdown -w.  Skips when the kernel is absent.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/xenhv_lib.sh"
-XLBIN=$(cd "$(dirname "$XL")" && pwd)/xl
-xl_bounded() { timeout 60 "$XLBIN" "$@"; }
-XL=xl_bounded
+XL=xl_bounded # xenhv_lib.sh's: xl_bounded, XLBIN, wait_for, gone
 KERNEL=${XENHV_LINUX_KERNEL:-${XDG_CACHE_HOME:-$HOME/.cache}/xenhv/linux/vmlinuz}
 cd "$scratch" || exit 1
 
@@ -54,14 +52,8 @@ on_crash = "destroy"
 EOF
 }
 log() { cat "$XENHV_RUNDIR/console/guest-$1.log" 2> /dev/null; }
-wait_for() { # SECONDS COMMAND...: poll until COMMAND succeeds
-    n=$(($1 * 10)); shift
-    while ! "$@" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
-    "$@"
-}
 count() { log "$1" | grep -cF -- "$2"; }
 at_least() { [ "$(count "$1" "$2")" -ge "$3" ]; }
-gone() { ! "$XL" domid "$1" > /dev/null 2>&1; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # The last tick line: "MONO_MS REAL_MS" (guest clocks, ms).
 last_tick() {

@@ -170,14 +170,17 @@ static void rs_write_area(struct vrun_vcpu *vc)
     uint64_t entry = vc->rs_entry;
     unsigned at = vc->rs_compat ? 4 : 8, size = vc->rs_compat ? RS_COMPAT_SIZE : RS_NATIVE_SIZE;
     bool flag = rs_update_flag(vc);
+    uint8_t old;
 
     if (!vc->rs_gva || !vc->hv)
         return;
+    /* The whole area must be reachable first: a flag set and then left
+     * set by a failed write would make the guest's reader retry for ever. */
+    if (rd->ops->read_linear(vc->hv, vc->rs_gva, b, size))
+        return;
+    old = b[at + 7];
     if (flag) { /* the flag first, in the byte holding bit 63 */
-        uint8_t top = 0x80, old;
-        if (rd->ops->read_linear(vc->hv, vc->rs_gva + at + 7, &old, 1))
-            return;
-        top |= old;
+        uint8_t top = old | 0x80;
         if (rd->ops->write_linear(vc->hv, vc->rs_gva + at + 7, &top, 1))
             return;
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -187,8 +190,11 @@ static void rs_write_area(struct vrun_vcpu *vc)
     memcpy(b, &state, 4);
     memcpy(b + at, &entry, 8);
     memcpy(b + at + 8, vc->rs_time, sizeof(vc->rs_time));
-    if (rd->ops->write_linear(vc->hv, vc->rs_gva, b, size))
+    if (rd->ops->write_linear(vc->hv, vc->rs_gva, b, size)) {
+        if (flag) /* put the byte back: no flag left behind */
+            rd->ops->write_linear(vc->hv, vc->rs_gva + at + 7, &old, 1);
         return;
+    }
     if (flag) {
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
         entry &= ~XEN_RUNSTATE_UPDATE;

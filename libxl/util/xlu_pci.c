@@ -179,39 +179,44 @@ int xlu_pci_parse_spec_string(XLU_Config *cfg, libxl_device_pci *pci, const char
 
 int xlu_rdm_parse(XLU_Config *cfg, libxl_rdm_reserve *rdm, const char *str)
 {
-    char *copy = strdup(str), *save = NULL;
-    int ret = 0;
+    /* As libxlutil's scanner: a key runs to the next '=' (commas and all),
+     * its value to the next ',' or the end; the string must end after a
+     * value.  A key or value it does not know is reported. */
+    char *copy = strdup(str);
+    int ret = ERROR_INVAL;
 
     if (!copy)
         return ERROR_NOMEM;
-    if (!*copy)
-        ret = ERROR_INVAL;
-    for (char *tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
+    for (char *tok = copy;;) {
         char *eq = strchr(tok, '=');
-        if (!eq) {
-            ret = ERROR_INVAL;
-            break;
-        }
+        if (!eq)
+            break; /* ended without a value: invalid, silently */
         *eq++ = 0;
+        char *comma = strchr(eq, ',');
+        if (comma)
+            *comma = 0;
         if (!strcmp(tok, "strategy")) {
-            if (!strcmp(eq, "host")) {
-                rdm->strategy = LIBXL_RDM_RESERVE_STRATEGY_HOST;
-            } else {
+            if (strcmp(eq, "host")) {
                 pci_err(cfg, "Unknown RDM strategy option", eq);
-                ret = ERROR_INVAL;
+                break;
             }
+            rdm->strategy = LIBXL_RDM_RESERVE_STRATEGY_HOST;
         } else if (!strcmp(tok, "policy")) {
             /* xl 4.17 inverts this test: a policy it knows makes the whole
              * setting invalid (so it is ignored), an unknown one is
              * reported and then accepted.  Kept, for the same outcome. */
-            if (libxl_rdm_reserve_policy_from_string(eq, &rdm->policy))
-                pci_err(cfg, "Unknown RDM policy", eq);
-            else
-                ret = ERROR_INVAL;
+            if (!libxl_rdm_reserve_policy_from_string(eq, &rdm->policy))
+                break;
+            pci_err(cfg, "Unknown RDM policy", eq);
         } else {
             pci_err(cfg, "Unknown RDM state option", tok);
-            ret = ERROR_INVAL;
+            break;
         }
+        if (!comma) {
+            ret = 0;
+            break;
+        }
+        tok = comma + 1;
     }
     free(copy);
     return ret;

@@ -469,6 +469,27 @@ for k, v in [("type-pvh", "type=pvh"), ("type-pv", "type=pv"), ("vcpus", "vcpus=
              ("kernel", "kernel=/other"), ("unknown", "nosuchkey=1"), ("dup", "memory=1 memory=2")]:
     add("over2-%s" % k, ["vif = [ 'bridge=a' ]", "disk = [ '/a,raw,xvda,w' ]"], ("pv", "hvm"), args=v)
 
+# ---- batch 4: configs with one to three random edits (grammar recovery) -----
+mrng = random.Random(417)
+srcs = [c for c in cases if c[0].startswith(("rmix-", "rare-", "dev-"))]
+srcs2 = [c for c in cases if c[0].startswith(("disk-", "vif-", "pci-", "boot-", "cpus-", "rmix2-"))]
+for i in range(400):
+    if i == 150:
+        srcs = srcs2
+    name, text, args = srcs[mrng.randrange(len(srcs))]
+    lines = text.splitlines(True)
+    head, body = "".join(lines[:2]), "".join(lines[2:])  # keep name and uuid
+    for _ in range(mrng.randint(1, 3)):
+        pos = mrng.randrange(len(body) + 1)
+        op = mrng.randrange(3)
+        if op == 0:
+            body = body[:pos] + mrng.choice("\"'[],=+#;\\\n 0x-") + body[pos:]
+        elif op == 1:
+            body = body[:pos] + body[pos + 1:]
+        else:
+            body = body[:pos] + body[pos:pos + 4] + body[pos:]
+    raw("mut-%03d" % i, head.replace('name = "%s"' % name, 'name = "mut-%03d"' % i) + body)
+
 if __name__ == "__main__":
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)

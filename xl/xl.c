@@ -44,14 +44,25 @@ int main(int argc, char **argv)
         return EXIT_FAILURE;
     }
 
+    /* As real xl: `help' is not a command of the table, and a command's
+     * own status (2 for a usage error) is xl's. */
     const struct cmd_spec *cmd = cmdtable_lookup(argv[optind]);
+    if (!cmd && !strcmp(argv[optind], "help")) {
+        help(optind + 1 < argc ? argv[optind + 1] : NULL);
+        return EXIT_SUCCESS;
+    }
     if (!cmd) {
         fprintf(stderr, "command not implemented\n");
+        return EXIT_FAILURE;
+    }
+    if (xl_dryrun && !cmd->can_dryrun) {
+        fprintf(stderr, "command does not implement -N (dryrun) option\n");
         return EXIT_FAILURE;
     }
 
     argc -= optind;
     argv += optind;
     optind = 0;
-    return cmd->fn(argc, argv) ? EXIT_FAILURE : EXIT_SUCCESS;
+    int rc = cmd->fn(argc, argv);
+    return rc >= 0 && rc <= 255 ? rc : EXIT_FAILURE;
 }

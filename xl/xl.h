@@ -7,9 +7,13 @@
 
 #include <stdbool.h>
 
+/* An xl command, as real xl's table has it: can_dryrun (accepts the
+ * global -N) and modifies (accepts -f) show in its usage line. */
 struct cmd_spec {
     const char *name;
     int (*fn)(int argc, char **argv);
+    int can_dryrun;
+    int modifies;
     const char *summary;
     const char *usage;
     const char *options;

@@ -23,13 +23,8 @@ void help(const char *command)
         printf("\n");
         return;
     }
-    printf("Usage: xl [-v%s] %s %s\n\n%s.\n\n", "", cmd->name, cmd->usage, cmd->summary);
+    printf("Usage: xl [-vtT%s%s] %s %s\n\n%s.\n\n", cmd->modifies ? "f" : "",
+           cmd->can_dryrun ? "N" : "", cmd->name, cmd->usage, cmd->summary);
     if (cmd->options && *cmd->options)
         printf("Options:\n\n%s\n", cmd->options);
-}
-
-int main_help(int argc, char **argv)
-{
-    help(argc > 1 ? argv[1] : NULL);
-    return 0;
 }

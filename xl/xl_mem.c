@@ -27,7 +27,7 @@ static int mem_args(int argc, char **argv, const char *cmd, uint32_t *domid, int
     *kb = xl_parse_mem_size_kb(argv[2]);
     if (*kb == -1) {
         fprintf(stderr, "invalid memory size: %s\n", argv[2]);
-        exit(3); /* real xl's status, which xl's main would fold into 1 */
+        exit(3); /* real xl's status */
     }
     return -1;
 }

@@ -6,8 +6,25 @@
 check "xl help exits 0"
 grep -q '^Usage xl \[-vfNtT\] <subcommand> \[args\]' "$scratch/help"
 check "xl help prints real xl's usage line"
-grep -q '^ help  *Print this help\.' "$scratch/help"
-check "xl help lists the help command"
+grep -q '^ create  *Create a domain from config file <filename>$' "$scratch/help"
+check "xl help lists the commands with their summaries"
+"$XL" help help > "$scratch/help2" 2>&1 && cmp -s "$scratch/help" "$scratch/help2"
+check "xl help help prints the whole list, as real xl (help is not a table command)"
+
+# Usage lines and statuses as Debian's real xl 4.17 prints them.
+"$XL" help create | head -1 | grep -qx 'Usage: xl \[-vtTfN\] create <ConfigFile> \[options\] \[vars\]'
+check "xl help create: [-vtTfN] (create modifies and can dry-run)"
+"$XL" help list | head -1 | grep -qx 'Usage: xl \[-vtT\] list \[options\] \[Domain\]'
+check "xl help list: [-vtT]"
+"$XL" help destroy | head -1 | grep -qx 'Usage: xl \[-vtTf\] destroy \[options\] <Domain>'
+check "xl help destroy: [-vtTf]"
+printf 'name="c"\ntype="pvh"\nkernel="/k"\nmemory=64\n' > "$scratch/c.cfg"
+"$XL" create -n "$scratch/c.cfg" memory > "$scratch/out" 2>&1
+[ $? = 2 ] && head -1 "$scratch/out" | grep -q '^Usage: xl \[-vtTfN\] create'
+check "xl create with a second file-like argument prints create's usage and exits 2"
+"$XL" -N list > "$scratch/out" 2>&1
+[ $? = 1 ] && grep -qx 'command does not implement -N (dryrun) option' "$scratch/out"
+check "xl -N refuses a command that cannot dry-run"
 
 "$XL" no-such-command > "$scratch/out" 2>&1
 [ $? = 1 ]

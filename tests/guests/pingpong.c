@@ -4,8 +4,8 @@
  * SCHEDOP_poll on ports without handlers: every wake-up must reach a
  * halted vCPU (a lost one hangs the guest; the test's timeout ends it).
  * Also the runstate areas both vCPUs registered, which the hypervisor
- * rewrites at every runstate change: vCPU 0 finds itself running, and
- * both with time accounted as blocked by then.
+ * rewrites at every runstate change: vCPU 0 finds itself running with
+ * time accounted as blocked by then, and vCPU 1 blocked.
  */
 #include "guest.h"
 
@@ -106,10 +106,15 @@ void guest_main(void)
     t = rs_area[0].state_entry_time;
     CHECK(t && t <= xen_system_time_ns(), "vCPU 0's area: entered its state at %llu",
           (unsigned long long)t);
-    CHECK(rs_area[1].time[RUNSTATE_blocked] > 0 && rs_area[1].time[RUNSTATE_running] > 0,
-          "vCPU 1's area: running %llu ns, blocked %llu ns",
-          (unsigned long long)rs_area[1].time[RUNSTATE_running],
-          (unsigned long long)rs_area[1].time[RUNSTATE_blocked]);
+    /*
+     * vCPU 1 is blocked now (above), but may never have finished a blocked
+     * period before: an event kicks the running sender, so the woken vCPU 0
+     * often sends the next ping before vCPU 1 reaches its block.
+     */
+    t = rs_area[1].state_entry_time;
+    CHECK(rs_area[1].time[RUNSTATE_running] > 0 && t && t <= xen_system_time_ns(),
+          "vCPU 1's area: running %llu ns, blocked since %llu",
+          (unsigned long long)rs_area[1].time[RUNSTATE_running], (unsigned long long)t);
     gprintf("pingpong: runstate areas kept up to date: ok\n");
     events_disable();
 }

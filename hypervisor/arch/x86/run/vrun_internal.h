@@ -99,4 +99,19 @@ void vrun_kick(struct domain *d, unsigned vcpu);
 int vrun_vcpu_create(struct vrun_vcpu *vc, const struct hval_state *st);
 void vrun_deadline_changed(struct vrun_dom *rd);
 
+/* vrun_vcpu.c: a vCPU's life around its runs. */
+struct vrun_vcpu *vrun_vc_of(struct vcpu *v);
+void vrun_seg_from(struct hval_segment *s, uint32_t sel, uint32_t limit, uint64_t base,
+                   uint32_t ar);
+void vrun_rs_set(struct vrun_vcpu *vc, int state, uint64_t now);
+void vrun_cpu_event(void *opaque, unsigned vcpu, enum hvm_cpu_event ev, uint8_t vector);
+void vrun_apply_cpu_events(struct vrun_dom *rd);
+int vrun_vcpu_initialise(struct hc_caller *c, struct vcpu *v, uint64_t arg);
+int vrun_vcpu_up(struct vcpu *v);
+int vrun_vcpu_down(struct vcpu *v);
+bool vrun_vcpu_is_up(struct vcpu *v);
+int vrun_register_vcpu_info(struct vcpu *v, uint64_t gfn, uint32_t offset);
+void vrun_runstate(struct vcpu *v, struct vcpu_runstate_info *out);
+void vrun_runstate_area(struct vcpu *v, uint64_t gva, bool compat);
+
 #endif

@@ -964,6 +964,25 @@ static void *kick_hard(void *arg)
 }
 
 /*
+ * Run g to its first exit that is not a kick's, with another thread
+ * kicking it every ~10 us meanwhile; *interrupted counts the kicked runs.
+ */
+static struct hval_exit run_kicked(struct tguest *g, unsigned *interrupted)
+{
+    struct busy_kicker k = {g, 0, 0};
+    struct hval_exit e;
+    pthread_t t;
+
+    *interrupted = 0;
+    ck_assert_int_eq(pthread_create(&t, NULL, kick_hard, &k), 0);
+    while ((e = tg_run(g)).kind == HVAL_EXIT_INTERRUPTED)
+        (*interrupted)++;
+    atomic_store(&k.done, 1);
+    pthread_join(t, NULL);
+    return e;
+}
+
+/*
  * The bytes of a wrmsr somewhere in the code page, never run: the backend
  * gives such a site a code hook (emu_msr.c), and with any code hook the
  * engine no longer resets rip to a block's start when it stops, so a stop
@@ -979,25 +998,15 @@ static void put_msr_site(struct tguest *g)
 static void kicked_count_loop(bool msr_site)
 {
     struct tguest *g = tg_new();
-    struct busy_kicker k = {g, 0, 0};
-    unsigned interrupted = 0;
+    unsigned interrupted;
     uint32_t counter;
     struct hval_exit e;
-    pthread_t t;
 
     tg_put(g, TG_CODE, blob_count_loop, sizeof(blob_count_loop));
     if (msr_site)
         put_msr_site(g);
     tg_start32(g, TG_CODE);
-    ck_assert_int_eq(pthread_create(&t, NULL, kick_hard, &k), 0);
-    for (;;) {
-        e = tg_run(g);
-        if (e.kind != HVAL_EXIT_INTERRUPTED)
-            break;
-        interrupted++;
-    }
-    atomic_store(&k.done, 1);
-    pthread_join(t, NULL);
+    e = run_kicked(g, &interrupted);
     ck_assert_int_eq(e.kind, HVAL_EXIT_HLT);
     memcpy(&counter, g->ram + TG_TARGET, sizeof(counter));
     ck_assert_uint_eq(counter, KICK_LOOPS);
@@ -1069,10 +1078,9 @@ static const uint8_t blob_call_loop64[] = {0xb9,
 static void kicked_call_loop(bool long64, bool msr_site)
 {
     struct tguest *g = tg_new();
-    struct busy_kicker k = {g, 0, 0};
+    unsigned interrupted;
     uint32_t counter;
     struct hval_exit e;
-    pthread_t t;
 
     if (long64) {
         tg_put(g, TG_CODE, blob_call_loop64, sizeof(blob_call_loop64));
@@ -1083,12 +1091,7 @@ static void kicked_call_loop(bool long64, bool msr_site)
     }
     if (msr_site)
         put_msr_site(g);
-    ck_assert_int_eq(pthread_create(&t, NULL, kick_hard, &k), 0);
-    do
-        e = tg_run(g);
-    while (e.kind == HVAL_EXIT_INTERRUPTED);
-    atomic_store(&k.done, 1);
-    pthread_join(t, NULL);
+    e = run_kicked(g, &interrupted);
     ck_assert_int_eq(e.kind, HVAL_EXIT_HLT);
     memcpy(&counter, g->ram + TG_TARGET, sizeof(counter));
     ck_assert_uint_eq(counter, KICK_LOOPS);
@@ -1142,19 +1145,13 @@ START_TEST(kicks_during_msr_exits_never_repeat_an_instruction)
                                    0xec,
                                    0xf4};
     struct tguest *g = tg_new();
-    struct busy_kicker k = {g, 0, 0};
+    unsigned interrupted;
     uint32_t counter;
     struct hval_exit e;
-    pthread_t t;
 
     tg_put(g, TG_CODE, blob, sizeof(blob));
     tg_start32(g, TG_CODE);
-    ck_assert_int_eq(pthread_create(&t, NULL, kick_hard, &k), 0);
-    do
-        e = tg_run(g);
-    while (e.kind == HVAL_EXIT_INTERRUPTED);
-    atomic_store(&k.done, 1);
-    pthread_join(t, NULL);
+    e = run_kicked(g, &interrupted);
     ck_assert_int_eq(e.kind, HVAL_EXIT_HLT);
     memcpy(&counter, g->ram + TG_TARGET, sizeof(counter));
     ck_assert_uint_eq(counter, MSR_LOOPS);

@@ -179,6 +179,18 @@ static void queue_event(libxl__xs *xs, char *body, uint32_t len)
     xs->events_tail = &e->next;
 }
 
+/* The next reply off the socket, the watch events before it queued. */
+static int read_reply(libxl__xs *xs, struct xsd_sockmsg *hdr, char **body)
+{
+    for (;;) {
+        int rc = read_msg(xs, hdr, body);
+        if (rc || hdr->type != XS_WATCH_EVENT)
+            return rc;
+        queue_event(xs, *body, hdr->len);
+        free(*body);
+    }
+}
+
 /* A reply-less request of the batch's thread: queued, answered by
  * libxl__xs_batch_end (which reports its error). */
 static int batch_queue(libxl__xs *xs, struct xsd_sockmsg *hdr, char *msg, size_t len)
@@ -225,19 +237,14 @@ int libxl__xs_batch_end(libxl__xs *xs)
     pthread_mutex_lock(&xs->lock);
     rc = xs->batch_n ? write_all(xs->fd, xs->batch, xs->batch_len) : 0;
     /* The replies come in order, watch events in between. */
-    for (unsigned done = 0; !rc && done < xs->batch_n;) {
+    for (unsigned done = 0; !rc && done < xs->batch_n; done++) {
         struct xsd_sockmsg rh;
         char *body;
-        rc = read_msg(xs, &rh, &body);
+        rc = read_reply(xs, &rh, &body);
         if (rc)
             break;
-        if (rh.type == XS_WATCH_EVENT) {
-            queue_event(xs, body, rh.len);
-        } else {
-            if (rh.type == XS_ERROR && !first)
-                first = xs_error_value(body);
-            done++;
-        }
+        if (rh.type == XS_ERROR && !first)
+            first = xs_error_value(body);
         free(body);
     }
     pthread_mutex_unlock(&xs->lock);
@@ -271,29 +278,21 @@ static int request(libxl__xs *xs, uint32_t type, libxl__xs_tx tx, const char *co
     hdr.len = (uint32_t)(off - sizeof(hdr));
     memcpy(buf, &hdr, sizeof(hdr));
     rc = write_all(xs->fd, buf, off);
-    while (!rc) {
+    if (!rc) {
         struct xsd_sockmsg rh;
         char *body;
-        rc = read_msg(xs, &rh, &body);
-        if (rc)
-            break;
-        if (rh.type == XS_WATCH_EVENT) {
-            queue_event(xs, body, rh.len);
-            free(body);
-            continue;
-        }
-        if (rh.type == XS_ERROR) {
+        rc = read_reply(xs, &rh, &body);
+        if (!rc && rh.type == XS_ERROR) {
             rc = xs_error_value(body);
             free(body);
-            break;
+        } else if (!rc) {
+            if (reply_len)
+                *reply_len = rh.len;
+            if (reply)
+                *reply = body;
+            else
+                free(body);
         }
-        if (reply_len)
-            *reply_len = rh.len;
-        if (reply)
-            *reply = body;
-        else
-            free(body);
-        break;
     }
     pthread_mutex_unlock(&xs->lock);
     return rc;

@@ -11,28 +11,16 @@
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/xenhv_lib.sh"
 . "$top_srcdir/tests/integration/linux_lib.sh"
-XL=$(cd "$(dirname "$XL")" && pwd)/xl
-TIMEOUT=${LINUX_BOOT_TIMEOUT:-120}
+XL=$XLBIN
 cd "$scratch" || exit 1
 linux_initramfs init.c
-
-# boot NAME VCPUS: xl create -F (it returns when the domain is gone);
-# NAME.xl is xl's output, NAME.log the console, NAME.ms the time taken.
-boot() {
-    linux_cfg "$1" pvh "$2"
-    t0=$(date +%s%N)
-    timeout "$TIMEOUT" "$XL" create -F "$1.cfg" > "$1.xl" 2>&1
-    echo $((($(date +%s%N) - t0) / 1000000)) > "$1.ms"
-    "$XL" destroy "$1" > /dev/null 2>&1
-    linux_console "$1" > "$1.log"
-}
 
 # has NAME TEXT: TEXT is a line (or part of one) of NAME's console.
 has() {
     grep -qF -- "$2" "$1.log"
 }
 
-boot linux1 1
+linux_boot linux1 pvh 1
 echo "# boot to poweroff, 1 vCPU: $(cat linux1.ms) ms (xl create -F, wall clock)"
 ok "console shows the kernel's banner (Linux version 6.1)" has linux1 "Linux version 6.1"
 ok "the kernel runs /init from the initramfs" has linux1 "Run /init as init process"
@@ -54,7 +42,7 @@ last_lines() {
 }
 last_lines linux1
 
-boot linux2 2
+linux_boot linux2 pvh 2
 echo "# boot to poweroff, 2 vCPUs: $(cat linux2.ms) ms (xl create -F, wall clock)"
 ok "vcpus=2: the kernel brings up both CPUs" has linux2 "smp: Brought up 1 node, 2 CPUs"
 ok "vcpus=2: init sees 2 CPUs" has linux2 "xenhv-init: cpus: 2"

@@ -12,20 +12,14 @@
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/xenhv_lib.sh"
 . "$top_srcdir/tests/integration/linux_lib.sh"
-XL=$(cd "$(dirname "$XL")" && pwd)/xl
-TIMEOUT=${LINUX_BOOT_TIMEOUT:-120}
+XL=$XLBIN
 cd "$scratch" || exit 1
 linux_initramfs init.c
-linux_cfg linuxpv pv 1
-
-t0=$(date +%s%N)
-timeout "$TIMEOUT" "$XL" create -F linuxpv.cfg > xl.out 2>&1
-echo "# boot to poweroff: $((($(date +%s%N) - t0) / 1000000)) ms (xl create -F, wall clock)"
-"$XL" destroy linuxpv > /dev/null 2>&1
-linux_console linuxpv > console.log
+linux_boot linuxpv pv 1
+echo "# boot to poweroff: $(cat linuxpv.ms) ms (xl create -F, wall clock)"
 
 has() {
-    grep -qF -- "$1" console.log
+    grep -qF -- "$1" linuxpv.log
 }
 
 ok "console shows the kernel's banner (Linux version 6.1)" has "Linux version 6.1"
@@ -35,13 +29,13 @@ ok "init prints its banner on hvc0" has "xenhv-init: hello from userspace (pid 1
 ok "init's uname is the kernel's" has "xenhv-init: uname: Linux 6.1"
 ok "init sees 1 CPU" has "xenhv-init: cpus: 1"
 ok "init powers off" has "xenhv-init: powering off"
-ok "the domain shut down with reason poweroff" grep -q "shut down, reason code 0 " xl.out
+ok "the domain shut down with reason poweroff" grep -q "shut down, reason code 0 " linuxpv.xl
 "$XL" list linuxpv > /dev/null 2>&1
 [ $? != 0 ]
 check "the domain is gone afterwards"
 if ! has "xenhv-init: powering off"; then
     linux_last_lines linuxpv
-    tail -5 xl.out | sed 's/^/#   xl: /'
+    tail -5 linuxpv.xl | sed 's/^/#   xl: /'
     "$XL" dmesg 2> /dev/null | tail -10 | sed 's/^/#   dmesg: /'
 fi
 

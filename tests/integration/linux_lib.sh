@@ -57,3 +57,15 @@ linux_last_lines() {
     echo "# $1: last console lines:"
     linux_console "$1" | tail -15 | sed 's/^/#   /'
 }
+
+# linux_boot NAME TYPE VCPUS: NAME.cfg run by xl create -F (it returns
+# when the domain is gone, or after LINUX_BOOT_TIMEOUT seconds); NAME.xl
+# is xl's output, NAME.log the console, NAME.ms the wall-clock time.
+linux_boot() {
+    linux_cfg "$1" "$2" "$3"
+    t0=$(date +%s%N)
+    timeout "${LINUX_BOOT_TIMEOUT:-120}" "$XLBIN" create -F "$1.cfg" > "$1.xl" 2>&1
+    echo $((($(date +%s%N) - t0) / 1000000)) > "$1.ms"
+    "$XLBIN" destroy "$1" > /dev/null 2>&1
+    linux_console "$1" > "$1.log"
+}

@@ -236,6 +236,18 @@ struct domain *domain_lookup(domid_t domid)
     return domid < DOMID_FIRST_RESERVED ? domain_table[domid] : NULL;
 }
 
+static __thread const struct domain *thread_domain;
+
+void domain_bind_thread(const struct domain *d)
+{
+    thread_domain = d;
+}
+
+bool domain_on_own_thread(const struct domain *d)
+{
+    return thread_domain == d;
+}
+
 struct domain *domain_next(domid_t first)
 {
     for (unsigned i = first; i < DOMID_FIRST_RESERVED; i++)

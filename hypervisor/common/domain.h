@@ -156,6 +156,10 @@ void domain_destroy_unlinked(struct domain *d);
 void domain_free(struct domain *d);
 
 struct domain *domain_lookup(domid_t domid); /* NULL if none */
+/* The calling thread is the one that runs d's vCPUs (set by the CPU
+ * backend's domain thread when it starts). */
+void domain_bind_thread(const struct domain *d);
+bool domain_on_own_thread(const struct domain *d);
 /* The next existing domain with id >= first, or NULL. */
 struct domain *domain_next(domid_t first);
 unsigned domain_count(void);

@@ -172,6 +172,7 @@ int evtchn_close(struct domain *d, evtchn_port_t port)
         }
     }
     port_reset(ch);
+    __atomic_fetch_and(&d->evtchn.deferred[port / 64], ~(1ull << (port % 64)), __ATOMIC_SEQ_CST);
     /* As Xen's evtchn_free: the port, bound again, must not find an old
      * event (Linux's spinlock kicker port, pending when a CPU went offline,
      * fired its BUG() handler when the CPU came back). */
@@ -193,6 +194,45 @@ unsigned evtchn_close_conn(struct domain *d, uint64_t conn_id)
     return closed;
 }
 
+/*
+ * Why events from other threads wait for the domain's own thread: the CPU
+ * emulator runs a guest's locked read-modify-write (lock btr, xchg) as a
+ * plain load and store, atomic only against its own thread (unicorn's TCG
+ * runs without CF_PARALLEL).  A bit another thread set between them was
+ * written back cleared, and the event was lost: a guest spinning on
+ * test_and_clear of a port lost ~2.5% of its xenstore replies, Linux
+ * stalled now and then with a port pending that it never saw.  So only
+ * the thread that runs d's vCPUs writes d's event bits, between runs;
+ * others queue the port here and kick it (evtchn_apply_deferred).
+ */
+static void defer_event(struct domain *d, evtchn_port_t port, unsigned vcpu)
+{
+    __atomic_fetch_or(&d->evtchn.deferred[port / 64], 1ull << (port % 64), __ATOMIC_SEQ_CST);
+    __atomic_store_n(&d->evtchn.any_deferred, true, __ATOMIC_SEQ_CST);
+    d->kick(d, vcpu < d->max_vcpus ? vcpu : 0);
+}
+
+bool evtchn_has_deferred(struct domain *d)
+{
+    return __atomic_load_n(&d->evtchn.any_deferred, __ATOMIC_SEQ_CST);
+}
+
+void evtchn_apply_deferred(struct domain *d)
+{
+    if (!__atomic_exchange_n(&d->evtchn.any_deferred, false, __ATOMIC_SEQ_CST))
+        return;
+    for (unsigned w = 0; w < EVTCHN_2L_NR_PORTS / 64; w++) {
+        uint64_t bits = __atomic_exchange_n(&d->evtchn.deferred[w], 0, __ATOMIC_SEQ_CST);
+        while (bits) {
+            evtchn_port_t port = w * 64 + (unsigned)__builtin_ctzll(bits);
+            struct evtchn *ch = port_get(d, port);
+            bits &= bits - 1;
+            if (ch && ch->state != EVTCHNSTAT_closed)
+                evtchn_set_pending(d, port);
+        }
+    }
+}
+
 void evtchn_set_pending(struct domain *d, evtchn_port_t port)
 {
     struct evtchn *ch = port_get(d, port);
@@ -210,6 +250,10 @@ void evtchn_set_pending(struct domain *d, evtchn_port_t port)
     }
     if (port >= shinfo_ports(d))
         return;
+    if (d->kick && !domain_on_own_thread(d)) {
+        defer_event(d, port, ch->vcpu);
+        return;
+    }
     if (bit_set(shinfo_pending(d), port))
         return;
     if (bit_test(shinfo_mask(d), port)) {

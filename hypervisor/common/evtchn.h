@@ -35,6 +35,10 @@ struct evtchn_table {
     struct evtchn *ports;
     unsigned nr_ports; /* allocated entries */
     unsigned max_port; /* highest port this domain may use */
+    /* Events raised by other threads while the domain's vCPUs may run,
+     * for the domain's own thread to set (evtchn_apply_deferred). */
+    uint64_t deferred[EVTCHN_2L_NR_PORTS / 64];
+    bool any_deferred;
 };
 
 int evtchn_init(struct domain *d, unsigned max_port);
@@ -53,8 +57,14 @@ unsigned evtchn_close_conn(struct domain *d, uint64_t conn_id);
 int evtchn_send(struct domain *d, evtchn_port_t port);
 int evtchn_status(struct domain *d, evtchn_port_t port, struct evtchn_status *st);
 
-/* Raise port in d (the receiving side). */
+/* Raise port in d (the receiving side).  From a thread other than d's
+ * own while d's vCPUs may run (d->kick set), the event is deferred: d's
+ * thread sets it between runs (see evtchn.c). */
 void evtchn_set_pending(struct domain *d, evtchn_port_t port);
+/* Deferred events for d?  Lock-free, for d's thread before it scans. */
+bool evtchn_has_deferred(struct domain *d);
+/* Set d's deferred events (hv_lock held, on d's own thread). */
+void evtchn_apply_deferred(struct domain *d);
 /* Mark pending-selector word and evtchn_upcall_pending in vcpu's
  * vcpu_info, and kick it. */
 void evtchn_mark_upcall(struct domain *d, unsigned vcpu, unsigned word);

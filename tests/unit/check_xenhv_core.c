@@ -2,7 +2,8 @@
  * check_xenhv_core.c: xenhv's core without its sockets: the emulation-flag
  * rules, guest memory accounting, the console ring, and the hypercall
  * tables driven by a toolstack caller whose memory is a local buffer
- * (every pointer bounds-checked against it, as the control socket does).
+ * (every pointer bounds-checked against it, as the control socket does),
+ * and event channels between domains.
  */
 #include <check.h>
 #include <errno.h>
@@ -321,6 +322,68 @@ START_TEST(evtchn_between_domains)
 }
 END_TEST
 
+/* While a domain's vCPUs may run (it has a kick), an event from another
+ * thread waits for the domain's own thread: the guest's locked
+ * read-modify-writes are not atomic against other threads (evtchn.c). */
+static unsigned kicks;
+static void count_kick(struct domain *d, unsigned vcpu)
+{
+    kicks++;
+}
+
+START_TEST(evtchn_deferred_to_own_thread)
+{
+    uint32_t a = create(0, 0), b = create(0, 0);
+    struct domain *da, *db;
+    evtchn_port_t aport, bport, bport2;
+
+    pthread_mutex_lock(&hv_lock);
+    da = domain_lookup((domid_t)a);
+    db = domain_lookup((domid_t)b);
+    ck_assert_int_eq(evtchn_alloc_unbound(db, (domid_t)a, &bport), 0);
+    ck_assert_int_eq(evtchn_bind_interdomain(da, (domid_t)b, bport, &aport), 0);
+    struct shared_info *si = db->shared_info;
+    uint64_t bit = 1ULL << (bport % 64);
+    db->kick = count_kick;
+    kicks = 0;
+
+    /* From this (the test's) thread: queued, b kicked, nothing written. */
+    ck_assert_int_eq(evtchn_send(da, aport), 0);
+    ck_assert_int_eq(kicks, 1);
+    ck_assert(!(si->evtchn_pending[bport / 64] & bit));
+    ck_assert(!si->vcpu_info[0].evtchn_upcall_pending);
+    ck_assert(evtchn_has_deferred(db));
+    /* b's thread sets it. */
+    domain_bind_thread(db);
+    evtchn_apply_deferred(db);
+    ck_assert(!evtchn_has_deferred(db));
+    ck_assert(si->evtchn_pending[bport / 64] & bit);
+    ck_assert(si->vcpu_info[0].evtchn_upcall_pending);
+    /* On b's own thread an event is set at once. */
+    si->evtchn_pending[bport / 64] &= ~bit;
+    ck_assert_int_eq(evtchn_send(da, aport), 0);
+    ck_assert(si->evtchn_pending[bport / 64] & bit);
+    ck_assert(!evtchn_has_deferred(db));
+
+    /* A port closed before its deferred event is set never sees it, nor
+     * does the next binding of that port. */
+    si->evtchn_pending[bport / 64] &= ~bit;
+    domain_bind_thread(NULL);
+    ck_assert_int_eq(evtchn_send(da, aport), 0);
+    ck_assert_int_eq(evtchn_close(db, bport), 0);
+    ck_assert_int_eq(evtchn_alloc_unbound(db, (domid_t)a, &bport2), 0);
+    ck_assert_int_eq(bport2, bport);
+    domain_bind_thread(db);
+    evtchn_apply_deferred(db);
+    ck_assert(!(si->evtchn_pending[bport / 64] & bit));
+    domain_bind_thread(NULL);
+    db->kick = NULL;
+    pthread_mutex_unlock(&hv_lock);
+    destroy(b);
+    destroy(a);
+}
+END_TEST
+
 /* A guest's own calls: the HVM column, a 32-bit caller's compat shared
  * info (latched when it sets the callback), what guests may not set. */
 START_TEST(guest_column_compat_events)
@@ -447,6 +510,7 @@ int main(void)
     tcase_add_test(tc, domctl_lifecycle);
     tcase_add_test(tc, memory_op_populate);
     tcase_add_test(tc, evtchn_between_domains);
+    tcase_add_test(tc, evtchn_deferred_to_own_thread);
     tcase_add_test(tc, guest_column_compat_events);
     tcase_add_test(tc, xen_version_subops);
     tcase_add_test(tc, hvm_context_records);

@@ -175,6 +175,9 @@ uint64_t xen_system_time_ns(void); /* from vcpu_time_info; 0 without Xen */
 
 /* --- xenstore (xenstore.c) --- */
 int xs_init(void);
+/* How the client waits for the store's event (default evtchn_wait_since). */
+typedef int xs_wait_fn(evtchn_port_t port, unsigned long snapshot, uint64_t timeout_ns);
+void xs_set_wait(xs_wait_fn *fn);
 int xs_read(const char *path, char *buf, size_t size);
 int xs_write(const char *path, const char *value);
 int xs_rm(const char *path);

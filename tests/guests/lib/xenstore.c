@@ -22,6 +22,12 @@ static unsigned int evq_head, evq_count;
 
 static char reply[XENSTORE_PAYLOAD_MAX + 1];
 static struct xsd_sockmsg reply_hdr;
+static xs_wait_fn *wait_for_event = evtchn_wait_since;
+
+void xs_set_wait(xs_wait_fn *fn)
+{
+    wait_for_event = fn ? fn : evtchn_wait_since;
+}
 
 int xs_init(void)
 {
@@ -44,7 +50,7 @@ static int ring_write(const void *data, size_t len)
             return -XEN_EIO;
         if (prod - cons == XENSTORE_RING_SIZE) {
             evtchn_send(port);
-            if (evtchn_wait_since(port, snap, XS_WAIT_NS))
+            if (wait_for_event(port, snap, XS_WAIT_NS))
                 return -XEN_ETIMEDOUT;
             continue;
         }
@@ -69,7 +75,7 @@ static int ring_read(void *data, size_t len, uint64_t timeout_ns)
         if (prod - cons > XENSTORE_RING_SIZE)
             return -XEN_EIO;
         if (prod == cons) {
-            if (evtchn_wait_since(port, snap, timeout_ns))
+            if (wait_for_event(port, snap, timeout_ns))
                 return -XEN_ETIMEDOUT;
             continue;
         }

@@ -576,6 +576,11 @@ static unsigned scan_wakeups(struct vrun_dom *rd)
     pthread_mutex_lock(&rd->lock);
     rd->wake = false;
     pthread_mutex_unlock(&rd->lock);
+    if (evtchn_has_deferred(rd->d)) { /* events from other threads */
+        pthread_mutex_lock(&hv_lock);
+        evtchn_apply_deferred(rd->d);
+        pthread_mutex_unlock(&hv_lock);
+    }
     now = vrun_now();
     if (rd->plat) {
         hvm_platform_poll(rd->plat);
@@ -680,8 +685,10 @@ static void *domain_thread(void *arg)
 {
     struct vrun_dom *rd = arg;
     struct hval_state st;
-    int rc = boot_state(rd, &st);
+    int rc;
 
+    domain_bind_thread(rd->d);
+    rc = boot_state(rd, &st);
     if (!rc)
         rc = vrun_vcpu_create(&rd->vc[0], &st);
     if (rc) {

@@ -12,7 +12,7 @@
 
 const char guest_name[] = "evtchn_race";
 
-#define REQUESTS  20000
+#define REQUESTS  5000
 #define LOST_NS   1000000000ULL /* an event not seen in a second is lost */
 #define WORD_BITS (sizeof(xen_ulong_t) * 8)
 

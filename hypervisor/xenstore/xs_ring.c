@@ -71,6 +71,10 @@ bool xs_ring_process(struct xs_ring *r, struct xs_conn *c, unsigned max, bool *n
         size_t used;
         int rc = xs_reader_feed(&r->rd, chunk, n, &used);
         __atomic_store_n(&intf->req_cons, cons + (XENSTORE_RING_IDX)used, __ATOMIC_RELEASE);
+        /* The guest checks req_cons after moving req_prod to decide
+         * whether to notify: our store must be seen before we look at
+         * req_prod again (a store-load pair, so a full fence). */
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
         *notify = true;
         if (rc < 0) {
             ring_break(r, XENSTORE_ERROR_PROTO);
@@ -108,6 +112,7 @@ void xs_ring_flush(struct xs_ring *r, struct xs_conn *c, bool *notify)
             n = m->len - m->off;
         memcpy(intf->rsp + MASK_XENSTORE_IDX(prod), m->data + m->off, n);
         __atomic_store_n(&intf->rsp_prod, prod + (XENSTORE_RING_IDX)n, __ATOMIC_RELEASE);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST); /* as for req_cons above */
         xs_conn_out_consume(c, (uint32_t)n);
         *notify = true;
     }

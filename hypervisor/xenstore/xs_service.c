@@ -411,6 +411,18 @@ static bool service_rings(struct xs_service *s)
         /* Output first: the guest may be waiting for room to read. */
         xs_ring_flush(&d->ring, d->c, &notify);
         d->more = xs_ring_process(&d->ring, d->c, RING_BATCH, &notify);
+        /*
+         * A ring that moved is looked at once more, on the next pass,
+         * before the service sleeps.  Linux notifies after writing only if
+         * it saw req_cons reach its old req_prod, and nothing orders its
+         * req_prod store before that load: it can miss our req_cons store
+         * while our reload of req_prod, right after it, misses its
+         * req_prod store; then neither side acts and the guest waits for
+         * ever (PVH Linux stopped mid-boot about 1 in 3 beside another
+         * guest, its WATCH request half read).  The next pass comes after
+         * syscalls and the lock, as xenstored's next loop would.
+         */
+        d->more |= notify;
         again |= d->more;
         if (notify)
             note(s, d);

@@ -178,6 +178,9 @@ int xs_init(void);
 /* How the client waits for the store's event (default evtchn_wait_since). */
 typedef int xs_wait_fn(evtchn_port_t port, unsigned long snapshot, uint64_t timeout_ns);
 void xs_set_wait(xs_wait_fn *fn);
+/* Send the event after a write only when the store had read everything
+ * before it, as Linux does (default: always). */
+void xs_notify_as_linux(int on);
 int xs_read(const char *path, char *buf, size_t size);
 int xs_write(const char *path, const char *value);
 int xs_rm(const char *path);

@@ -38,9 +38,17 @@ int xs_init(void)
     return ring ? 0 : -XEN_ENODEV;
 }
 
+static int notify_as_linux;
+
+void xs_notify_as_linux(int on)
+{
+    notify_as_linux = on;
+}
+
 static int ring_write(const void *data, size_t len)
 {
     const char *p = data;
+    XENSTORE_RING_IDX first_prod = ring->req_prod;
 
     while (len) {
         unsigned long snap = evtchn_snapshot(port);
@@ -61,6 +69,11 @@ static int ring_write(const void *data, size_t len)
         __sync_synchronize();
         ring->req_prod = prod;
     }
+    /* Linux's xb_write: no event when the store had not yet read up to
+     * where this write began (it is still reading, and will see it); no
+     * fence between the req_prod store and this load, as there. */
+    if (notify_as_linux && (int32_t)(ring->req_cons - first_prod) < 0)
+        return 0;
     return evtchn_send(port);
 }
 

@@ -18,46 +18,11 @@
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/xenhv_lib.sh"
 XL=xl_bounded # xenhv_lib.sh's: xl_bounded, XLBIN, wait_for, gone
-KERNEL=${XENHV_LINUX_KERNEL:-${XDG_CACHE_HOME:-$HOME/.cache}/xenhv/linux/vmlinuz}
+. "$top_srcdir/tests/integration/linux_lib.sh"
 cd "$scratch" || exit 1
-
-skip_all() {
-    echo "1..0 # SKIP $*"
-    exit 0
-}
-
-# Run on request only, for now: in about 1 run in 5 the guest stops
-# answering xenstore (mem-set, vcpu-set and shutdown have no effect; its
-# ticks go on) — an open bug, the same as PVH Linux's rare stalled boot
-# (an event-channel port left masked with an event pending).
-[ -n "${LINUX_LIFECYCLE:-}" ] ||
-    skip_all "run with LINUX_LIFECYCLE=1: the guest sometimes stops answering xenstore (open bug, issue 7)"
-[ -f "$KERNEL" ] ||
-    skip_all "no Debian kernel at $KERNEL: run scripts/setup assets (apt-get download of linux-image-6.1.*-amd64, nothing installed)"
-command -v cpio > /dev/null || skip_all "cpio not installed (apt-get install cpio)"
-mkdir -p rd/sbin &&
-    ${CC:-gcc} -static -O2 -pthread -o rd/init "$top_srcdir/tests/linux/lifecycle_init.c" 2> init.err ||
-    skip_all "cannot link a static init (libc6-dev): $(head -1 init.err)"
-ln rd/init rd/sbin/poweroff && ln rd/init rd/sbin/reboot &&
-    (cd rd && find . -mindepth 1 | cpio -o -H newc --quiet | gzip -9 > ../initrd.gz) ||
-    skip_all "cannot pack the initramfs with cpio"
-echo "# kernel: $(cat "$(dirname "$KERNEL")/VERSION" 2> /dev/null || echo "$KERNEL")"
-
-mkcfg() { # NAME TYPE VCPUS
-    cat > "$1.cfg" << EOF
-name = "$1"
-type = "$2"
-kernel = "$KERNEL"
-ramdisk = "$scratch/initrd.gz"
-cmdline = "console=hvc0"
-memory = 256
-vcpus = $3
-on_poweroff = "destroy"
-on_reboot = "restart"
-on_crash = "destroy"
-EOF
-}
-log() { cat "$XENHV_RUNDIR/console/guest-$1.log" 2> /dev/null; }
+linux_initramfs lifecycle_init.c -pthread sbin/poweroff sbin/reboot
+mkcfg() { linux_cfg "$1" "$2" "$3" restart; } # NAME TYPE VCPUS
+log() { linux_console "$1"; }
 count() { log "$1" | grep -cF -- "$2"; }
 at_least() { [ "$(count "$1" "$2")" -ge "$3" ]; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
@@ -68,10 +33,6 @@ last_tick() {
 }
 # within A B TOLERANCE: |A - B| <= TOLERANCE
 within() { [ $(($1 - $2)) -le "$3" ] && [ $(($2 - $1)) -le "$3" ]; }
-last_lines() {
-    echo "# $1: last console lines:"
-    log "$1" | tail -15 | sed 's/^/#   /'
-}
 
 # --- PVH, 2 vCPUs: boot, clocks, SMP -------------------------------------
 mkcfg lc pvh 2
@@ -204,7 +165,7 @@ grep -Eq "has been shut down|has been destroyed" shutdown.out || { sed 's/^/# /'
 check "xl shutdown -w returns when the guest has shut down"
 ok "init was asked to power off by /sbin/poweroff (SIGUSR2)" at_least lc "xenhv-init: signal 12: powering off" 1
 ok "on_poweroff=destroy: the domain is gone" wait_for 10 gone lc
-at_least lc "xenhv-init: signal 12: powering off" 1 || last_lines lc
+at_least lc "xenhv-init: signal 12: powering off" 1 || linux_last_lines lc
 
 # --- PV, 1 vCPU: orderly shutdown -----------------------------------------
 mkcfg lcpv pv 1
@@ -213,7 +174,7 @@ check "PV: xl create"
 wait_for 90 at_least lcpv "xenhv-init: ready" 1
 check "PV: Linux boots to init, which stays up"
 # A guest that did not get there is destroyed rather than waited for.
-at_least lcpv "xenhv-init: ready" 1 || { last_lines lcpv; "$XLBIN" destroy lcpv 2> /dev/null; }
+at_least lcpv "xenhv-init: ready" 1 || { linux_last_lines lcpv; "$XLBIN" destroy lcpv 2> /dev/null; }
 "$XL" shutdown -w lcpv > shutdown.out 2>&1
 grep -Eq "has been shut down|has been destroyed" shutdown.out || { sed 's/^/# /' shutdown.out; false; }
 check "PV: xl shutdown -w returns when the guest has shut down"

@@ -28,16 +28,10 @@
 #include "xenstore_glue.h"
 
 #define SLICE_NS 10000000ull /* 10 ms: vCPUs of a domain take turns */
-/* An interrupt waiting for the guest's IF: looked at again this soon, as
- * hardware's interrupt-window exit would let Xen inject it. */
+/* An interrupt waiting for the guest's IF, on a backend without an
+ * interrupt-window exit: looked at again this soon. */
 #define IRQ_WINDOW_NS 500000ull
 #define RFLAGS_IF     (1u << 9)
-/* The backend's interrupt-window exit (hval irq_window) in place of the
- * 0.5 ms retry: off for now.  With it, PVH Linux boots stalled (2 in 5
- * under load, also with 1 vCPU: idle, a masked port pending), not yet
- * understood; the retry cannot lose an interrupt (it stays pending in
- * the platform or vcpu_info and is tried again before every entry). */
-static const bool use_irq_window = false;
 
 const struct hval_ops *vrun_ops;
 const struct vrun_pv_ops *vrun_pv;
@@ -653,7 +647,7 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
      * half its timer ticks, its clock lagging).  Either way it stays
      * pending in the platform/vcpu_info until delivered: nothing is lost,
      * at worst late. */
-    if (irq_waits && use_irq_window && rd->ops->irq_window)
+    if (irq_waits && rd->ops->irq_window)
         rd->ops->irq_window(vc->hv, true);
     else if (irq_waits && start + IRQ_WINDOW_NS < end)
         end = start + IRQ_WINDOW_NS;
@@ -663,7 +657,7 @@ static void run_slice(struct vrun_vcpu *vc, unsigned nrunnable, uint64_t deadlin
         ticker_arm(rd, vc->hv, end);
     vrun_rs_set(vc, RUNSTATE_running, start);
     rc = rd->ops->run(vc->hv, 0, &e);
-    if (irq_waits && use_irq_window && rd->ops->irq_window)
+    if (irq_waits && rd->ops->irq_window)
         rd->ops->irq_window(vc->hv, false);
     if (rd->run_end != UINT64_MAX)
         ticker_disarm(rd);

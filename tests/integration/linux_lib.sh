@@ -58,6 +58,20 @@ linux_last_lines() {
     linux_console "$1" | tail -15 | sed 's/^/#   /'
 }
 
+# linux_has NAME TEXT: TEXT is a line (or part of one) of NAME.log.
+linux_has() {
+    grep -qF -- "$2" "$1.log"
+}
+
+# linux_how_far NAME: unless the init of linux_boot NAME powered off, how
+# far it got: its last console lines, xl's and the hypervisor's.
+linux_how_far() {
+    linux_has "$1" "xenhv-init: powering off" && return 0
+    linux_last_lines "$1"
+    tail -5 "$1.xl" | sed 's/^/#   xl: /'
+    "$XLBIN" dmesg 2> /dev/null | tail -10 | sed 's/^/#   dmesg: /'
+}
+
 # linux_boot NAME TYPE VCPUS: NAME.cfg run by xl create -F (it returns
 # when the domain is gone, or after LINUX_BOOT_TIMEOUT seconds); NAME.xl
 # is xl's output, NAME.log the console, NAME.ms the wall-clock time.
@@ -68,4 +82,29 @@ linux_boot() {
     echo $((($(date +%s%N) - t0) / 1000000)) > "$1.ms"
     "$XLBIN" destroy "$1" > /dev/null 2>&1
     linux_console "$1" > "$1.log"
+}
+
+# linux_boot_checks NAME VCPUS: what a user checks of linux_boot NAME with
+# the init of tests/linux/init.c: the kernel's banner, /init run, init's
+# lines on hvc0 (uname, CPU model, VCPUS CPUs), a poweroff, the domain
+# gone; with more than one vCPU, the kernel bringing them all up.  The
+# checks are named "vcpus=N: ..." then.  Tells how far it got if it did
+# not power off.
+linux_boot_checks() {
+    n=$1 cpus=$2 p=
+    [ "$cpus" = 1 ] || p="vcpus=$cpus: "
+    echo "# ${p}boot to poweroff: $(cat "$n.ms") ms (xl create -F, wall clock)"
+    ok "${p}console shows the kernel's banner (Linux version 6.1)" linux_has "$n" "Linux version 6.1"
+    [ "$cpus" = 1 ] ||
+        ok "${p}the kernel brings up every CPU" linux_has "$n" "smp: Brought up 1 node, $cpus CPUs"
+    ok "${p}the kernel runs /init from the initramfs" linux_has "$n" "Run /init as init process"
+    ok "${p}init prints its banner on hvc0" linux_has "$n" "xenhv-init: hello from userspace (pid 1)"
+    ok "${p}init's uname is the kernel's" linux_has "$n" "xenhv-init: uname: Linux 6.1"
+    ok "${p}init reads /proc/cpuinfo" linux_has "$n" "xenhv-init: cpu: "
+    ok "${p}init sees $cpus CPU(s)" linux_has "$n" "xenhv-init: cpus: $cpus"
+    ok "${p}init powers off" linux_has "$n" "xenhv-init: powering off"
+    ok "${p}the domain shut down with reason poweroff" grep -q "shut down, reason code 0 " "$n.xl"
+    ! "$XLBIN" list "$n" > /dev/null 2>&1
+    check "${p}the domain is gone afterwards"
+    linux_how_far "$n"
 }

@@ -257,6 +257,22 @@ int libxl_domain_reboot(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how 
     return libxl__ao_done(ctx, ao_how, domid, shutdown_request(ctx, domid, "reboot"));
 }
 
+int libxl_send_sysrq(libxl_ctx *ctx, uint32_t domid, char sysrq)
+{
+    char path[96], letter[2] = {sysrq, '\0'};
+    int rc;
+
+    if ((rc = libxl__ctx_ensure(ctx)))
+        return rc;
+    snprintf(path, sizeof(path), "/local/domain/%u/control/sysrq", domid);
+    rc = libxl__xs_write(ctx->xs, 0, path, letter);
+    if (rc) {
+        LOGE(ctx, ERROR, -rc, "domain %u: writing control/sysrq", domid);
+        return ERROR_FAIL;
+    }
+    return 0;
+}
+
 int libxl_domain_rename(libxl_ctx *ctx, uint32_t domid, const char *old_name, const char *new_name)
 {
     char path[96], vmpath[96], *cur = NULL, *vm = NULL;

@@ -88,6 +88,9 @@ int libxl_domain_unpause(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how
 int libxl_domain_shutdown(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how);
 int libxl_domain_reboot(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how);
 int libxl_domain_rename(libxl_ctx *ctx, uint32_t domid, const char *old_name, const char *new_name);
+/* Ask the guest for a magic SysRq (its control/sysrq node, which a Linux
+ * guest watches); 0 or ERROR_*. */
+int libxl_send_sysrq(libxl_ctx *ctx, uint32_t domid, char sysrq);
 /* Write the domain's core to filename as Xen's xc_domain_dumpcore does
  * (an ELF64 core: .note.Xen, .xen_prstatus, .xen_p2m or .xen_pfn,
  * .xen_pages; mode 0600).  A running domain is paused meanwhile.  A

@@ -73,6 +73,7 @@ const struct cmd_spec cmd_table[] = {
     {"domid", main_domid, 0, 0, "Convert a domain name to domain id", "<DomainName>", ""},
     {"domname", main_domname, 0, 0, "Convert a domain id to domain name", "<DomainId>", ""},
     {"rename", main_rename, 0, 1, "Rename a domain", "<Domain> <NewDomainName>", ""},
+    {"sysrq", main_sysrq, 0, 1, "Send a sysrq to a domain", "<Domain> <letter>", ""},
     {"dump-core", main_dump_core, 0, 1, "Core dump a domain", "<Domain> <filename>", ""},
     {"dmesg", main_dmesg, 0, 0, "Read and/or clear dmesg buffer", "[-c]",
      "  -c                        Clear dmesg buffer as well as printing it"},

@@ -1,6 +1,6 @@
 /*
  * xl_domain.c: `xl destroy, shutdown, reboot, pause, unpause, rename,
- * domid, domname': controlling one domain (or all, for shutdown -a and
+ * sysrq, dump-core, domid, domname': controlling one domain (or all, for shutdown -a and
  * reboot -a), with real xl 4.17's messages and exit statuses.
  */
 #include <getopt.h>
@@ -226,6 +226,22 @@ int main_rename(int argc, char **argv)
         fprintf(stderr, "Can't rename domain '%s'.\n", argv[optind]);
         return EXIT_FAILURE;
     }
+    return EXIT_SUCCESS;
+}
+
+/* xl sysrq DOMAIN LETTER: as real xl, which ignores libxl's status. */
+int main_sysrq(int argc, char **argv)
+{
+    int rc = one_domain_arg(argc, argv, "sysrq", 2);
+    if (rc >= 0)
+        return rc;
+    uint32_t domid = xl_find_domain(argv[optind], NULL);
+    const char *letter = argv[optind + 1];
+    if (strlen(letter) != 1) {
+        fprintf(stderr, "sysrq must be a single character\n");
+        return EXIT_FAILURE;
+    }
+    libxl_send_sysrq(xl_ctx(), domid, letter[0]);
     return EXIT_SUCCESS;
 }
 

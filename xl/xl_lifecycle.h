@@ -37,6 +37,7 @@ int main_reboot(int argc, char **argv);
 int main_pause(int argc, char **argv);
 int main_unpause(int argc, char **argv);
 int main_rename(int argc, char **argv);
+int main_sysrq(int argc, char **argv);
 int main_dump_core(int argc, char **argv);
 int main_domid(int argc, char **argv);
 int main_domname(int argc, char **argv);

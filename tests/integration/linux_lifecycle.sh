@@ -10,7 +10,7 @@
 # the host's elapsed time (generous bounds: correctness of the wallclock,
 # vcpu_time_info and timers, not a benchmark), the SMP results, xl list
 # and vcpu-list, xl pause/unpause (no ticks while paused, no soft lockup
-# after), xl console, xl mem-set (the balloon driver follows
+# after), xl console, xl sysrq, xl mem-set (the balloon driver follows
 # memory/target), xl vcpu-set (CPU hotplug), xl reboot with on_reboot="restart" (Linux's Xen
 # shutdown watch runs /sbin/reboot, the monitor boots a new domain to
 # init again), xl shutdown -w (orderly_poweroff runs /sbin/poweroff);
@@ -98,6 +98,15 @@ check "xl list: running or blocked again"
 timeout 4 "$XLBIN" console lc < /dev/null > console.out 2>&1
 grep -q "xenhv-init: tick" console.out
 check "xl console shows the guest's hvc0 output"
+
+# xl sysrq: Linux's xenbus watch on control/sysrq runs the key's handler
+# ('h' prints the list of keys).
+"$XL" sysrq lc h
+wait_for 10 at_least lc "sysrq: HELP :" 1
+check "xl sysrq lc h: the guest prints its SysRq help"
+"$XLBIN" sysrq lc hh > sysrq.out 2>&1
+[ $? = 1 ] && grep -qx "sysrq must be a single character" sysrq.out
+check "xl sysrq refuses more than one letter (exit 1)"
 
 # --- memory and vCPUs while running ----------------------------------------
 # tick_value NAME KEY: KEY=VALUE of the last tick (mem in kB, cpus online).

@@ -157,6 +157,26 @@ int libxl_read_console_ring(libxl_ctx *ctx, int clear, char **text)
     return rc ? ERROR_FAIL : 0;
 }
 
+int libxl_send_debug_keys(libxl_ctx *ctx, char *keys)
+{
+    size_t n = strlen(keys);
+    struct xen_sysctl op = {.cmd = XEN_SYSCTL_debug_keys};
+    char *buf;
+    int rc;
+
+    if ((rc = libxl__ctx_ensure(ctx)))
+        return rc;
+    buf = libxl__ctrl_buf_alloc(ctx->ctrl, n + 1);
+    if (!buf)
+        return ERROR_NOMEM;
+    memcpy(buf, keys, n);
+    set_xen_guest_handle(op.u.debug_keys.keys, buf);
+    op.u.debug_keys.nr_keys = (uint32_t)n;
+    rc = libxl__ctrl_sysctl(ctx->ctrl, &op);
+    libxl__ctrl_buf_free(ctx->ctrl, buf);
+    return rc ? ERROR_FAIL : 0;
+}
+
 libxl_scheduler libxl_get_scheduler(libxl_ctx *ctx)
 {
     struct xen_sysctl op = {.cmd = XEN_SYSCTL_sched_id};

@@ -124,6 +124,9 @@ int libxl_get_physinfo(libxl_ctx *ctx, libxl_physinfo *physinfo);
 const libxl_version_info *libxl_get_version_info(libxl_ctx *ctx);
 /* The hypervisor's console ring (xl dmesg): the whole text, malloc'd. */
 int libxl_read_console_ring(libxl_ctx *ctx, int clear, char **text);
+/* Press the hypervisor's debug keys (their output goes to its console
+ * ring); 0 or ERROR_*. */
+int libxl_send_debug_keys(libxl_ctx *ctx, char *keys);
 int libxl_get_free_memory(libxl_ctx *ctx, uint64_t *memkb);
 /* The running scheduler. */
 libxl_scheduler libxl_get_scheduler(libxl_ctx *ctx);

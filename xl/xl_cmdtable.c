@@ -60,6 +60,7 @@ const struct cmd_spec cmd_table[] = {
      "-t <type>       console type, pv , serial or vuart\n"
      "-n <number>     console number",
      ""},
+    {"dump-core", main_dump_core, 0, 1, "Core dump a domain", "<Domain> <filename>", ""},
     {"mem-max", main_memmax, 0, 1, "Set the maximum amount reservation for a domain",
      "<Domain> <MemMB['b'[bytes]|'k'[KB]|'m'[MB]|'g'[GB]|'t'[TB]]>", ""},
     {"mem-set", main_memset, 0, 1, "Set the current memory usage for a domain",
@@ -74,7 +75,7 @@ const struct cmd_spec cmd_table[] = {
     {"domname", main_domname, 0, 0, "Convert a domain id to domain name", "<DomainId>", ""},
     {"rename", main_rename, 0, 1, "Rename a domain", "<Domain> <NewDomainName>", ""},
     {"sysrq", main_sysrq, 0, 1, "Send a sysrq to a domain", "<Domain> <letter>", ""},
-    {"dump-core", main_dump_core, 0, 1, "Core dump a domain", "<Domain> <filename>", ""},
+    {"debug-keys", main_debug_keys, 0, 1, "Send debug keys to Xen", "<Keys>", ""},
     {"dmesg", main_dmesg, 0, 0, "Read and/or clear dmesg buffer", "[-c]",
      "  -c                        Clear dmesg buffer as well as printing it"},
     {"uptime", main_uptime, 0, 0, "Print uptime for all/some domains", "[-s] [Domain]", ""},

@@ -1,6 +1,6 @@
 /*
- * xl_info.c: `xl info', `xl uptime' and `xl dmesg', with real xl 4.17's
- * keys and formats.
+ * xl_info.c: `xl info', `xl uptime', `xl dmesg' and `xl debug-keys', with
+ * real xl 4.17's keys, formats and messages.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -185,5 +185,25 @@ int main_dmesg(int argc, char **argv)
         return EXIT_FAILURE;
     fputs(text, stdout);
     free(text);
+    return EXIT_SUCCESS;
+}
+
+int main_debug_keys(int argc, char **argv)
+{
+    int opt;
+
+    optind = 1;
+    while ((opt = getopt(argc, argv, "h")) != -1) {
+        help("debug-keys");
+        return opt == 'h' ? 0 : 2;
+    }
+    if (optind >= argc) {
+        help("debug-keys");
+        return 2;
+    }
+    if (libxl_send_debug_keys(xl_ctx(), argv[optind])) {
+        fprintf(stderr, "cannot send debug keys: %s\n", argv[optind]);
+        return EXIT_FAILURE;
+    }
     return EXIT_SUCCESS;
 }

@@ -5,12 +5,14 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain.h"
 #include "evtchn.h"
 #include "hypercall.h"
+#include "log.h"
 
 /*
  * The 2-level bitmaps in shared info, in the guest's layout: 64-bit words,
@@ -266,16 +268,72 @@ void evtchn_set_pending(struct domain *d, evtchn_port_t port)
     evtchn_mark_upcall(d, ch->vcpu, word);
 }
 
-void evtchn_mark_upcall(struct domain *d, unsigned vcpu, unsigned word)
+/* Where vcpu's vcpu_info is (registered, or in shared info), or NULL. */
+static struct vcpu_info *vcpu_info_of(struct domain *d, unsigned vcpu)
 {
     struct shared_info *si = d->shared_info;
-    struct vcpu_info *vi;
 
     if (vcpu >= d->max_vcpus)
         vcpu = 0;
-    vi = d->vcpus && d->vcpus[vcpu]->vcpu_info ? d->vcpus[vcpu]->vcpu_info
-         : vcpu < XEN_LEGACY_MAX_VCPUS         ? &si->vcpu_info[vcpu]
-                                               : NULL;
+    return d->vcpus && d->vcpus[vcpu]->vcpu_info ? d->vcpus[vcpu]->vcpu_info
+           : si && vcpu < XEN_LEGACY_MAX_VCPUS   ? &si->vcpu_info[vcpu]
+                                                 : NULL;
+}
+
+/* vcpu's pending-selector bit for word (the compat selector is 32-bit,
+ * at offset 4). */
+static bool selector_test(struct domain *d, unsigned vcpu, unsigned word)
+{
+    struct vcpu_info *vi = vcpu_info_of(d, vcpu);
+
+    if (!vi)
+        return false;
+    if (d->shinfo_compat)
+        return __atomic_load_n((uint32_t *)((uint8_t *)vi + 4), __ATOMIC_SEQ_CST) >> word & 1;
+    return __atomic_load_n(&vi->evtchn_pending_sel, __ATOMIC_SEQ_CST) >> word & 1;
+}
+
+void evtchn_dump(struct domain *d)
+{
+    static const char *const states[] = {"closed", "unbound", "interdomain", "pirq", "virq", "ipi"};
+    unsigned queued = 0;
+
+    log_info("Event channel information for domain %u:", d->domid);
+    log_info("    port [p/m/s]");
+    for (evtchn_port_t p = 1; p < d->evtchn.nr_ports; p++) {
+        struct evtchn *ch = &d->evtchn.ports[p];
+        bool pend = ch->pending, mask = false, sel = false;
+        char other[48] = "";
+
+        if (ch->state == EVTCHNSTAT_closed)
+            continue;
+        if (d->shared_info && p < shinfo_ports(d)) {
+            pend = bit_test(shinfo_pending(d), p);
+            mask = bit_test(shinfo_mask(d), p);
+            sel = selector_test(d, ch->vcpu, p / shinfo_word_bits(d));
+        }
+        if (ch->state == EVTCHNSTAT_interdomain)
+            snprintf(other, sizeof(other), " d=%u p=%u", ch->remote_dom, ch->remote_port);
+        else if (ch->state == EVTCHNSTAT_unbound)
+            snprintf(other, sizeof(other), " d=%u", ch->remote_dom);
+        else if (ch->state == EVTCHNSTAT_virq)
+            snprintf(other, sizeof(other), " v=%u", ch->virq);
+        log_info("    %4u [%d/%d/%d]: s=%u (%s) n=%u x=%d%s", p, pend, mask, sel, ch->state,
+                 ch->state < 6 ? states[ch->state] : "?", ch->vcpu, ch->handler != NULL, other);
+    }
+    for (unsigned w = 0; w < EVTCHN_2L_NR_PORTS / 64; w++)
+        queued += (unsigned)__builtin_popcountll(
+            __atomic_load_n(&d->evtchn.deferred[w], __ATOMIC_SEQ_CST));
+    if (queued)
+        log_info("    %u event(s) queued for the domain's thread", queued);
+}
+
+void evtchn_mark_upcall(struct domain *d, unsigned vcpu, unsigned word)
+{
+    struct vcpu_info *vi = vcpu_info_of(d, vcpu);
+
+    if (vcpu >= d->max_vcpus)
+        vcpu = 0;
     if (!vi)
         return;
     if (d->shinfo_compat) /* a 32-bit selector at offset 4 */

@@ -70,6 +70,9 @@ void evtchn_apply_deferred(struct domain *d);
 void evtchn_mark_upcall(struct domain *d, unsigned vcpu, unsigned word);
 /* Raise VIRQ virq of vcpu, if bound: 0 or -ENOENT. */
 int evtchn_send_virq(struct domain *d, unsigned vcpu, unsigned virq);
+/* Every open port of d to the log (the 'e' debug key): pending, masked
+ * and selector bits, state, vCPU, in-daemon consumer, the other end. */
+void evtchn_dump(struct domain *d);
 /* Is port pending in d's shared info? */
 bool evtchn_is_pending(struct domain *d, evtchn_port_t port);
 

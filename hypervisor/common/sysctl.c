@@ -1,6 +1,7 @@
 /*
  * sysctl.c: HYPERVISOR_sysctl, the toolstack's host operations: one row
- * per command (physinfo, getdomaininfolist, readconsole, sched_id).
+ * per command (physinfo, getdomaininfolist, readconsole, sched_id,
+ * debug_keys, the topology).
  */
 #include "config.h"
 
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "console_ring.h"
+#include "debug_keys.h"
 #include "domain.h"
 #include "hypercall.h"
 #include "public/sysctl.h"
@@ -181,11 +183,25 @@ static long sc_sched_id(struct hc_caller *c, struct xen_sysctl *op)
     return 0;
 }
 
+/* The keys are copied in (at most 64), then pressed in order. */
+static long sc_debug_keys(struct hc_caller *c, struct xen_sysctl *op)
+{
+    char keys[64];
+    uint32_t n = op->u.debug_keys.nr_keys;
+    long rc;
+
+    if (n > sizeof(keys))
+        return -E2BIG;
+    rc = c->copy_from(c, op->u.debug_keys.keys.q, keys, n);
+    return rc ? rc : debug_keys_press(keys, n);
+}
+
 static const struct sysctl_row sysctl_table[] = {
     [XEN_SYSCTL_readconsole] = {"readconsole", sc_readconsole},
     [XEN_SYSCTL_physinfo] = {"physinfo", sc_physinfo},
     [XEN_SYSCTL_sched_id] = {"sched_id", sc_sched_id},
     [XEN_SYSCTL_getdomaininfolist] = {"getdomaininfolist", sc_getdomaininfolist},
+    [XEN_SYSCTL_debug_keys] = {"debug_keys", sc_debug_keys},
     [XEN_SYSCTL_cputopoinfo] = {"cputopoinfo", sc_cputopoinfo},
     [XEN_SYSCTL_numainfo] = {"numainfo", sc_numainfo},
 };

@@ -125,6 +125,11 @@ struct xen_sysctl_sched_id {
 #define XEN_SYSCTL_livepatch_op           27
 #define XEN_SYSCTL_get_cpu_policy         29
 
+/* XEN_SYSCTL_debug_keys: press these keys (Xen's keyhandlers). */
+struct xen_sysctl_debug_keys {
+    XEN_GUEST_HANDLE_64(char) keys;
+    uint32_t nr_keys;
+};
 
 struct xen_sysctl {
     uint32_t cmd;
@@ -136,6 +141,7 @@ struct xen_sysctl {
         struct xen_sysctl_sched_id sched_id;
         struct xen_sysctl_cputopoinfo cputopoinfo;
         struct xen_sysctl_numainfo numainfo;
+        struct xen_sysctl_debug_keys debug_keys;
         uint8_t pad[128];
     } u;
 };

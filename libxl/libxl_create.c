@@ -153,6 +153,16 @@ static int create_domain_sync(libxl_ctx *ctx, libxl_domain_config *cfg, uint32_t
         rc = ERROR_FAIL;
         goto fail;
     }
+    /* cpus= / cpus_soft=: each vCPU's affinity, as libxl's build_pre. */
+    for (int i = 0; i < b->max_vcpus; i++) {
+        const libxl_bitmap *hard = i < b->num_vcpu_hard_affinity ? &b->vcpu_hard_affinity[i] : NULL;
+        const libxl_bitmap *soft = i < b->num_vcpu_soft_affinity ? &b->vcpu_soft_affinity[i] : NULL;
+        if ((hard || soft) && libxl_set_vcpuaffinity(ctx, domid, (uint32_t)i, hard, soft)) {
+            LOG(ctx, ERROR, "setting affinity failed on vcpu `%d'", i);
+            rc = ERROR_FAIL;
+            goto fail;
+        }
+    }
     /* bootloader= / firmware= give the builder its files (then removed). */
     libxl__boot_files bf;
     rc = libxl__boot_files_prepare(ctx, domid, cfg, &bf);

@@ -108,7 +108,17 @@ int libxl_domain_info(libxl_ctx *ctx, libxl_dominfo *info, uint32_t domid);
 char *libxl_domid_to_name(libxl_ctx *ctx, uint32_t domid);
 int libxl_name_to_domid(libxl_ctx *ctx, const char *name, uint32_t *domid);
 
+/* Each vCPU's state, CPU time and hard/soft affinity (bitmaps of
+ * *nr_cpus_out host CPUs). */
 libxl_vcpuinfo *libxl_list_vcpu(libxl_ctx *ctx, uint32_t domid, int *nb_vcpu, int *nr_cpus_out);
+/* Which host CPUs vCPU vcpuid may run on (hard) and prefers (soft); NULL
+ * leaves that one as it is.  ERROR_INVAL if the hard map has no online
+ * CPU, as Xen. */
+int libxl_set_vcpuaffinity(libxl_ctx *ctx, uint32_t domid, uint32_t vcpuid,
+                           const libxl_bitmap *cpumap_hard, const libxl_bitmap *cpumap_soft);
+/* The same for vCPUs 0 to max_vcpus - 1. */
+int libxl_set_vcpuaffinity_all(libxl_ctx *ctx, uint32_t domid, unsigned int max_vcpus,
+                               const libxl_bitmap *cpumap_hard, const libxl_bitmap *cpumap_soft);
 void libxl_vcpuinfo_list_free(libxl_vcpuinfo *list, int nr);
 int libxl_set_vcpuonline(libxl_ctx *ctx, uint32_t domid, libxl_bitmap *cpumap,
                          const libxl_asyncop_how *ao_how);

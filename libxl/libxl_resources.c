@@ -1,7 +1,7 @@
 /*
  * libxl_resources.c: a running domain's memory and vCPUs: max_mem, the
- * balloon target in memory/target, vCPU lists, vCPUs online through
- * cpu/N/availability (as libxl does for PV-aware guests).
+ * balloon target in memory/target, vCPU lists and affinities, vCPUs online
+ * through cpu/N/availability (as libxl does for PV-aware guests).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -79,6 +79,77 @@ int libxl_set_memory_target(libxl_ctx *ctx, uint32_t domid, int64_t target_memkb
     return libxl__xs_printf(ctx->xs, 0, path, "%lld", (long long)target) ? ERROR_FAIL : 0;
 }
 
+/*
+ * XEN_DOMCTL_{set,get}vcpuaffinity for one vCPU.  set: hard and soft are
+ * written where non-NULL (NULL: left alone), get: both are read into
+ * bitmaps of nr_cpus bits.  The maps go through the control buffer.
+ */
+static int vcpu_affinity_op(libxl_ctx *ctx, uint32_t domid, uint32_t vcpuid, bool set,
+                            libxl_bitmap *hard, libxl_bitmap *soft, int nr_cpus)
+{
+    struct xen_domctl op = {.cmd = set ? XEN_DOMCTL_setvcpuaffinity : XEN_DOMCTL_getvcpuaffinity,
+                            .domain = (domid_t)domid};
+    struct xen_domctl_vcpuaffinity *a = &op.u.vcpuaffinity;
+    uint32_t bytes = (uint32_t)(nr_cpus + 7) / 8;
+    uint8_t *buf;
+    int rc;
+
+    if (set && hard && hard->size > bytes)
+        bytes = hard->size;
+    if (set && soft && soft->size > bytes)
+        bytes = soft->size;
+    buf = libxl__ctrl_buf_alloc(ctx->ctrl, 2 * (size_t)bytes);
+    if (!buf)
+        return ERROR_NOMEM;
+    memset(buf, 0, 2 * (size_t)bytes);
+    a->vcpu = vcpuid;
+    a->flags =
+        (!set || hard ? XEN_VCPUAFFINITY_HARD : 0) | (!set || soft ? XEN_VCPUAFFINITY_SOFT : 0);
+    set_xen_guest_handle(a->cpumap_hard.bitmap, buf);
+    set_xen_guest_handle(a->cpumap_soft.bitmap, buf + bytes);
+    a->cpumap_hard.nr_bits = a->cpumap_soft.nr_bits = bytes * 8;
+    if (set && hard)
+        memcpy(buf, hard->map, hard->size);
+    if (set && soft)
+        memcpy(buf + bytes, soft->map, soft->size);
+    rc = libxl__ctrl_domctl(ctx->ctrl, &op);
+    if (!rc && !set) {
+        memcpy(hard->map, buf, hard->size < bytes ? hard->size : bytes);
+        memcpy(soft->map, buf + bytes, soft->size < bytes ? soft->size : bytes);
+    }
+    libxl__ctrl_buf_free(ctx->ctrl, buf);
+    if (rc == -EINVAL)
+        return ERROR_INVAL;
+    return rc ? ERROR_FAIL : 0;
+}
+
+int libxl_set_vcpuaffinity(libxl_ctx *ctx, uint32_t domid, uint32_t vcpuid,
+                           const libxl_bitmap *cpumap_hard, const libxl_bitmap *cpumap_soft)
+{
+    int rc;
+
+    if ((rc = libxl__ctx_ensure(ctx)))
+        return rc;
+    if (!cpumap_hard && !cpumap_soft)
+        return ERROR_INVAL;
+    rc = vcpu_affinity_op(ctx, domid, vcpuid, true, (libxl_bitmap *)cpumap_hard,
+                          (libxl_bitmap *)cpumap_soft, 0);
+    if (rc)
+        LOG(ctx, ERROR, "domain %u: setting vcpu %u's affinity failed", domid, vcpuid);
+    return rc;
+}
+
+int libxl_set_vcpuaffinity_all(libxl_ctx *ctx, uint32_t domid, unsigned int max_vcpus,
+                               const libxl_bitmap *cpumap_hard, const libxl_bitmap *cpumap_soft)
+{
+    int rc = 0;
+
+    for (unsigned int i = 0; i < max_vcpus; i++)
+        if (libxl_set_vcpuaffinity(ctx, domid, i, cpumap_hard, cpumap_soft))
+            rc = ERROR_FAIL;
+    return rc;
+}
+
 libxl_vcpuinfo *libxl_list_vcpu(libxl_ctx *ctx, uint32_t domid, int *nb_vcpu, int *nr_cpus_out)
 {
     libxl_dominfo info;
@@ -118,10 +189,14 @@ libxl_vcpuinfo *libxl_list_vcpu(libxl_ctx *ctx, uint32_t domid, int *nb_vcpu, in
         list[i].blocked = !!op.u.getvcpuinfo.blocked;
         list[i].running = !!op.u.getvcpuinfo.running;
         list[i].vcpu_time = op.u.getvcpuinfo.cpu_time;
-        if (!libxl_bitmap_alloc(ctx, &list[i].cpumap, (int)phys.nr_cpus))
-            libxl_bitmap_set_any(&list[i].cpumap);
-        if (!libxl_bitmap_alloc(ctx, &list[i].cpumap_soft, (int)phys.nr_cpus))
+        if (libxl_bitmap_alloc(ctx, &list[i].cpumap, (int)phys.nr_cpus) ||
+            libxl_bitmap_alloc(ctx, &list[i].cpumap_soft, (int)phys.nr_cpus))
+            continue;
+        if (domid == 0 || vcpu_affinity_op(ctx, domid, (uint32_t)i, false, &list[i].cpumap,
+                                           &list[i].cpumap_soft, (int)phys.nr_cpus)) {
+            libxl_bitmap_set_any(&list[i].cpumap); /* dom0: the toolstack, anywhere */
             libxl_bitmap_set_any(&list[i].cpumap_soft);
+        }
     }
     *nb_vcpu = n;
     return list;

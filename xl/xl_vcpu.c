@@ -10,12 +10,29 @@
 #include "xl.h"
 #include "xl_lifecycle.h"
 
+/* As real xl prints a CPU map of nr_cpus CPUs: "all" when every one is
+ * set, "none" when none is, else ranges ("0-2,5"). */
 static void print_bitmap(const libxl_bitmap *map, int nr_cpus)
 {
-    int set = 0;
+    int set = 0, first = -1;
+    const char *sep = "";
+
     for (int i = 0; i < nr_cpus; i++)
         set += libxl_bitmap_test(map, i);
-    fputs(set == nr_cpus ? "all" : set ? "some" : "none", stdout);
+    if (set == 0 || set == nr_cpus) {
+        fputs(set ? "all" : "none", stdout);
+        return;
+    }
+    for (int i = 0; i <= nr_cpus; i++) {
+        bool on = i < nr_cpus && libxl_bitmap_test(map, i);
+        if (on && first < 0)
+            first = i;
+        if (!on && first >= 0) {
+            printf(i - 1 > first ? "%s%d-%d" : "%s%d", sep, first, i - 1);
+            sep = ",";
+            first = -1;
+        }
+    }
 }
 
 static void print_domain_vcpus(uint32_t domid)

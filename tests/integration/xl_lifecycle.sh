@@ -120,6 +120,16 @@ check "xl mem-set above the maximum fails"
 "$XL" vcpu-list g-renamed > vl && head -1 vl | grep -q '^Name  *ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)$' &&
     grep -Eq "^g-renamed +$pvh +0 " vl
 check "xl vcpu-list: header and a row for vCPU 0"
+# cpus= / cpus_soft= become each vCPU's affinity, shown as real xl shows
+# CPU maps ("all", or ranges).
+mkcfg g-aff pvh
+printf 'vcpus=2\ncpus=["0", "0-%d"]\ncpus_soft="0"\n' $(($(nproc) - 1)) >> g-aff.cfg
+"$XL" create -p g-aff.cfg 2> /dev/null && "$XL" vcpu-list g-aff > vla &&
+    awk '$1 == "g-aff" { print $3, $(NF - 2), $(NF - 1), $NF }' vla > vla.aff &&
+    printf '0 0 / 0\n1 all / 0\n' | cmp -s - vla.aff
+check "cpus= and cpus_soft=: each vCPU's hard and soft affinity in xl vcpu-list"
+sed 's/^/# /' vla
+"$XL" destroy g-aff
 "$XL" vcpu-set g-renamed 1 && [ "$(xsr /local/domain/$pvh/cpu/0/availability)" = online ]
 check "xl vcpu-set keeps vCPU 0 online"
 "$XL" list 999 2> err; rc=$?

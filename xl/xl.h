@@ -37,4 +37,17 @@ int main_config_update(int argc, char **argv);
 int main_help(int argc, char **argv);
 void help(const char *command);
 
+/*
+ * A command's options, as real xl's SWITCH_FOREACH_OPT: the next option
+ * of opts (getopt letters; -h and, with longopts, --help are added),
+ * stopping at the first argument; -1 once none is left and at least
+ * reqargs arguments follow.  XL_OPT_EXIT when the command must end with
+ * *status: 0 after -h printed its usage, 2 after "option `x' not
+ * supported." or "'xl cmd' requires at least N arguments." and the usage.
+ */
+struct option;
+#define XL_OPT_EXIT (-2)
+int xl_getopt(int argc, char **argv, const char *opts, const struct option *longopts,
+              const char *cmd, int reqargs, int *status);
+
 #endif /* XL_H */

@@ -101,10 +101,9 @@ int xl_console_attach(uint32_t domid, libxl_console_type type, int num)
 int main_console(int argc, char **argv)
 {
     libxl_console_type type = LIBXL_CONSOLE_TYPE_UNKNOWN;
-    int opt, num = 0;
+    int opt, num = 0, status;
 
-    optind = 1;
-    while ((opt = getopt(argc, argv, "n:t:h")) != -1) {
+    while ((opt = xl_getopt(argc, argv, "n:t:", NULL, "console", 1, &status)) != -1) {
         switch (opt) {
         case 't':
             if (!strcmp(optarg, "pv"))
@@ -122,13 +121,8 @@ int main_console(int argc, char **argv)
             num = atoi(optarg);
             break;
         default:
-            help("console");
-            return opt == 'h' ? 0 : 2;
+            return status;
         }
-    }
-    if (optind >= argc) {
-        help("console");
-        return 2;
     }
     uint32_t domid = xl_find_domain(argv[optind], NULL);
     if (type == LIBXL_CONSOLE_TYPE_UNKNOWN && num)

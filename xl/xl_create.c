@@ -165,8 +165,7 @@ int main_create(int argc, char **argv)
         argc--;
         argv++;
     }
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "+Fnqf:pcdeVAih", opts, NULL)) != -1) {
+    while ((opt = xl_getopt(argc, argv, "Fnqf:pcdeVAi", opts, "create", 0, &rc)) != -1) {
         switch (opt) {
         case 'f':
             dc.config_file = optarg;
@@ -202,12 +201,8 @@ int main_create(int argc, char **argv)
         case 'i':
             dc.ignore_global_affinity_masks = 1;
             break;
-        case 'h':
-            help("create");
-            return EXIT_SUCCESS;
         default:
-            help("create");
-            return 2;
+            return rc;
         }
     }
     for (; optind < argc; optind++) {
@@ -224,11 +219,10 @@ int main_create(int argc, char **argv)
             return 2;
         }
     }
-    if (!dc.config_file) {
-        fprintf(stderr, "xl create: no config file given\n");
-        help("create");
+    if (!dc.config_file) { /* real xl: create_domain's ERROR_INVAL, negated */
+        fprintf(stderr, "Config file not specified and none in save file\n");
         free(dc.extra_config);
-        return 2;
+        return -ERROR_INVAL;
     }
     rc = create_domain(&dc);
     free(dc.extra_config);

@@ -11,20 +11,14 @@
 #include "xl.h"
 #include "xl_lifecycle.h"
 
-/* Only the options, as real xl's SWITCH_FOREACH_OPT: 2 on a bad one. */
+/* A command with no options of its own and nargs arguments: -1 to go
+ * on, else its exit status (xl_getopt). */
 static int one_domain_arg(int argc, char **argv, const char *cmd, int nargs)
 {
-    int opt;
+    int status = -1;
 
-    optind = 1;
-    while ((opt = getopt(argc, argv, "h")) != -1) {
-        help(cmd);
-        return opt == 'h' ? 0 : 2;
-    }
-    if (argc - optind < nargs) {
-        help(cmd);
-        return 2;
-    }
+    if (xl_getopt(argc, argv, "", NULL, cmd, nargs, &status) != -1)
+        return status; /* -h, a bad option or too few arguments */
     return -1;
 }
 
@@ -32,18 +26,10 @@ int main_destroy(int argc, char **argv)
 {
     int opt, force = 0, rc;
 
-    optind = 1;
-    while ((opt = getopt(argc, argv, "fh")) != -1) {
-        if (opt == 'f') {
-            force = 1;
-            continue;
-        }
-        help("destroy");
-        return opt == 'h' ? 0 : 2;
-    }
-    if (optind >= argc) {
-        help("destroy");
-        return 2;
+    while ((opt = xl_getopt(argc, argv, "f", NULL, "destroy", 1, &rc)) != -1) {
+        if (opt == XL_OPT_EXIT)
+            return rc;
+        force = 1;
     }
     uint32_t domid = xl_find_domain(argv[optind], NULL);
     if (domid == 0 && !force) {
@@ -130,10 +116,9 @@ static int shutdown_or_reboot(const struct shutdown_kind *k, int argc, char **ar
 {
     static const struct option opts[] = {
         {"all", 0, 0, 'a'}, {"wait", 0, 0, 'w'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
-    int opt, all = 0, wait = 0, fallback = 0;
+    int opt, all = 0, wait = 0, fallback = 0, status;
 
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "awFh", opts, NULL)) != -1) {
+    while ((opt = xl_getopt(argc, argv, "awF", opts, k->cmd, 0, &status)) != -1) {
         switch (opt) {
         case 'a':
             all = 1;
@@ -145,8 +130,7 @@ static int shutdown_or_reboot(const struct shutdown_kind *k, int argc, char **ar
             fallback = 1;
             break;
         default:
-            help(k->cmd);
-            return opt == 'h' ? 0 : 2;
+            return status;
         }
     }
     if (!all && optind >= argc) {

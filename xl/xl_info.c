@@ -20,14 +20,12 @@ int main_info(int argc, char **argv)
     libxl_physinfo p;
     const libxl_version_info *v;
     struct utsname u;
-    int opt;
+    static const struct option opts[] = {{"numa", 0, 0, 'n'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+    int opt, status;
 
-    optind = 1;
-    while ((opt = getopt(argc, argv, "nh")) != -1)
-        if (opt != 'n') {
-            help("info");
-            return opt == 'h' ? 0 : 2;
-        }
+    while ((opt = xl_getopt(argc, argv, "n", opts, "info", 0, &status)) != -1)
+        if (opt == XL_OPT_EXIT)
+            return status;
     libxl_physinfo_init(&p);
     if (libxl_get_physinfo(xl_ctx(), &p)) {
         fprintf(stderr, "libxl_physinfo failed.\n");
@@ -104,19 +102,15 @@ static void print_uptime_row(uint32_t domid, const char *name, unsigned long up,
 
 int main_uptime(int argc, char **argv)
 {
-    int opt, short_mode = 0, n = 0;
+    int opt, short_mode = 0, n = 0, status;
     time_t now = time(NULL);
     libxl_dominfo *list = NULL;
     uint32_t *ids = NULL;
 
-    optind = 1;
-    while ((opt = getopt(argc, argv, "sh")) != -1) {
-        if (opt == 's') {
-            short_mode = 1;
-            continue;
-        }
-        help("uptime");
-        return opt == 'h' ? 0 : 2;
+    while ((opt = xl_getopt(argc, argv, "s", NULL, "uptime", 0, &status)) != -1) {
+        if (opt == XL_OPT_EXIT)
+            return status;
+        short_mode = 1;
     }
     if (optind < argc) {
         n = argc - optind;
@@ -169,17 +163,13 @@ int main_uptime(int argc, char **argv)
 
 int main_dmesg(int argc, char **argv)
 {
-    int opt, clear = 0;
+    int opt, clear = 0, status;
     char *text = NULL;
 
-    optind = 1;
-    while ((opt = getopt(argc, argv, "ch")) != -1) {
-        if (opt == 'c') {
-            clear = 1;
-            continue;
-        }
-        help("dmesg");
-        return opt == 'h' ? 0 : 2;
+    while ((opt = xl_getopt(argc, argv, "c", NULL, "dmesg", 0, &status)) != -1) {
+        if (opt == XL_OPT_EXIT)
+            return status;
+        clear = 1;
     }
     if (libxl_read_console_ring(xl_ctx(), clear, &text))
         return EXIT_FAILURE;
@@ -190,17 +180,10 @@ int main_dmesg(int argc, char **argv)
 
 int main_debug_keys(int argc, char **argv)
 {
-    int opt;
+    int status;
 
-    optind = 1;
-    while ((opt = getopt(argc, argv, "h")) != -1) {
-        help("debug-keys");
-        return opt == 'h' ? 0 : 2;
-    }
-    if (optind >= argc) {
-        help("debug-keys");
-        return 2;
-    }
+    if (xl_getopt(argc, argv, "", NULL, "debug-keys", 1, &status) != -1)
+        return status;
     if (libxl_send_debug_keys(xl_ctx(), argv[optind])) {
         fprintf(stderr, "cannot send debug keys: %s\n", argv[optind]);
         return EXIT_FAILURE;

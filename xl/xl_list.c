@@ -105,8 +105,7 @@ int main_list(int argc, char **argv)
     libxl_dominfo *info;
     int opt, n, rc;
 
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "lvZcnh", opts, NULL)) != -1) {
+    while ((opt = xl_getopt(argc, argv, "lvZcn", opts, "list", 0, &rc)) != -1) {
         switch (opt) {
         case 'l':
             details = true;
@@ -124,8 +123,7 @@ int main_list(int argc, char **argv)
             numa = true;
             break;
         default:
-            help("list");
-            return opt == 'h' ? 0 : 2;
+            return rc;
         }
     }
     if (optind < argc - 1) {

@@ -2,6 +2,7 @@
  * xl_mem.c: `xl mem-set' (the balloon target) and `xl mem-max' (the
  * domain's maximum reservation), sizes in MiB unless suffixed b/k/m/g/t.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,18 +16,14 @@
  */
 static int mem_args(int argc, char **argv, const char *cmd, uint32_t *domid, int64_t *kb)
 {
-    if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-        help(cmd);
-        return 0;
-    }
-    if (argc != 3) {
-        help(cmd);
-        return 2;
-    }
-    *domid = xl_find_domain(argv[1], NULL);
-    *kb = xl_parse_mem_size_kb(argv[2]);
+    int status;
+
+    if (xl_getopt(argc, argv, "", NULL, cmd, 2, &status) != -1)
+        return status;
+    *domid = xl_find_domain(argv[optind], NULL);
+    *kb = xl_parse_mem_size_kb(argv[optind + 1]);
     if (*kb == -1) {
-        fprintf(stderr, "invalid memory size: %s\n", argv[2]);
+        fprintf(stderr, "invalid memory size: %s\n", argv[optind + 1]);
         exit(3); /* real xl's status */
     }
     return -1;
@@ -41,7 +38,7 @@ int main_memmax(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (libxl_domain_setmaxmem(xl_ctx(), domid, (uint64_t)kb)) {
-        fprintf(stderr, "cannot set domid %u static max memory to : %s\n", domid, argv[2]);
+        fprintf(stderr, "cannot set domid %u static max memory to : %s\n", domid, argv[optind + 1]);
         return EXIT_FAILURE;
     }
     return EXIT_SUCCESS;

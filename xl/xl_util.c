@@ -1,8 +1,10 @@
 /*
  * xl_util.c: the libxl context of an xl process, domain arguments,
- * memory sizes and uptime strings, as real xl handles them.
+ * memory sizes, uptime strings and command options, as real xl handles
+ * them.
  */
 #include <ctype.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,4 +112,36 @@ void xl_ctx_postfork(void)
         libxl_logger_destroy(logger);
         logger = NULL;
     }
+}
+
+int xl_getopt(int argc, char **argv, const char *opts, const struct option *longopts,
+              const char *cmd, int reqargs, int *status)
+{
+    static const struct option help_only[] = {{"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+    char optstring[32];
+    int opt;
+
+    snprintf(optstring, sizeof(optstring), "+h%s", opts);
+    opterr = 0;
+    opt = getopt_long(argc, argv, optstring, longopts ? longopts : help_only, NULL);
+    if (opt == '?') {
+        fprintf(stderr, "option `%c' not supported.\n", optopt);
+        *status = 2;
+        return XL_OPT_EXIT;
+    }
+    if (opt == 'h') {
+        help(cmd);
+        *status = 0;
+        return XL_OPT_EXIT;
+    }
+    if (opt != -1)
+        return opt;
+    if (argc - optind < reqargs) {
+        fprintf(stderr, "'xl %s' requires at least %d argument%s.\n\n", cmd, reqargs,
+                reqargs > 1 ? "s" : "");
+        help(cmd);
+        *status = 2;
+        return XL_OPT_EXIT;
+    }
+    return -1;
 }

@@ -64,13 +64,10 @@ static void print_domain_vcpus(uint32_t domid)
 
 int main_vcpulist(int argc, char **argv)
 {
-    int opt;
+    int status;
 
-    optind = 1;
-    while ((opt = getopt(argc, argv, "h")) != -1) {
-        help("vcpu-list");
-        return opt == 'h' ? 0 : 2;
-    }
+    if (xl_getopt(argc, argv, "", NULL, "vcpu-list", 0, &status) != -1)
+        return status;
     printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU", "State", "Time(s)",
            "Affinity (Hard / Soft)");
     if (optind >= argc) {
@@ -97,19 +94,11 @@ int main_vcpuset(int argc, char **argv)
     libxl_dominfo info;
     libxl_bitmap map;
     char *end;
-    int opt;
+    int opt, status;
 
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "ih", opts, NULL)) != -1) {
-        if (opt == 'i')
-            continue;
-        help("vcpu-set");
-        return opt == 'h' ? 0 : 2;
-    }
-    if (argc - optind < 2) {
-        help("vcpu-set");
-        return 2;
-    }
+    while ((opt = xl_getopt(argc, argv, "i", opts, "vcpu-set", 2, &status)) != -1)
+        if (opt == XL_OPT_EXIT)
+            return status;
     uint32_t domid = xl_find_domain(argv[optind], NULL);
     unsigned long n = strtoul(argv[optind + 1], &end, 10);
     if (end == argv[optind + 1] || *end || n == 0) {

@@ -20,9 +20,6 @@ check "xl help list: [-vtT]"
 check "xl help destroy: [-vtTf]"
 "$XL" help sysrq | head -1 | grep -qx 'Usage: xl \[-vtTf\] sysrq <Domain> <letter>'
 check "xl help sysrq: [-vtTf]"
-"$XL" sysrq > "$scratch/out" 2>&1
-[ $? = 2 ] && head -1 "$scratch/out" | grep -q '^Usage: xl \[-vtTf\] sysrq'
-check "xl sysrq without its arguments prints its usage and exits 2"
 printf 'name="c"\ntype="pvh"\nkernel="/k"\nmemory=64\n' > "$scratch/c.cfg"
 "$XL" create -n "$scratch/c.cfg" memory > "$scratch/out" 2>&1
 [ $? = 2 ] && head -1 "$scratch/out" | grep -q '^Usage: xl \[-vtTfN\] create'

@@ -66,6 +66,10 @@ const struct cmd_spec cmd_table[] = {
     {"mem-set", main_memset, 0, 1, "Set the current memory usage for a domain",
      "<Domain> <MemMB['b'[bytes]|'k'[KB]|'m'[MB]|'g'[GB]|'t'[TB]]>", ""},
     {"vcpu-list", main_vcpulist, 0, 0, "List the VCPUs for all/some domains", "[Domain, ...]", ""},
+    {"vcpu-pin", main_vcpupin, 1, 1, "Set which CPUs a VCPU can use",
+     "[option] <Domain> <VCPU|all> <Hard affinity|-|all> <Soft affinity|-|all>",
+     "-f, --force        undo an override pinning done by the kernel\n"
+     "--ignore-global-affinity-masks Ignore global masks in xl.conf"},
     {"vcpu-set", main_vcpuset, 0, 1, "Set the number of active VCPUs allowed for the domain",
      "[option] <Domain> <vCPUs>",
      "-i, --ignore-host  Don't limit the vCPU based on the host CPU count"},

@@ -48,6 +48,7 @@ int main_info(int argc, char **argv);
 int main_uptime(int argc, char **argv);
 int main_vcpulist(int argc, char **argv);
 int main_vcpuset(int argc, char **argv);
+int main_vcpupin(int argc, char **argv);
 int main_memset(int argc, char **argv);
 int main_memmax(int argc, char **argv);
 

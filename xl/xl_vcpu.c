@@ -1,14 +1,17 @@
 /*
- * xl_vcpu.c: `xl vcpu-list [Domain...]' (real xl 4.17's columns) and
- * `xl vcpu-set Domain N' (vCPUs 0..N-1 online, the rest offline).
+ * xl_vcpu.c: `xl vcpu-list [Domain...]' (real xl 4.17's columns),
+ * `xl vcpu-pin' (hard and soft affinity) and `xl vcpu-set Domain N'
+ * (vCPUs 0..N-1 online, the rest offline).
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "libxlutil.h"
 #include "xl.h"
 #include "xl_lifecycle.h"
+#include "xl_parse.h"
 
 /* As real xl prints a CPU map of nr_cpus CPUs: "all" when every one is
  * set, "none" when none is, else ranges ("0-2,5"). */
@@ -126,4 +129,94 @@ int main_vcpuset(int argc, char **argv)
         return EXIT_FAILURE;
     }
     return EXIT_SUCCESS;
+}
+
+/* A CPU map argument of vcpu-pin: NULL for "-" (leave it), else parsed
+ * into map (real xl's cpu ranges: "3", "0-7", "^2", "node:0", "all"). */
+static int cpumap_arg(XLU_Config *cfg, const char *arg, libxl_bitmap *map, libxl_bitmap **out)
+{
+    *out = NULL;
+    if (!strcmp(arg, "-"))
+        return 0;
+    if (libxl_bitmap_alloc(NULL, map, host_cpu_count()) || xlu_cpu_parse_list(cfg, arg, map))
+        return -1;
+    *out = map;
+    return 0;
+}
+
+/* xl vcpu-pin [-f] DOMAIN VCPU|all HARD|-|all [SOFT|-|all], as real xl.
+ * -f undoes a pinning a dom0 kernel asked for (SCHEDOP_pin_override);
+ * no xenhv guest can ask that, so it sets the affinity like the others. */
+int main_vcpupin(int argc, char **argv)
+{
+    static const struct option opts[] = {{"force", 0, 0, 'f'},
+                                         {"ignore-global-affinity-masks", 0, 0, 'i'},
+                                         {"help", 0, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    libxl_bitmap hard_map, soft_map, *hard = NULL, *soft = NULL;
+    XLU_Config *cfg = NULL;
+    bool force = false;
+    char *end;
+    int opt, rc = EXIT_FAILURE, status;
+
+    libxl_bitmap_init(&hard_map);
+    libxl_bitmap_init(&soft_map);
+    while ((opt = xl_getopt(argc, argv, "fi", opts, "vcpu-pin", 3, &status)) != -1) {
+        if (opt == XL_OPT_EXIT)
+            return status;
+        force |= opt == 'f';
+    }
+    uint32_t domid = xl_find_domain(argv[optind], NULL);
+    const char *vcpu = argv[optind + 1];
+    long vcpuid = strtol(vcpu, &end, 10);
+    if (end == vcpu || vcpuid < 0) {
+        if (strcmp(vcpu, "all")) {
+            fprintf(stderr, "Error: Invalid argument %s as VCPU.\n", vcpu);
+            goto out;
+        }
+        if (force) {
+            fprintf(stderr, "Error: --force and 'all' as VCPU not allowed.\n");
+            goto out;
+        }
+        vcpuid = -1;
+    }
+    cfg = xlu_cfg_init(stderr, "command line");
+    if (!cfg || cpumap_arg(cfg, argv[optind + 2], &hard_map, &hard) ||
+        (optind + 3 < argc && cpumap_arg(cfg, argv[optind + 3], &soft_map, &soft)))
+        goto out;
+    if (xl_dryrun) {
+        fputs("cpumap: ", stdout);
+        if (hard)
+            print_bitmap(hard, host_cpu_count());
+        else
+            fputs("-", stdout);
+        if (soft) {
+            fputs(" ", stdout);
+            print_bitmap(soft, host_cpu_count());
+        }
+        fputs("\n", stdout);
+        rc = EXIT_SUCCESS;
+        goto out;
+    }
+    if (vcpuid >= 0) {
+        if (libxl_set_vcpuaffinity(xl_ctx(), domid, (uint32_t)vcpuid, hard, soft)) {
+            fprintf(stderr, "Could not set affinity for vcpu `%ld'.\n", vcpuid);
+            goto out;
+        }
+    } else {
+        libxl_dominfo info;
+        libxl_dominfo_init(&info);
+        if (libxl_domain_info(xl_ctx(), &info, domid) ||
+            libxl_set_vcpuaffinity_all(xl_ctx(), domid, info.vcpu_max_id + 1, hard, soft)) {
+            fprintf(stderr, "Could not set affinity.\n");
+            goto out;
+        }
+    }
+    rc = EXIT_SUCCESS;
+out:
+    if (cfg)
+        xlu_cfg_destroy(cfg);
+    libxl_bitmap_dispose(&hard_map);
+    libxl_bitmap_dispose(&soft_map);
+    return rc;
 }

@@ -129,6 +129,18 @@ printf 'vcpus=2\ncpus=["0", "0-%d"]\ncpus_soft="0"\n' $(($(nproc) - 1)) >> g-aff
     printf '0 0 / 0\n1 all / 0\n' | cmp -s - vla.aff
 check "cpus= and cpus_soft=: each vCPU's hard and soft affinity in xl vcpu-list"
 sed 's/^/# /' vla
+aff_of() { # VCPU: "HARD / SOFT" of g-aff's vCPU
+    "$XL" vcpu-list g-aff | awk -v v="$1" '$1 == "g-aff" && $3 == v { print $(NF - 2), $(NF - 1), $NF }'
+}
+"$XL" vcpu-pin g-aff 1 0 - && [ "$(aff_of 1)" = "0 / 0" ]
+check "xl vcpu-pin g-aff 1 0 -: vCPU 1's hard affinity, its soft one left"
+"$XL" vcpu-pin g-aff all all all && [ "$(aff_of 0)" = "all / all" ] && [ "$(aff_of 1)" = "all / all" ]
+check "xl vcpu-pin g-aff all all all: every vCPU, both affinities"
+"$XL" vcpu-pin g-aff 0 - 1 && [ "$(aff_of 0)" = "all / 1" ]
+check "xl vcpu-pin g-aff 0 - 1: only the soft affinity"
+"$XL" vcpu-pin g-aff 0 "^0-$(($(nproc) - 1))" 2> err
+[ $? = 1 ] && grep -qx "Could not set affinity for vcpu \`0'." err
+check "xl vcpu-pin to no CPU at all: refused, as Xen (exit 1)"
 "$XL" destroy g-aff
 "$XL" vcpu-set g-renamed 1 && [ "$(xsr /local/domain/$pvh/cpu/0/availability)" = online ]
 check "xl vcpu-set keeps vCPU 0 online"

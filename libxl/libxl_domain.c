@@ -217,6 +217,21 @@ int libxl_domain_unpause(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how
     return libxl__ao_done(ctx, ao_how, domid, pause_op(ctx, domid, XEN_DOMCTL_unpausedomain));
 }
 
+/* Write value to the guest's control/<node> (its PV control interface). */
+static int control_write(libxl_ctx *ctx, uint32_t domid, const char *node, const char *value)
+{
+    char path[96];
+    int rc;
+
+    snprintf(path, sizeof(path), "/local/domain/%u/control/%s", domid, node);
+    rc = libxl__xs_write(ctx->xs, 0, path, value);
+    if (rc) {
+        LOGE(ctx, ERROR, -rc, "domain %u: writing control/%s", domid, node);
+        return ERROR_FAIL;
+    }
+    return 0;
+}
+
 /* Write cmd to control/shutdown, as libxl does.  The guest must have the
  * PV control interface: PV and PVH guests always have it, an HVM guest
  * only once its PV drivers set up the event callback
@@ -224,7 +239,6 @@ int libxl_domain_unpause(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how
 static int shutdown_request(libxl_ctx *ctx, uint32_t domid, const char *cmd)
 {
     libxl_dominfo info;
-    char path[96];
     int rc;
 
     if ((rc = libxl__ctx_ensure(ctx)))
@@ -238,13 +252,7 @@ static int shutdown_request(libxl_ctx *ctx, uint32_t domid, const char *cmd)
         if (libxl__hvm_param_get(ctx, domid, HVM_PARAM_CALLBACK_IRQ, &callback) || !callback)
             return ERROR_NOPARAVIRT;
     }
-    snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", domid);
-    rc = libxl__xs_write(ctx->xs, 0, path, cmd);
-    if (rc) {
-        LOGE(ctx, ERROR, -rc, "domain %u: writing control/shutdown", domid);
-        return ERROR_FAIL;
-    }
-    return 0;
+    return control_write(ctx, domid, "shutdown", cmd);
 }
 
 int libxl_domain_shutdown(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how)
@@ -259,18 +267,10 @@ int libxl_domain_reboot(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how 
 
 int libxl_send_sysrq(libxl_ctx *ctx, uint32_t domid, char sysrq)
 {
-    char path[96], letter[2] = {sysrq, '\0'};
-    int rc;
+    char letter[2] = {sysrq, '\0'};
+    int rc = libxl__ctx_ensure(ctx);
 
-    if ((rc = libxl__ctx_ensure(ctx)))
-        return rc;
-    snprintf(path, sizeof(path), "/local/domain/%u/control/sysrq", domid);
-    rc = libxl__xs_write(ctx->xs, 0, path, letter);
-    if (rc) {
-        LOGE(ctx, ERROR, -rc, "domain %u: writing control/sysrq", domid);
-        return ERROR_FAIL;
-    }
-    return 0;
+    return rc ? rc : control_write(ctx, domid, "sysrq", letter);
 }
 
 int libxl_domain_rename(libxl_ctx *ctx, uint32_t domid, const char *old_name, const char *new_name)

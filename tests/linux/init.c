@@ -15,6 +15,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "init_cpus.h"
+
 /* The first line of /proc/cpuinfo that starts with key, value only. */
 static int cpuinfo_value(const char *key, char *out, size_t size)
 {
@@ -35,20 +37,6 @@ static int cpuinfo_value(const char *key, char *out, size_t size)
     }
     fclose(f);
     return found;
-}
-
-static long count_cpus(void)
-{
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    char line[512];
-    long n = 0;
-
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof(line), f))
-        n += !strncmp(line, "processor", 9);
-    fclose(f);
-    return n;
 }
 
 int main(void)

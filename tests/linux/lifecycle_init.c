@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "init_cpus.h"
+
 #define SPIN_ROUNDS     200000
 #define PINGPONG_ROUNDS 2000
 
@@ -82,20 +84,6 @@ static void online_new_cpus(void)
         }
         close(fd);
     }
-}
-
-static long count_cpus(void)
-{
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    char line[512];
-    long n = 0;
-
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof(line), f))
-        n += !strncmp(line, "processor", 9);
-    fclose(f);
-    return n;
 }
 
 static void print_clocks(const char *what)

@@ -1,7 +1,8 @@
 /*
  * xl_domain.c: `xl destroy, shutdown, reboot, pause, unpause, rename,
- * sysrq, dump-core, domid, domname': controlling one domain (or all, for shutdown -a and
- * reboot -a), with real xl 4.17's messages and exit statuses.
+ * sysrq, dump-core, domid, domname': controlling one domain (or all, for
+ * shutdown -a and reboot -a), with real xl 4.17's messages and exit
+ * statuses.
  */
 #include <getopt.h>
 #include <stdio.h>

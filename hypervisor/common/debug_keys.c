@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdlib.h>
 
 #include "debug_keys.h"
@@ -19,8 +18,6 @@
 #include "log.h"
 #include "public/sched.h"
 #include "public/xen.h"
-
-#define DEBUG_KEYS_MAX 64 /* keys in one request; more is -E2BIG */
 
 struct debug_key {
     char key;
@@ -38,11 +35,9 @@ static const char *domain_kind(const struct domain *d)
 static void dump_vcpu(struct domain *d, struct vcpu *v, uint64_t now)
 {
     static const char *const runstates[] = {"running", "runnable", "blocked", "offline"};
-    struct vcpu_info *vi = v->vcpu_info;
+    struct vcpu_info *vi = domain_vcpu_info(d, v->id);
     struct vcpu_runstate_info rs = {.state = RUNSTATE_offline};
 
-    if (!vi && d->shared_info && v->id < XEN_LEGACY_MAX_VCPUS)
-        vi = &((struct shared_info *)d->shared_info)->vcpu_info[v->id];
     if (guest_run && guest_run->runstate)
         guest_run->runstate(v, &rs);
     log_info(
@@ -100,13 +95,10 @@ static void key_help(void)
                  debug_keys[i].what);
 }
 
-int debug_keys_press(const char *keys, unsigned n)
+void debug_keys_press(const char *keys, unsigned n)
 {
-    if (n > DEBUG_KEYS_MAX)
-        return -E2BIG;
     for (unsigned k = 0; k < n; k++)
         for (size_t i = 0; i < sizeof(debug_keys) / sizeof(debug_keys[0]); i++)
             if (debug_keys[i].key == keys[k])
                 debug_keys[i].fn();
-    return 0;
 }

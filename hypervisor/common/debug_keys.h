@@ -5,7 +5,9 @@
 #ifndef XENHV_DEBUG_KEYS_H
 #define XENHV_DEBUG_KEYS_H
 
-/* Press n keys (hv_lock held): 0, or -E2BIG for too many. */
-int debug_keys_press(const char *keys, unsigned n);
+#define DEBUG_KEYS_MAX 64 /* keys in one request; more is -E2BIG */
+
+/* Press n keys, in order (hv_lock held). */
+void debug_keys_press(const char *keys, unsigned n);
 
 #endif

@@ -236,6 +236,15 @@ struct domain *domain_lookup(domid_t domid)
     return domid < DOMID_FIRST_RESERVED ? domain_table[domid] : NULL;
 }
 
+struct vcpu_info *domain_vcpu_info(struct domain *d, unsigned vcpu)
+{
+    if (d->vcpus && vcpu < d->max_vcpus && d->vcpus[vcpu]->vcpu_info)
+        return d->vcpus[vcpu]->vcpu_info;
+    if (d->shared_info && vcpu < XEN_LEGACY_MAX_VCPUS)
+        return &((struct shared_info *)d->shared_info)->vcpu_info[vcpu];
+    return NULL;
+}
+
 static __thread const struct domain *thread_domain;
 
 void domain_bind_thread(const struct domain *d)

@@ -156,6 +156,9 @@ void domain_destroy_unlinked(struct domain *d);
 void domain_free(struct domain *d);
 
 struct domain *domain_lookup(domid_t domid); /* NULL if none */
+/* Where vCPU vcpu's vcpu_info is: registered (VCPUOP_register_vcpu_info),
+ * else its slot in shared info (ids below 32); NULL if neither. */
+struct vcpu_info *domain_vcpu_info(struct domain *d, unsigned vcpu);
 /* The calling thread is the one that runs d's vCPUs (set by the CPU
  * backend's domain thread when it starts). */
 void domain_bind_thread(const struct domain *d);

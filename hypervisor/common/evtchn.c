@@ -61,6 +61,13 @@ static bool bit_test(uint8_t *a, unsigned p)
     return __atomic_load_n(&a[p / 8], __ATOMIC_SEQ_CST) & (1u << (p % 8));
 }
 
+/* The vCPU a port notifies: a bound vCPU the domain no longer has means
+ * vCPU 0. */
+static unsigned notify_vcpu(const struct domain *d, unsigned vcpu)
+{
+    return vcpu < d->max_vcpus ? vcpu : 0;
+}
+
 int evtchn_init(struct domain *d, unsigned max_port)
 {
     d->evtchn = (struct evtchn_table){.max_port = max_port};
@@ -211,7 +218,7 @@ static void defer_event(struct domain *d, evtchn_port_t port, unsigned vcpu)
 {
     __atomic_fetch_or(&d->evtchn.deferred[port / 64], 1ull << (port % 64), __ATOMIC_SEQ_CST);
     __atomic_store_n(&d->evtchn.any_deferred, true, __ATOMIC_SEQ_CST);
-    d->kick(d, vcpu < d->max_vcpus ? vcpu : 0);
+    d->kick(d, notify_vcpu(d, vcpu));
 }
 
 bool evtchn_has_deferred(struct domain *d)
@@ -268,23 +275,11 @@ void evtchn_set_pending(struct domain *d, evtchn_port_t port)
     evtchn_mark_upcall(d, ch->vcpu, word);
 }
 
-/* Where vcpu's vcpu_info is (registered, or in shared info), or NULL. */
-static struct vcpu_info *vcpu_info_of(struct domain *d, unsigned vcpu)
-{
-    struct shared_info *si = d->shared_info;
-
-    if (vcpu >= d->max_vcpus)
-        vcpu = 0;
-    return d->vcpus && d->vcpus[vcpu]->vcpu_info ? d->vcpus[vcpu]->vcpu_info
-           : si && vcpu < XEN_LEGACY_MAX_VCPUS   ? &si->vcpu_info[vcpu]
-                                                 : NULL;
-}
-
 /* vcpu's pending-selector bit for word (the compat selector is 32-bit,
  * at offset 4). */
 static bool selector_test(struct domain *d, unsigned vcpu, unsigned word)
 {
-    struct vcpu_info *vi = vcpu_info_of(d, vcpu);
+    struct vcpu_info *vi = domain_vcpu_info(d, notify_vcpu(d, vcpu));
 
     if (!vi)
         return false;
@@ -330,10 +325,10 @@ void evtchn_dump(struct domain *d)
 
 void evtchn_mark_upcall(struct domain *d, unsigned vcpu, unsigned word)
 {
-    struct vcpu_info *vi = vcpu_info_of(d, vcpu);
+    struct vcpu_info *vi;
 
-    if (vcpu >= d->max_vcpus)
-        vcpu = 0;
+    vcpu = notify_vcpu(d, vcpu);
+    vi = domain_vcpu_info(d, vcpu);
     if (!vi)
         return;
     if (d->shinfo_compat) /* a 32-bit selector at offset 4 */

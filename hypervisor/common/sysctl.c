@@ -183,17 +183,19 @@ static long sc_sched_id(struct hc_caller *c, struct xen_sysctl *op)
     return 0;
 }
 
-/* The keys are copied in (at most 64), then pressed in order. */
+/* The keys are copied in (at most DEBUG_KEYS_MAX), then pressed. */
 static long sc_debug_keys(struct hc_caller *c, struct xen_sysctl *op)
 {
-    char keys[64];
+    char keys[DEBUG_KEYS_MAX];
     uint32_t n = op->u.debug_keys.nr_keys;
     long rc;
 
     if (n > sizeof(keys))
         return -E2BIG;
     rc = c->copy_from(c, op->u.debug_keys.keys.q, keys, n);
-    return rc ? rc : debug_keys_press(keys, n);
+    if (!rc)
+        debug_keys_press(keys, n);
+    return rc;
 }
 
 static const struct sysctl_row sysctl_table[] = {

@@ -136,13 +136,7 @@ static void ticker_add(struct vrun_dom *rd, bool add)
 
 struct vcpu_info *vrun_vcpu_info(struct vrun_vcpu *vc)
 {
-    struct domain *d = vc->rd->d;
-
-    if (vc->v->vcpu_info)
-        return vc->v->vcpu_info;
-    if (vc->id < XEN_LEGACY_MAX_VCPUS && d->shared_info)
-        return &((struct shared_info *)d->shared_info)->vcpu_info[vc->id];
-    return NULL;
+    return domain_vcpu_info(vc->rd->d, vc->id);
 }
 
 static bool upcall_pending(struct vrun_vcpu *vc)
@@ -458,9 +452,7 @@ static void hlt_vcpu_down(struct vrun_vcpu *vc)
     char msg[96];
     int n;
 
-    vc->state = VC_DOWN;
-    vrun_rs_set(vc, RUNSTATE_offline, vrun_now());
-    vc->v->online = false;
+    vrun_vcpu_down(vc->v);
     for (unsigned i = 0; i < rd->nvc; i++)
         if (rd->vc[i].state != VC_DOWN)
             return;

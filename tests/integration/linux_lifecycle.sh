@@ -31,6 +31,12 @@ last_tick() {
     log "$1" | grep 'xenhv-init: tick' | tail -1 |
         sed -E 's/.*mono=([0-9]+)\.([0-9]{3})[0-9]* real=([0-9]+)\.([0-9]{3}).*/\1\2 \3\4/'
 }
+# sample_tick NAME: wait for the next tick; "HOST_MS MONO_MS REAL_MS" at it.
+sample_tick() {
+    n=$(count "$1" "xenhv-init: tick")
+    wait_for 5 at_least "$1" "xenhv-init: tick" $((n + 1))
+    echo "$(now_ms) $(last_tick "$1")"
+}
 # within A B TOLERANCE: |A - B| <= TOLERANCE
 within() { [ $(($1 - $2)) -le "$3" ] && [ $(($2 - $1)) -le "$3" ]; }
 
@@ -62,11 +68,8 @@ log lc | grep 'xenhv-init: smp: spin' | sed 's/^/# /'
 # then lag the host by the same amount when early boot loses jiffies on
 # a slow emulated CPU before a clocksource takes over: printed below.)
 wait_for 10 at_least lc "xenhv-init: tick 1 " 1
-n=$(count lc "xenhv-init: tick")
-wait_for 5 at_least lc "xenhv-init: tick" $((n + 1))
-h1=$(now_ms)
-set -- $(last_tick lc)
-m1=$1 r1=$2
+set -- $(sample_tick lc)
+h1=$1 m1=$2 r1=$3
 echo "# guest realtime - host realtime at a tick: $((r1 - h1)) ms; guest boot (realtime - monotonic) $(((r1 - m1) - t0)) ms after xl create"
 [ $((r1 - m1)) -ge $((t0 - 1000)) ] && [ $((r1 - m1)) -le "$h1" ]
 check "CLOCK_REALTIME is the host's time of day: the guest's boot time is between xl create and now"
@@ -156,11 +159,8 @@ check "xl vcpu-set 2: CPU 1 comes back (onlined by init, as udev would)"
 check "xl list: 2 vCPUs again"
 
 # Clock rates over the run so far (pause included: Xen's system time goes on).
-n=$(count lc "xenhv-init: tick")
-wait_for 5 at_least lc "xenhv-init: tick" $((n + 1))
-h2=$(now_ms)
-set -- $(last_tick lc)
-m2=$1 r2=$2
+set -- $(sample_tick lc)
+h2=$1 m2=$2 r2=$3
 echo "# over $((h2 - h1)) ms of host time: guest monotonic $((m2 - m1)) ms, realtime $((r2 - r1)) ms"
 within $((m2 - m1)) $((h2 - h1)) $(((h2 - h1) / 20 + 1000))
 check "CLOCK_MONOTONIC keeps the host's pace (within 5% + 1 s)"

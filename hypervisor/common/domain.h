@@ -49,6 +49,8 @@ struct vcpu {
     uint64_t runstate_gva;
 };
 
+#define DOMAIN_WATCHDOG_TIMERS 2 /* Xen's NR_DOMAIN_WATCHDOG_TIMERS */
+
 struct domain {
     domid_t domid;
     bool is_hvm;
@@ -82,6 +84,9 @@ struct domain {
     uint32_t tsc_mode;
     uint32_t gtsc_khz;
     uint64_t paging_pool_bytes;
+    /* SCHEDOP_watchdog (watchdog.c): armed timers' bits and deadlines. */
+    uint8_t watchdog_armed;
+    uint64_t watchdog_deadline[DOMAIN_WATCHDOG_TIMERS];
     /* Called (under hv_lock) when an event is raised for vCPU v: the CPU
      * backend sets it to wake the vCPU's thread. */
     void (*kick)(struct domain *d, unsigned vcpu);

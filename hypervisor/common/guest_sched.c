@@ -1,6 +1,6 @@
 /*
  * guest_sched.c: the guest hypercalls about running: sched_op (yield,
- * block, poll, shutdown, shutdown_code), set_timer_op, vcpu_op, and
+ * block, poll, shutdown, shutdown_code, watchdog), set_timer_op, vcpu_op, and
  * console_io; one row per sub-op.  What they do to vCPUs goes through the
  * runner's table (guest_run.h); arguments are copied in and checked here.
  */
@@ -17,6 +17,7 @@
 #include "log.h"
 #include "public/hvm/hvm_vcpu.h"
 #include "public/sched.h"
+#include "watchdog.h"
 #include "xenhv/pv_machine.h"
 
 const struct guest_run_ops *guest_run;
@@ -135,6 +136,16 @@ static long so_remote_shutdown(struct hc_caller *c, uint64_t arg)
     return 0;
 }
 
+static long so_watchdog(struct hc_caller *c, uint64_t arg)
+{
+    struct sched_watchdog w;
+    long rc = c->copy_from(c, arg, &w, sizeof(w));
+
+    if (rc)
+        return rc;
+    return watchdog_op(c->d, w.id, w.timeout, guest_run->now_ns());
+}
+
 struct sched_op_row {
     const char *name;
     long (*fn)(struct hc_caller *c, uint64_t arg);
@@ -147,6 +158,7 @@ static const struct sched_op_row sched_op_table[] = {
     [SCHEDOP_poll] = {"poll", so_poll},
     [SCHEDOP_remote_shutdown] = {"remote_shutdown", so_remote_shutdown},
     [SCHEDOP_shutdown_code] = {"shutdown_code", so_shutdown_code},
+    [SCHEDOP_watchdog] = {"watchdog", so_watchdog},
 };
 
 long do_sched_op(struct hc_caller *c, const uint64_t args[5])

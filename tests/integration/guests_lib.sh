@@ -1,7 +1,7 @@
 # guests_lib.sh: boot the guest kernels of tests/guests (ENV/NAME.elf) by
 # the real xl on the real xenhv and check each against its .expected file:
 # its PV console output (the console log the daemon writes) exactly, and
-# its end (poweroff or crash).  Source after lib.sh and xenhv_lib.sh, then
+# its end (poweroff, crash or watchdog).  Source after lib.sh and xenhv_lib.sh, then
 # guests_run_all "ENV:NAME ..." and guests_report the same list.
 GUESTS_SRC=$top_srcdir/tests/guests
 GUESTS_BIN=$top_builddir/tests/guests
@@ -20,6 +20,7 @@ guest_expected() { # ENV NAME: NAME.ENV.expected when there is one
 guest_shutdown_code() { # ENV NAME: the reason code xl must report
     case $(guest_setting "$(guest_expected "$1" "$2")" shutdown) in
     crash) echo 3 ;;
+    watchdog) echo 4 ;;
     *) echo 0 ;;
     esac
 }

@@ -2,8 +2,9 @@
 # xl_lifecycle_run.sh: the lifecycle with running guests (needs the CPU
 # backend): the example guest, as PVH, PV and HVM, runs, answers xl reboot
 # (on_reboot=restart: a new domain) and xl shutdown -w (on_poweroff=
-# destroy); on_poweroff=preserve and rename-restart; xl create -c shows
-# the guest's console.
+# destroy); on_poweroff=preserve and rename-restart; on_watchdog=preserve
+# and restart with the watchdog guest (tests/guests), which hangs and is
+# shut down by its watchdog timer; xl create -c shows the guest's console.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/xenhv_lib.sh"
 XL=xl_bounded
@@ -11,6 +12,7 @@ HELLO=$top_builddir/examples/guests/hello
 cd "$scratch" || exit 1
 
 new_domid() { [ "$("$XL" domid "$1" 2> /dev/null)" != "$2" ] && ! gone "$1"; }
+state_is() { [ "$("$XL" list "$1" 2> /dev/null | awk 'NR == 2 { print $5 }')" = "$2" ]; }
 
 mkcfg() { # NAME TYPE [extra lines]
     case $2 in
@@ -42,10 +44,8 @@ done
 
 mkcfg keep pvh 'on_poweroff="preserve"'
 "$XL" create keep.cfg 2> /dev/null && wait_for 20 running keep
-dom=$("$XL" domid keep)
 "$XL" shutdown -w keep 2> /dev/null
-"$XL" list keep > keep.list
-awk 'NR == 2 { print $5 }' keep.list | grep -q '^---s--$' || { cat keep.list; false; }
+state_is keep ---s-- || "$XL" list keep | sed 's/^/# /'
 check "on_poweroff=preserve keeps the domain, shut down (---s--)"
 "$XL" destroy keep
 
@@ -56,6 +56,22 @@ dom=$("$XL" domid again)
 "$XL" list | grep -Eq "^again-[0-9T]+Z +$dom "
 check "on_poweroff=rename-restart: the old domain renamed with a time suffix, a new one started"
 "$XL" destroy again; "$XL" destroy "$dom"
+
+# The watchdog guest stops poking its 2 s timer about 3 s after it starts.
+WATCHDOG=$top_builddir/tests/guests/pvh/watchdog.elf
+printf 'name="wdp"\ntype="pvh"\nkernel="%s"\nmemory=64\non_watchdog="preserve"\n' \
+    "$WATCHDOG" > wdp.cfg
+printf 'name="wdr"\ntype="pvh"\nkernel="%s"\nmemory=64\non_watchdog="restart"\n' \
+    "$WATCHDOG" > wdr.cfg
+"$XL" create wdp.cfg 2> /dev/null && "$XL" create wdr.cfg 2> /dev/null
+wdp=$("$XL" domid wdp) wdr=$("$XL" domid wdr)
+wait_for 30 new_domid wdr "$wdr"
+check "on_watchdog=restart: a hung guest's watchdog fires, a new domain of the same name"
+wait_for 10 state_is wdp ---sw-
+check "on_watchdog=preserve keeps the domain, shut down by its watchdog (---sw-)"
+"$XL" dmesg | grep -q "Watchdog timer fired for domain $wdp\$"
+check "xl dmesg says which domain's watchdog fired"
+"$XL" destroy wdp; "$XL" destroy wdr
 
 mkcfg con pvh ''
 "$XL" create -c con.cfg < /dev/null > console.out 2> /dev/null &

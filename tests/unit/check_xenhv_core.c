@@ -23,6 +23,7 @@
 #include "public/sched.h"
 #include "public/memory.h"
 #include "public/version.h"
+#include "watchdog.h"
 
 /* The caller's memory: addresses are offsets from BUF_BASE. */
 #define BUF_BASE 0x10000000ULL
@@ -498,6 +499,40 @@ START_TEST(hvm_context_records)
 }
 END_TEST
 
+/* SCHEDOP_watchdog's timers, as Xen's domain_watchdog: two per domain. */
+START_TEST(watchdog_timers)
+{
+    const uint64_t s = 1000000000ull;
+    struct domain d = {0};
+
+    ck_assert_uint_eq(watchdog_next(&d), UINT64_MAX);
+    ck_assert_int_eq(watchdog_op(&d, 1, 5, 0), -EINVAL); /* not armed */
+    ck_assert_int_eq(watchdog_op(&d, 0, 10, 100), 1);
+    ck_assert_int_eq(watchdog_op(&d, 0, 3, 100), 2);
+    ck_assert_int_eq(watchdog_op(&d, 0, 3, 100), -ENOSPC);
+    ck_assert_int_eq(watchdog_op(&d, 3, 3, 100), -EINVAL); /* no such id */
+    ck_assert_uint_eq(watchdog_next(&d), 100 + 3 * s);
+    ck_assert_int_eq(watchdog_op(&d, 2, 0, 200), 0); /* freed */
+    ck_assert_int_eq(watchdog_op(&d, 2, 5, 200), -EINVAL);
+    ck_assert_uint_eq(watchdog_next(&d), 100 + 10 * s);
+    ck_assert_int_eq(watchdog_op(&d, 1, 2, 5 * s), 0); /* poked: 2 s from now */
+    ck_assert_uint_eq(watchdog_next(&d), 7 * s);
+    ck_assert(!watchdog_take_expired(&d, 7 * s - 1));
+    ck_assert(watchdog_take_expired(&d, 7 * s));
+    /* Fired once: still armed, silent until poked again. */
+    ck_assert(!watchdog_take_expired(&d, 100 * s));
+    ck_assert_uint_eq(watchdog_next(&d), UINT64_MAX);
+    ck_assert_int_eq(watchdog_op(&d, 0, 1, 0), 2); /* id 1 still taken */
+    ck_assert_int_eq(watchdog_op(&d, 1, 1, 100 * s), 0);
+    ck_assert_uint_eq(watchdog_next(&d), 1 * s); /* timer 2, armed at 0 */
+    /* The largest timeout does not wrap. */
+    ck_assert_int_eq(watchdog_op(&d, 2, UINT32_MAX, 200 * s), 0);
+    ck_assert_uint_eq(watchdog_next(&d), 101 * s);
+    ck_assert_int_eq(watchdog_op(&d, 1, 0, 0), 0);
+    ck_assert_uint_eq(watchdog_next(&d), 200 * s + (uint64_t)UINT32_MAX * s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("xenhv_core");
@@ -514,6 +549,7 @@ int main(void)
     tcase_add_test(tc, guest_column_compat_events);
     tcase_add_test(tc, xen_version_subops);
     tcase_add_test(tc, hvm_context_records);
+    tcase_add_test(tc, watchdog_timers);
     suite_add_tcase(s, tc);
 
     SRunner *sr = srunner_create(s);

@@ -25,6 +25,7 @@
 #include "public/sched.h"
 #include "pv_domain.h"
 #include "vrun_internal.h"
+#include "watchdog.h"
 #include "xenstore_glue.h"
 
 #define SLICE_NS 10000000ull /* 10 ms: vCPUs of a domain take turns */
@@ -422,9 +423,25 @@ static void run_vcpu_timers(struct vrun_dom *rd, uint64_t now)
     }
 }
 
+/* A watchdog timer the guest stopped poking: the domain is shut down,
+ * as Xen's domain_watchdog_timeout, with its message in xl dmesg. */
+static void run_watchdog(struct vrun_dom *rd, uint64_t now)
+{
+    if (!rd->d->watchdog_armed || !watchdog_take_expired(rd->d, now))
+        return;
+    log_warn("Watchdog timer fired for domain %u", rd->d->domid);
+    pthread_mutex_lock(&hv_lock);
+    vrun_shutdown(rd->d, SHUTDOWN_watchdog);
+    pthread_mutex_unlock(&hv_lock);
+}
+
 static uint64_t next_deadline(struct vrun_dom *rd)
 {
     uint64_t next = rd->plat ? hvm_platform_next_deadline(rd->plat) : UINT64_MAX;
+    uint64_t watchdog = watchdog_next(rd->d);
+
+    if (watchdog < next)
+        next = watchdog;
 
     for (unsigned i = 0; i < rd->nvc; i++) {
         struct vrun_vcpu *vc = &rd->vc[i];
@@ -573,6 +590,7 @@ static unsigned scan_wakeups(struct vrun_dom *rd)
         hvm_platform_run_timers(rd->plat, now);
     }
     run_vcpu_timers(rd, now);
+    run_watchdog(rd, now);
     vrun_apply_cpu_events(rd); /* from the IO-APIC */
     for (unsigned i = 0; i < rd->nvc; i++) {
         update_wake(&rd->vc[i], now);

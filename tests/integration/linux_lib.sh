@@ -12,7 +12,8 @@ linux_skip_all() {
 
 # linux_initramfs INIT_SOURCE [GCC_FLAGS [LINK...]]: initrd.gz holding
 # /init built from tests/linux/INIT_SOURCE, and LINKs (e.g. sbin/poweroff)
-# to it; skips the whole test without the kernel, cpio or static libc.
+# to it, and the files LINUX_RD_FILES names (at its top); skips the whole
+# test without the kernel, cpio or static libc.
 linux_initramfs() {
     [ -f "$LINUX_KERNEL" ] ||
         linux_skip_all "no Debian kernel at $LINUX_KERNEL: run scripts/setup assets (apt-get download of linux-image-6.1.*-amd64, nothing installed)"
@@ -25,20 +26,23 @@ linux_initramfs() {
     for link in "$@"; do
         ln rd/init "rd/$link" || linux_skip_all "cannot link rd/$link"
     done
+    for file in ${LINUX_RD_FILES:-}; do
+        cp "$file" rd/ || linux_skip_all "cannot copy $file into the initramfs"
+    done
     (cd rd && find . -mindepth 1 | cpio -o -H newc --quiet | gzip -9 > ../initrd.gz) ||
         linux_skip_all "cannot pack the initramfs with cpio"
     echo "# kernel: $(cat "$(dirname "$LINUX_KERNEL")/VERSION" 2> /dev/null || echo "$LINUX_KERNEL")"
 }
 
 # linux_cfg NAME TYPE VCPUS [ON_REBOOT]: NAME.cfg, the kernel with the
-# initramfs on hvc0, 256 MiB.
+# initramfs on hvc0 (and LINUX_CMDLINE on its command line), 256 MiB.
 linux_cfg() {
     cat > "$1.cfg" << LINUX_CFG
 name = "$1"
 type = "$2"
 kernel = "$LINUX_KERNEL"
 ramdisk = "$scratch/initrd.gz"
-cmdline = "console=hvc0"
+cmdline = "console=hvc0${LINUX_CMDLINE:+ $LINUX_CMDLINE}"
 memory = 256
 vcpus = $3
 on_poweroff = "destroy"

@@ -2,8 +2,11 @@
  * tests/linux/init.c: the whole userspace of the Linux boot test, a static
  * /init for a tiny initramfs.  It prints a banner, what the kernel says it
  * runs on (uname, the CPU model from /proc/cpuinfo), how many CPUs it sees,
- * then powers the machine off.  Every line starts with "xenhv-init:" so a
- * test can find it in the console log.
+ * then powers the machine off.  With xenhv.watchdog=N on the kernel's
+ * command line it instead loads /watchdog.ko and /xen_wdt.ko (the
+ * watchdog core and Linux's Xen watchdog driver, timeout N seconds), pets /dev/watchdog for 2N
+ * seconds and then hangs, for the hypervisor's watchdog to end it.  Every line starts with
+ * "xenhv-init:" so a test can find it in the console log.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,8 +14,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "init_cpus.h"
@@ -39,17 +45,78 @@ static int cpuinfo_value(const char *key, char *out, size_t size)
     return found;
 }
 
+/* The value of xenhv.watchdog= on the kernel's command line, 0 without. */
+static int cmdline_watchdog(void)
+{
+    char line[4096];
+    const char *opt;
+    int fd = open("/proc/cmdline", O_RDONLY);
+    ssize_t n = fd >= 0 ? read(fd, line, sizeof(line) - 1) : -1;
+
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return 0;
+    line[n] = 0;
+    opt = strstr(line, "xenhv.watchdog=");
+    return opt ? atoi(opt + strlen("xenhv.watchdog=")) : 0;
+}
+
+/* insmod: the module file at path, with its parameters. */
+static int load_module(const char *path, const char *params)
+{
+    int fd = open(path, O_RDONLY);
+
+    if (fd < 0 || syscall(SYS_finit_module, fd, params, 0)) {
+        dprintf(1, "xenhv-init: cannot load %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+static void watchdog_hang(int timeout)
+{
+    const struct timespec half = {0, 500000000};
+    char params[32];
+    int fd;
+
+    snprintf(params, sizeof(params), "timeout=%d", timeout);
+    if (load_module("/watchdog.ko", "") || load_module("/xen_wdt.ko", params))
+        return;
+    dprintf(1, "xenhv-init: xen_wdt loaded (%s)\n", params);
+    fd = open("/dev/watchdog", O_WRONLY);
+    if (fd < 0) {
+        dprintf(1, "xenhv-init: /dev/watchdog: %s\n", strerror(errno));
+        return;
+    }
+    for (int i = 0; i < 4 * timeout; i++) {
+        if (write(fd, "x", 1) != 1) {
+            dprintf(1, "xenhv-init: petting /dev/watchdog: %s\n", strerror(errno));
+            return;
+        }
+        nanosleep(&half, NULL);
+    }
+    dprintf(1, "xenhv-init: watchdog: petted every 0.5 s for %d s\n", 2 * timeout);
+    dprintf(1, "xenhv-init: watchdog: hanging\n");
+    for (;;)
+        pause();
+}
+
 int main(void)
 {
     struct utsname u;
     char model[256] = "?";
+    int watchdog;
 
-    /* No console from the kernel (no /dev/console): find one ourselves. */
+    /* /dev for the console when the kernel gave none, and for
+     * /dev/watchdog. */
+    mkdir("/dev", 0755);
+    mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
     if (fcntl(1, F_GETFD) < 0) {
-        int fd;
-        mkdir("/dev", 0755);
-        mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
-        fd = open("/dev/console", O_RDWR);
+        int fd = open("/dev/console", O_RDWR);
         if (fd >= 0) {
             dup2(fd, 0);
             dup2(fd, 1);
@@ -68,6 +135,9 @@ int main(void)
     if (cpuinfo_value("model name", model, sizeof(model)))
         dprintf(1, "xenhv-init: cpu: %s\n", model);
     dprintf(1, "xenhv-init: cpus: %ld\n", count_cpus());
+    watchdog = cmdline_watchdog();
+    if (watchdog > 0)
+        watchdog_hang(watchdog); /* returns only when it went wrong */
     dprintf(1, "xenhv-init: powering off\n");
     sync();
     reboot(RB_POWER_OFF);

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,6 +90,41 @@ static int create_setdefault(libxl_ctx *ctx, libxl_domain_config *cfg)
     return 0;
 }
 
+/* Devices xenhv has no backend for yet.  The domain is created without
+ * them (a bootloader still reads the first disk); each kind present is
+ * named once, so that a guest missing its root disk is no mystery. */
+static const struct {
+    const char *kind;
+    size_t count;
+} unbacked_devices[] = {
+    {"disk", offsetof(libxl_domain_config, num_disks)},
+    {"vif", offsetof(libxl_domain_config, num_nics)},
+    {"pci", offsetof(libxl_domain_config, num_pcidevs)},
+    {"dtdev", offsetof(libxl_domain_config, num_dtdevs)},
+    {"vfb", offsetof(libxl_domain_config, num_vfbs)},
+    {"vkb", offsetof(libxl_domain_config, num_vkbs)},
+    {"vtpm", offsetof(libxl_domain_config, num_vtpms)},
+    {"p9", offsetof(libxl_domain_config, num_p9s)},
+    {"pvcalls", offsetof(libxl_domain_config, num_pvcallsifs)},
+    {"vdispl", offsetof(libxl_domain_config, num_vdispls)},
+    {"vsnd", offsetof(libxl_domain_config, num_vsnds)},
+    {"channel", offsetof(libxl_domain_config, num_channels)},
+    {"usbctrl", offsetof(libxl_domain_config, num_usbctrls)},
+    {"usbdev", offsetof(libxl_domain_config, num_usbdevs)},
+};
+
+static void warn_unbacked_devices(libxl_ctx *ctx, const libxl_domain_config *cfg)
+{
+    for (size_t i = 0; i < sizeof(unbacked_devices) / sizeof(unbacked_devices[0]); i++) {
+        int n = *(const int *)((const char *)cfg + unbacked_devices[i].count);
+        if (n > 0)
+            LOG(ctx, WARN,
+                "%s devices (%d) are not supported by xenhv yet: "
+                "domain %s is created without them",
+                unbacked_devices[i].kind, n, cfg->c_info.name);
+    }
+}
+
 static int name_in_use(libxl_ctx *ctx, const char *name)
 {
     uint32_t other;
@@ -119,6 +155,7 @@ static int create_domain_sync(libxl_ctx *ctx, libxl_domain_config *cfg, uint32_t
         LOG(ctx, ERROR, "domain with name \"%s\" already exists.", cfg->c_info.name);
         return ERROR_INVAL;
     }
+    warn_unbacked_devices(ctx, cfg);
 
     /* Held from birth: a creator that dies midway leaves nothing. */
     rc = libxl__ctrl_hold_creates(ctx->ctrl);

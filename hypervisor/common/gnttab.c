@@ -1,13 +1,14 @@
 /*
- * gnttab.c: grant table set-up (see gnttab.h) and the toolstack's
- * HYPERVISOR_grant_table_op sub-ops: setup_table, query_size, get_version,
- * set_version.
+ * gnttab.c: grant table set-up (see gnttab.h), the toolstack's
+ * HYPERVISOR_grant_table_op sub-ops (setup_table, query_size, get_version,
+ * set_version), and granted frames looked up for the daemon's backends.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "domain.h"
 #include "gnttab.h"
@@ -45,6 +46,47 @@ int gnttab_grow(struct domain *d, unsigned nr)
             return rc;
         gt->nr_frames++;
     }
+    return 0;
+}
+
+/* Entry sizes: v1 {flags, domid, frame32}; v2 {flags, domid, pad, frame64}. */
+#define GRANT_V1_SIZE 8
+#define GRANT_V2_SIZE 16
+
+int gnttab_granted_frame(struct domain *d, uint32_t ref, uint16_t grantee, bool write,
+                         uint64_t *gfn)
+{
+    const struct gnttab *gt = &d->gnttab;
+    size_t size = gt->version == 2 ? GRANT_V2_SIZE : GRANT_V1_SIZE;
+    size_t per_frame = GUEST_PAGE_SIZE / size;
+    uint8_t e[GRANT_V2_SIZE];
+    uint16_t flags, domid;
+    uint64_t frame;
+
+    if (ref / per_frame >= gt->nr_frames)
+        return -EINVAL;
+    if (pread(d->ram.memfd, e, size,
+              (off_t)(gt->frames[ref / per_frame] * GUEST_PAGE_SIZE + (ref % per_frame) * size)) !=
+        (ssize_t)size)
+        return -EINVAL;
+    memcpy(&flags, e, 2);
+    memcpy(&domid, e + 2, 2);
+    if (gt->version == 2) {
+        memcpy(&frame, e + 8, 8);
+    } else {
+        uint32_t f32;
+        memcpy(&f32, e + 4, 4);
+        frame = f32;
+    }
+    /* Whole frames only: transitive and v2 sub-page grants are refused. */
+    if ((flags & GTF_type_mask) != GTF_permit_access || (flags & GTF_sub_page) ||
+        domid != grantee || (write && (flags & GTF_readonly)))
+        return -EACCES;
+    if (d->pv && pv_machine) /* a PV guest names a machine frame */
+        frame = pv_machine->mfn_to_gfn(d, frame);
+    if (frame >= GUEST_RAM_FRAMES || !guest_ram_populated(&d->ram, frame))
+        return -EACCES;
+    *gfn = frame;
     return 0;
 }
 

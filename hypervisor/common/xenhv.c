@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "blkback.h"
 #include "control.h"
 #include "domain.h"
 #include "log.h"
@@ -177,6 +178,11 @@ static int run(const struct options *o)
         log_error("xenstore service on %s: %s", xs_path, strerror(-rc));
         goto out;
     }
+    rc = blkback_start(xs_path); /* PV disks: a dom0 backend on our own store */
+    if (rc) {
+        log_error("block backend: %s", strerror(-rc));
+        goto out;
+    }
 #ifdef CONFIG_HVM
     rc = vrun_init(dir); /* vCPUs run: domain hooks, guest hypercalls, consoles */
     if (rc) {
@@ -222,6 +228,7 @@ out:
 #ifdef CONFIG_HVM
     vrun_fini();
 #endif
+    blkback_stop();
     xenstore_glue_stop();
     if (lock_fd >= 0) {
         /* Only the lock's holder owns the sockets: a daemon that lost the

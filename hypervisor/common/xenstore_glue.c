@@ -191,3 +191,11 @@ int xenstore_glue_read(const char *path, char *value, size_t max)
         xs_service_request(xs_svc, XS_READ, path, (uint32_t)strlen(path) + 1, value, (uint32_t)max);
     return rc < 0 ? rc : 0;
 }
+
+int xenstore_glue_directory(const char *path, char *buf, size_t max)
+{
+    if (!xs_svc)
+        return -ENODEV;
+    return xs_service_request(xs_svc, XS_DIRECTORY, path, (uint32_t)strlen(path) + 1, buf,
+                              (uint32_t)max);
+}

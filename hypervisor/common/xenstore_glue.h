@@ -25,6 +25,9 @@ void xenstore_glue_domain_exception(void);
  * Safe under hv_lock (no callback runs).  0 or -errno. */
 int xenstore_glue_write(const char *path, const char *value);
 int xenstore_glue_read(const char *path, char *value, size_t max);
+/* The names below path, each NUL-terminated, into buf: their total
+ * length, or -errno (-EINVAL when path does not exist). */
+int xenstore_glue_directory(const char *path, char *buf, size_t max);
 /* Remove path and what is below it (0 if it was not there). */
 int xenstore_glue_rm(const char *path);
 

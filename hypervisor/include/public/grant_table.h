@@ -27,6 +27,7 @@ typedef struct grant_entry_v1 grant_entry_v1_t;
 #define GTF_readonly        (1U << 2)
 #define GTF_reading         (1U << 3)
 #define GTF_writing         (1U << 4)
+#define GTF_sub_page        (1U << 8) /* v2: only part of the frame */
 
 /* Grant references the toolstack fills in for a new domain. */
 #define GNTTAB_NR_RESERVED_ENTRIES 8

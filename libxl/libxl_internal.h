@@ -88,6 +88,16 @@ int libxl__xs_domain_create(libxl_ctx *ctx, uint32_t domid, const libxl_domain_c
                             const libxl__dom_build *st);
 int libxl__xs_domain_remove(libxl_ctx *ctx, uint32_t domid);
 
+/* PV disks (libxl_disk.c).  A vdev's device number, -1 if invalid. */
+int libxl__disk_devid(const char *vdev);
+/* Served by xenhv's block backend: a raw image of dom0's, phy backend. */
+bool libxl__disk_served(const libxl_device_disk *disk);
+/* Every vdev valid and used once (an error); the disks left out named. */
+int libxl__disk_check(libxl_ctx *ctx, const libxl_domain_config *cfg);
+/* The served disks' frontend and backend entries. */
+int libxl__disk_entries(libxl_ctx *ctx, libxl__xs_tx tx, uint32_t domid,
+                        const libxl_domain_config *cfg);
+
 /* Userdata: the stored JSON configuration (libxl_userdata.c). */
 int libxl__userdata_store_config(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *cfg);
 int libxl__userdata_write_config(libxl_ctx *ctx, libxl__xs_tx tx, uint32_t domid, const char *json);

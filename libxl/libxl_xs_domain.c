@@ -10,6 +10,7 @@
  *                                      (guest-owned), store/, console/
  *   /vm/UUID                   n0 rN   uuid, name, image/ostype, start_time
  *   /libxl/N                   n0      type (and the stored config)
+ *   /local/domain/0/backend/vbd/N       the disks' backends (libxl_disk.c)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -178,6 +179,8 @@ int libxl__xs_domain_create(libxl_ctx *ctx, uint32_t domid, const libxl_domain_c
         libxl__xs_batch_begin(ctx->xs);
         rc = write_entries(ctx, tx, domid, cfg, st);
         if (!rc)
+            rc = libxl__disk_entries(ctx, tx, domid, cfg);
+        if (!rc)
             rc = libxl__userdata_write_config(ctx, tx, domid, json);
         brc = libxl__xs_batch_end(ctx->xs);
         if (!rc)
@@ -214,6 +217,8 @@ int libxl__xs_domain_remove(libxl_ctx *ctx, uint32_t domid)
     snprintf(p, sizeof(p), "/local/domain/%u", domid);
     libxl__xs_rm(ctx->xs, 0, p);
     snprintf(p, sizeof(p), "/libxl/%u", domid);
+    libxl__xs_rm(ctx->xs, 0, p);
+    snprintf(p, sizeof(p), "/local/domain/0/backend/vbd/%u", domid);
     libxl__xs_rm(ctx->xs, 0, p);
     return 0;
 }

@@ -35,7 +35,8 @@ linux_initramfs() {
 }
 
 # linux_cfg NAME TYPE VCPUS [ON_REBOOT]: NAME.cfg, the kernel with the
-# initramfs on hvc0 (and LINUX_CMDLINE on its command line), 256 MiB.
+# initramfs on hvc0 (and LINUX_CMDLINE on its command line), 256 MiB, and
+# the lines of LINUX_CFG_EXTRA.
 linux_cfg() {
     cat > "$1.cfg" << LINUX_CFG
 name = "$1"
@@ -48,6 +49,7 @@ vcpus = $3
 on_poweroff = "destroy"
 on_reboot = "${4:-destroy}"
 on_crash = "destroy"
+${LINUX_CFG_EXTRA:-}
 LINUX_CFG
 }
 

@@ -12,6 +12,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <stdlib.h>
@@ -45,8 +47,8 @@ static int cpuinfo_value(const char *key, char *out, size_t size)
     return found;
 }
 
-/* The value of xenhv.watchdog= on the kernel's command line, 0 without. */
-static int cmdline_watchdog(void)
+/* The value of xenhv.KEY= on the kernel's command line, 0 without. */
+static int cmdline_value(const char *key)
 {
     char line[4096];
     const char *opt;
@@ -58,8 +60,8 @@ static int cmdline_watchdog(void)
     if (n <= 0)
         return 0;
     line[n] = 0;
-    opt = strstr(line, "xenhv.watchdog=");
-    return opt ? atoi(opt + strlen("xenhv.watchdog=")) : 0;
+    opt = strstr(line, key);
+    return opt && opt[strlen(key)] == '=' ? atoi(opt + strlen(key) + 1) : 0;
 }
 
 /* insmod: the module file at path, with its parameters. */
@@ -105,6 +107,78 @@ static void watchdog_hang(int timeout)
         pause();
 }
 
+/* The block device at path once its driver made it (up to 10 s). */
+static int open_disk(const char *path, int flags)
+{
+    const struct timespec tenth = {0, 100000000};
+    int fd = -1;
+
+    for (int i = 0; i < 100 && fd < 0; i++) {
+        fd = open(path, flags);
+        if (fd < 0 && (errno == ENOENT || errno == ENXIO))
+            nanosleep(&tenth, NULL);
+        else
+            break;
+    }
+    return fd;
+}
+
+/* POSIX cksum(1) of buf: CRC-32 (0x04c11db7, MSB first) over the bytes
+ * and then the length, inverted; the host checks with cksum. */
+static uint32_t posix_cksum(const unsigned char *buf, size_t n)
+{
+    uint32_t crc = 0;
+
+    for (size_t i = 0, len = n; i < n || len; i++) {
+        unsigned char b;
+        if (i < n) {
+            b = buf[i];
+        } else {
+            b = len & 0xff;
+            len >>= 8;
+        }
+        crc ^= (uint32_t)b << 24;
+        for (int k = 0; k < 8; k++)
+            crc = crc & 0x80000000u ? (crc << 1) ^ 0x04c11db7u : crc << 1;
+    }
+    return ~crc;
+}
+
+static void disk_test(void)
+{
+    static unsigned char mib[1 << 20];
+    const char marker[] = "xenhv-init wrote this through blkfront";
+    uint64_t bytes = 0;
+    int fd;
+
+    if (load_module("/xen-blkfront.ko", ""))
+        return;
+    fd = open_disk("/dev/xvda", O_RDWR);
+    if (fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes) ||
+        read(fd, mib, sizeof(mib)) != (ssize_t)sizeof(mib)) {
+        dprintf(1, "xenhv-init: xvda: %s\n", strerror(errno));
+        return;
+    }
+    dprintf(1, "xenhv-init: xvda: %llu bytes, first MiB cksum %u\n", (unsigned long long)bytes,
+            posix_cksum(mib, sizeof(mib)));
+    if (pwrite(fd, marker, sizeof(marker), 512 * 1024) != (ssize_t)sizeof(marker) || fsync(fd))
+        dprintf(1, "xenhv-init: xvda: writing: %s\n", strerror(errno));
+    else
+        dprintf(1, "xenhv-init: xvda: marker written and synced\n");
+    close(fd);
+    /* Opened for writing, but the write itself is refused, by Linux
+     * (the backend said read-only) or else by the backend. */
+    fd = open_disk("/dev/xvdb", O_RDWR);
+    if (fd < 0)
+        dprintf(1, "xenhv-init: xvdb: %s\n", strerror(errno));
+    else if (pwrite(fd, marker, sizeof(marker), 0) != (ssize_t)sizeof(marker) || fsync(fd))
+        dprintf(1, "xenhv-init: xvdb: write refused: %s\n", strerror(errno));
+    else
+        dprintf(1, "xenhv-init: xvdb: write went through\n");
+    if (fd >= 0)
+        close(fd);
+}
+
 int main(void)
 {
     struct utsname u;
@@ -135,9 +209,11 @@ int main(void)
     if (cpuinfo_value("model name", model, sizeof(model)))
         dprintf(1, "xenhv-init: cpu: %s\n", model);
     dprintf(1, "xenhv-init: cpus: %ld\n", count_cpus());
-    watchdog = cmdline_watchdog();
+    watchdog = cmdline_value("xenhv.watchdog");
     if (watchdog > 0)
         watchdog_hang(watchdog); /* returns only when it went wrong */
+    if (cmdline_value("xenhv.disk"))
+        disk_test();
     dprintf(1, "xenhv-init: powering off\n");
     sync();
     reboot(RB_POWER_OFF);

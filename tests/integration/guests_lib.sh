@@ -34,6 +34,19 @@ guests_built() { # ENV...
     done
 }
 
+# guest_disks DOM: the disks "# disks: yes" asks for, as a disk= line:
+# xvda, 64 KiB read-write, each sector filled with its number's low byte;
+# xvdb, 8 KiB of zeros, read-only.
+guest_disks() {
+    i=0
+    while [ $i -lt 128 ]; do
+        head -c 512 /dev/zero | tr '\0' "\\$(printf %03o $i)"
+        i=$((i + 1))
+    done > "$1-a.img"
+    head -c 8192 /dev/zero > "$1-b.img"
+    echo "disk=[\"$PWD/$1-a.img,raw,xvda,rw\", \"$PWD/$1-b.img,raw,xvdb,r\"]"
+}
+
 # guest_run_one ENV NAME: boot it, wait for it to end (GUEST_TIMEOUT);
 # leaves g-ENV-NAME.{cfg,xl,out,exp,ms} in the current directory.
 guest_run_one() {
@@ -51,6 +64,7 @@ guest_run_one() {
         echo "vcpus=$(guest_setting "$exp" vcpus)"
         echo "cmdline=\"$(guest_setting "$exp" cmdline)\""
         [ -n "$ramdisk" ] && echo "ramdisk=\"$GUESTS_SRC/$ramdisk\""
+        [ "$(guest_setting "$exp" disks)" = yes ] && guest_disks "$dom"
         echo 'on_poweroff="destroy"'
         echo 'on_crash="destroy"'
         echo 'on_reboot="destroy"'

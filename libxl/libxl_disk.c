@@ -9,9 +9,12 @@
  * interface: docs/misc/vbd-interface.txt).
  */
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "libxl_internal.h"
 #include "public/io/xenbus.h"
@@ -117,6 +120,13 @@ int libxl__disk_check(libxl_ctx *ctx, const libxl_domain_config *cfg)
                 LOG(ctx, ERROR, "disk %s given twice", disk->vdev);
                 return ERROR_INVAL;
             }
+        /* As real libxl before it runs the block script: the image must
+         * be there (relative to where xl runs, as the script is run). */
+        struct stat st;
+        if (libxl__disk_served(disk) && stat(disk->pdev_path, &st)) {
+            LOGE(ctx, ERROR, errno, "Disk vdev=%s failed to stat: %s", disk->vdev, disk->pdev_path);
+            return ERROR_INVAL;
+        }
         if (!libxl__disk_served(disk))
             LOG(ctx, WARN,
                 "disk %s (%s): xenhv serves raw images from its own block backend only: "
@@ -167,6 +177,13 @@ static int disk_entries(libxl__xs *xs, libxl__xs_tx tx, uint32_t domid,
           libxl_defbool_is_default(disk->trusted) || libxl_defbool_val(disk->trusted));
     WRITE(be, "frontend", "%s", fe);
     WRITE(be, "params", "%s", disk->pdev_path);
+    /* What real libxl's block script finds for the backend to open: here
+     * the image itself, by absolute path (xenhv does not run where xl
+     * does). */
+    char abs[PATH_MAX];
+    if (!realpath(disk->pdev_path, abs))
+        return -errno;
+    WRITE(be, "physical-device-path", "%s", abs);
     if (disk->script && disk->script[0] == '/')
         WRITE(be, "script", "%s", disk->script);
     else

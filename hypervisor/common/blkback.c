@@ -452,7 +452,10 @@ static struct vbd *probe(unsigned domid, unsigned devid)
     snprintf(v->fe, sizeof(v->fe), "/local/domain/%u/device/vbd/%u", domid, devid);
     xs_read_str(v->be, "mode", mode, sizeof(mode));
     v->readonly = mode[0] != 'w';
-    rc = xs_read_str(v->be, "params", params, sizeof(params));
+    /* The image the toolstack's hotplug step resolved, else params. */
+    rc = xs_read_str(v->be, "physical-device-path", params, sizeof(params));
+    if (rc)
+        rc = xs_read_str(v->be, "params", params, sizeof(params));
     if (!rc) {
         v->fd = open(params, (v->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
         rc = v->fd < 0 ? -errno : image_sectors(v->fd, &v->sectors);

@@ -165,9 +165,19 @@ grep -qx "libxl: warning: disk xvdb ($scratch/g-dev.cfg): xenhv serves raw image
 check "xvdb, qcow2: left out, and said"
 grep -qx 'libxl: warning: vif devices (1) are not supported by xenhv yet: domain g-dev is created without them' err
 check "vif: left out, and said once"
-"$XL" create -p g-dev.cfg 'name="g-bad"' "disk=['$scratch/g-dev.cfg,raw,hdq,rw']" 2> err
+"$XL" create -p g-dev.cfg 'name="g-bad"' "disk=['g-dev.cfg,raw,hdq,rw']" 2> err
 [ $? != 0 ] && grep -q 'Invalid or unsupported virtual disk identifier hdq' err && gone g-bad
 check "a disk named hdq: the create fails with real libxl's message, nothing left"
+"$XL" create -p g-dev.cfg 'name="g-bad"' "disk=['no-such.img,raw,xvda,rw']" 2> err
+[ $? != 0 ] && grep -qx 'libxl: error: Disk vdev=xvda failed to stat: no-such.img: No such file or directory' err &&
+    gone g-bad
+check "a disk image that is not there: the create fails with real libxl's message, nothing left"
+"$XL" create -p g-dev.cfg 'name="g-rel"' "disk=['g-dev.cfg,raw,xvda,r']" 2> /dev/null &&
+    rel=$("$XL" domid g-rel) && [ "$(xsr /local/domain/0/backend/vbd/$rel/51712/params)" = g-dev.cfg ] &&
+    [ "$(xsr /local/domain/0/backend/vbd/$rel/51712/physical-device-path)" = "$scratch/g-dev.cfg" ] &&
+    wait_for 5 sh -c "[ \"\$(xenstore-read /local/domain/0/backend/vbd/$rel/51712/state)\" = 2 ]"
+check "a relative image path: params as given, the backend opens it from where xl ran"
+"$XL" destroy g-rel
 "$XL" destroy g-dev
 [ -z "$(xsr /local/domain/0/backend/vbd/$dev/51712/params)" ]
 check "xl destroy removes the disk's backend entries"

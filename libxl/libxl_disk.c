@@ -218,3 +218,99 @@ int libxl__disk_entries(libxl_ctx *ctx, libxl__xs_tx tx, uint32_t domid,
     }
     return 0;
 }
+
+/* --- the public device API: what is attached ------------------------- */
+
+static char *read_in(libxl_ctx *ctx, const char *dir, const char *node)
+{
+    char path[256], *v = NULL;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, node);
+    return libxl__xs_read(ctx->xs, 0, path, &v) ? NULL : v;
+}
+
+libxl_device_disk *libxl_device_disk_list(libxl_ctx *ctx, uint32_t domid, int *num)
+{
+    libxl_device_disk *list = NULL;
+    char dir[64], fe[128], **names = NULL;
+    unsigned n = 0;
+
+    *num = 0;
+    snprintf(dir, sizeof(dir), "/local/domain/%u/device/vbd", domid);
+    if (libxl__ctx_ensure(ctx) || libxl__xs_directory(ctx->xs, 0, dir, &names, &n) || !n)
+        goto out;
+    list = calloc(n, sizeof(*list));
+    if (!list)
+        goto out;
+    for (unsigned i = 0; i < n; i++) {
+        libxl_device_disk *d = &list[*num];
+        char *be, *mode, *type;
+        snprintf(fe, sizeof(fe), "%s/%s", dir, names[i]);
+        if (!(be = read_in(ctx, fe, "backend")))
+            continue;
+        libxl_device_disk_init(d);
+        d->vdev = read_in(ctx, be, "dev");
+        d->pdev_path = read_in(ctx, be, "params");
+        mode = read_in(ctx, be, "mode");
+        type = read_in(ctx, be, "device-type");
+        d->readwrite = mode && mode[0] == 'w';
+        d->is_cdrom = type && !strcmp(type, "cdrom");
+        d->format = LIBXL_DISK_FORMAT_RAW;
+        d->backend = LIBXL_DISK_BACKEND_PHY;
+        free(mode);
+        free(type);
+        free(be);
+        (*num)++;
+    }
+out:
+    libxl__xs_free_list(names);
+    if (!*num) {
+        free(list);
+        list = NULL;
+    }
+    return list;
+}
+
+void libxl_device_disk_list_free(libxl_device_disk *list, int num)
+{
+    for (int i = 0; list && i < num; i++)
+        libxl_device_disk_dispose(&list[i]);
+    free(list);
+}
+
+/* A number node of dir, -1 when absent (as real libxl reports them). */
+static int read_int(libxl_ctx *ctx, const char *dir, const char *node)
+{
+    char *v = read_in(ctx, dir, node);
+    int n = v ? atoi(v) : -1;
+
+    free(v);
+    return n;
+}
+
+int libxl_device_disk_getinfo(libxl_ctx *ctx, uint32_t domid, const libxl_device_disk *disk,
+                              libxl_diskinfo *info)
+{
+    int devid = libxl__disk_devid(disk->vdev);
+    char fe[128], *be_id;
+
+    if (devid < 0)
+        return ERROR_INVAL;
+    if (libxl__ctx_ensure(ctx))
+        return ERROR_FAIL;
+    libxl_diskinfo_init(info);
+    snprintf(fe, sizeof(fe), "/local/domain/%u/device/vbd/%d", domid, devid);
+    info->backend = read_in(ctx, fe, "backend");
+    if (!info->backend)
+        return ERROR_FAIL;
+    info->frontend = strdup(fe);
+    be_id = read_in(ctx, fe, "backend-id");
+    info->backend_id = be_id ? (uint32_t)strtoul(be_id, NULL, 10) : 0;
+    free(be_id);
+    info->frontend_id = domid;
+    info->devid = devid;
+    info->state = read_int(ctx, fe, "state");
+    info->evtch = read_int(ctx, fe, "event-channel");
+    info->rref = read_int(ctx, fe, "ring-ref");
+    return 0;
+}

@@ -108,6 +108,16 @@ int libxl_domain_info(libxl_ctx *ctx, libxl_dominfo *info, uint32_t domid);
 char *libxl_domid_to_name(libxl_ctx *ctx, uint32_t domid);
 int libxl_name_to_domid(libxl_ctx *ctx, const char *name, uint32_t *domid);
 
+/* The PV disks attached to a domain (from xenstore: vdev, image, mode);
+ * *num gets the count.  Free with libxl_device_disk_list_free.  NULL when
+ * there are none. */
+libxl_device_disk *libxl_device_disk_list(libxl_ctx *ctx, uint32_t domid, int *num);
+void libxl_device_disk_list_free(libxl_device_disk *list, int num);
+/* One disk's frontend as the guest left it: state, event channel and ring
+ * reference (-1 when not published), backend path and domain. */
+int libxl_device_disk_getinfo(libxl_ctx *ctx, uint32_t domid, const libxl_device_disk *disk,
+                              libxl_diskinfo *info);
+
 /* Each vCPU's state, CPU time and hard/soft affinity (bitmaps of
  * *nr_cpus_out host CPUs). */
 libxl_vcpuinfo *libxl_list_vcpu(libxl_ctx *ctx, uint32_t domid, int *nb_vcpu, int *nr_cpus_out);

@@ -82,6 +82,8 @@ const struct cmd_spec cmd_table[] = {
     {"debug-keys", main_debug_keys, 0, 1, "Send debug keys to Xen", "<Keys>", ""},
     {"dmesg", main_dmesg, 0, 0, "Read and/or clear dmesg buffer", "[-c]",
      "  -c                        Clear dmesg buffer as well as printing it"},
+    {"block-list", main_blocklist, 0, 0, "List virtual block devices for a domain", "<Domain(s)>",
+     ""},
     {"uptime", main_uptime, 0, 0, "Print uptime for all/some domains", "[-s] [Domain]", ""},
 };
 

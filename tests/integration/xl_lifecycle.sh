@@ -160,6 +160,10 @@ check "xvda: the guest owns its frontend, dom0 its backend, each readable by the
 wait_for 5 sh -c "[ \"\$(xenstore-read $be/state 2> /dev/null)\" = 2 ]" &&
     [ "$(xsr $be/sectors)" = $(($(stat -c %s g-dev.cfg) / 512)) ]
 check "xvda: the block backend opened the image and waits for the guest (InitWait, its sectors)"
+"$XL" block-list g-dev > bl
+printf '%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n' Vdev BE handle state evt-ch ring-ref BE-path \
+    51712 0 "$dev" 1 -1 -1 "$be" | cmp -s - bl || sed 's/^/# /' bl
+check "xl block-list: xvda, its frontend not started yet, in real xl's columns"
 grep -qx "libxl: warning: disk xvdb ($scratch/g-dev.cfg): xenhv serves raw images from its own block backend only: left out" err &&
     [ -z "$(xsr /local/domain/$dev/device/vbd/51728/backend)" ]
 check "xvdb, qcow2: left out, and said"

@@ -120,11 +120,16 @@ int libxl__disk_check(libxl_ctx *ctx, const libxl_domain_config *cfg)
                 LOG(ctx, ERROR, "disk %s given twice", disk->vdev);
                 return ERROR_INVAL;
             }
-        /* As real libxl before it runs the block script: the image must
-         * be there (relative to where xl runs, as the script is run). */
+        /* As real libxl's disk defaults (before any bootloader): a
+         * dom0 phy image without a script of its own must be there,
+         * relative to where xl runs, as the block script would take it. */
         struct stat st;
-        if (libxl__disk_served(disk) && stat(disk->pdev_path, &st)) {
+        bool phy =
+            disk->backend == LIBXL_DISK_BACKEND_UNKNOWN || disk->backend == LIBXL_DISK_BACKEND_PHY;
+        if (phy && disk->format != LIBXL_DISK_FORMAT_EMPTY && disk->backend_domid == 0 &&
+            !disk->script && disk->pdev_path && stat(disk->pdev_path, &st)) {
             LOGE(ctx, ERROR, errno, "Disk vdev=%s failed to stat: %s", disk->vdev, disk->pdev_path);
+            LOG(ctx, ERROR, "Unable to set disk defaults for disk %d", i);
             return ERROR_INVAL;
         }
         if (!libxl__disk_served(disk))

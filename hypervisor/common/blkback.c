@@ -50,8 +50,17 @@
 #include "xenstore_glue.h"
 #include "xs_codec.h"
 
-#define BACKEND_DIR   "/local/domain/0/backend/vbd"
-#define SEG_BYTES_MAX (BLKIF_MAX_SEGMENTS_PER_REQUEST * GUEST_PAGE_SIZE)
+#define BACKEND_DIR "/local/domain/0/backend/vbd"
+/* Offered as feature-max-indirect-segments: 1 MiB a request. */
+#define MAX_INDIRECT_SEGS 256
+#define SEG_BYTES_MAX     (MAX_INDIRECT_SEGS * GUEST_PAGE_SIZE)
+
+/* A read or write, from a direct or an indirect request. */
+struct io {
+    uint64_t sector;
+    unsigned nseg;
+    struct blkif_request_segment seg[MAX_INDIRECT_SEGS];
+};
 
 struct vbd {
     unsigned domid, devid;
@@ -213,7 +222,7 @@ static int seg_copy(struct domain *d, const struct blkif_request_segment *s, boo
 }
 
 /* Every segment copied, or none usable: the domain gone, a bad grant. */
-static int segs_copy(struct vbd *v, const struct blkif_request *rq, bool into_guest)
+static int segs_copy(struct vbd *v, const struct io *io, bool into_guest)
 {
     size_t done = 0;
     int rc = 0;
@@ -222,58 +231,113 @@ static int segs_copy(struct vbd *v, const struct blkif_request *rq, bool into_gu
     struct domain *d = domain_lookup((domid_t)v->domid);
     if (!d || d->dying)
         rc = -ESRCH;
-    for (unsigned i = 0; !rc && i < rq->nr_segments; i++)
-        rc = seg_copy(d, &rq->seg[i], into_guest, &done);
+    for (unsigned i = 0; !rc && i < io->nseg; i++)
+        rc = seg_copy(d, &io->seg[i], into_guest, &done);
     pthread_mutex_unlock(&hv_lock);
     return rc;
 }
 
-/* Read or write (or write then flush): the segments checked first. */
-static int16_t do_rw(struct vbd *v, const struct blkif_request *rq, bool write)
+/* Read or write: the segments and sectors checked first. */
+static int16_t do_rw(struct vbd *v, const struct io *io, bool write)
 {
     uint64_t nsect = 0;
 
-    if (rq->nr_segments == 0 || rq->nr_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST)
+    if (io->nseg == 0)
         return BLKIF_RSP_ERROR;
-    for (unsigned i = 0; i < rq->nr_segments; i++) {
-        const struct blkif_request_segment *s = &rq->seg[i];
+    for (unsigned i = 0; i < io->nseg; i++) {
+        const struct blkif_request_segment *s = &io->seg[i];
         if (s->last_sect < s->first_sect || s->last_sect >= GUEST_PAGE_SIZE / BLKIF_SECTOR_SIZE)
             return BLKIF_RSP_ERROR;
         nsect += s->last_sect - s->first_sect + 1u;
     }
-    if (rq->sector_number > v->sectors || nsect > v->sectors - rq->sector_number)
+    if (io->sector > v->sectors || nsect > v->sectors - io->sector)
         return BLKIF_RSP_ERROR;
     if (write && v->readonly)
         return BLKIF_RSP_ERROR;
     size_t bytes = (size_t)nsect * BLKIF_SECTOR_SIZE;
-    off_t at = (off_t)(rq->sector_number * BLKIF_SECTOR_SIZE);
+    off_t at = (off_t)(io->sector * BLKIF_SECTOR_SIZE);
     if (write) {
-        if (segs_copy(v, rq, false) || pwrite(v->fd, bb_buf, bytes, at) != (ssize_t)bytes)
+        if (segs_copy(v, io, false) || pwrite(v->fd, bb_buf, bytes, at) != (ssize_t)bytes)
             return BLKIF_RSP_ERROR;
     } else {
-        if (pread(v->fd, bb_buf, bytes, at) != (ssize_t)bytes || segs_copy(v, rq, true))
+        if (pread(v->fd, bb_buf, bytes, at) != (ssize_t)bytes || segs_copy(v, io, true))
             return BLKIF_RSP_ERROR;
     }
     return BLKIF_RSP_OKAY;
 }
 
+/* An indirect request's segments, out of its granted pages (which may be
+ * read-only grants); false when one is not usable. */
+static bool indirect_segments(struct vbd *v, const struct blkif_request_indirect *ir, struct io *io)
+{
+    unsigned pages =
+        (ir->nr_segments + BLKIF_SEGS_PER_INDIRECT_FRAME - 1) / BLKIF_SEGS_PER_INDIRECT_FRAME;
+    bool ok = true;
+
+    if (ir->nr_segments == 0 || ir->nr_segments > MAX_INDIRECT_SEGS)
+        return false;
+    io->sector = ir->sector_number;
+    io->nseg = ir->nr_segments;
+    pthread_mutex_lock(&hv_lock);
+    struct domain *d = domain_lookup((domid_t)v->domid);
+    ok = d && !d->dying;
+    for (unsigned p = 0; ok && p < pages; p++) {
+        unsigned first = p * BLKIF_SEGS_PER_INDIRECT_FRAME;
+        unsigned n = io->nseg - first < BLKIF_SEGS_PER_INDIRECT_FRAME
+                         ? io->nseg - first
+                         : (unsigned)BLKIF_SEGS_PER_INDIRECT_FRAME;
+        size_t len = n * sizeof(io->seg[0]);
+        uint64_t gfn;
+        ok = !gnttab_granted_frame(d, ir->indirect_grefs[p], 0, false, &gfn) &&
+             pread(d->ram.memfd, &io->seg[first], len, (off_t)(gfn * GUEST_PAGE_SIZE)) ==
+                 (ssize_t)len;
+    }
+    pthread_mutex_unlock(&hv_lock);
+    return ok;
+}
+
 static int16_t handle_request(struct vbd *v, const struct blkif_request *rq)
 {
+    static struct io io;
+    struct blkif_request_indirect ir;
     int16_t st;
 
     switch (rq->operation) {
     case BLKIF_OP_READ:
-        return do_rw(v, rq, false);
     case BLKIF_OP_WRITE:
-        return do_rw(v, rq, true);
     case BLKIF_OP_FLUSH_DISKCACHE: /* data (if any) first, as blkfront's FUA */
-        st = rq->nr_segments ? do_rw(v, rq, true) : BLKIF_RSP_OKAY;
+        if (rq->nr_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST)
+            return BLKIF_RSP_ERROR;
+        io.sector = rq->sector_number;
+        io.nseg = rq->nr_segments;
+        memcpy(io.seg, rq->seg, io.nseg * sizeof(io.seg[0]));
+        if (rq->operation != BLKIF_OP_FLUSH_DISKCACHE)
+            return do_rw(v, &io, rq->operation == BLKIF_OP_WRITE);
+        st = io.nseg ? do_rw(v, &io, true) : BLKIF_RSP_OKAY;
         if (st == BLKIF_RSP_OKAY && fdatasync(v->fd))
             st = BLKIF_RSP_ERROR;
         return st;
-    default: /* barriers, discard, indirect: not offered */
+    case BLKIF_OP_INDIRECT:
+        memcpy(&ir, rq, sizeof(ir));
+        if ((ir.indirect_op != BLKIF_OP_READ && ir.indirect_op != BLKIF_OP_WRITE) ||
+            !indirect_segments(v, &ir, &io))
+            return BLKIF_RSP_ERROR;
+        return do_rw(v, &io, ir.indirect_op == BLKIF_OP_WRITE);
+    default: /* barriers, discard: not offered */
         return BLKIF_RSP_EOPNOTSUPP;
     }
+}
+
+/* The operation a response names: an indirect request's read or write,
+ * as blkfront checks it. */
+static uint8_t response_op(const struct blkif_request *rq)
+{
+    struct blkif_request_indirect ir;
+
+    if (rq->operation != BLKIF_OP_INDIRECT)
+        return rq->operation;
+    memcpy(&ir, rq, sizeof(ir));
+    return ir.indirect_op;
 }
 
 static void disconnect(struct vbd *v);
@@ -302,7 +366,7 @@ static void serve_ring(struct vbd *v)
             memcpy(&rq, entries + (v->req_cons % BLKIF_RING_SIZE) * BLKIF_RING_ENTRY, sizeof(rq));
             v->req_cons++;
             rsp.id = rq.id;
-            rsp.operation = rq.operation;
+            rsp.operation = response_op(&rq);
             rsp.status = handle_request(v, &rq);
             memcpy(entries + (v->rsp_prod % BLKIF_RING_SIZE) * BLKIF_RING_ENTRY, &rsp, sizeof(rsp));
             v->rsp_prod++;
@@ -471,6 +535,7 @@ static struct vbd *probe(unsigned domid, unsigned devid)
     xs_write_fmt(v->be, "physical-sector-size", "%u", BLKIF_SECTOR_SIZE);
     xs_write_fmt(v->be, "info", "%u", v->readonly ? VDISK_READONLY : 0);
     xs_write_fmt(v->be, "feature-flush-cache", "1");
+    xs_write_fmt(v->be, "feature-max-indirect-segments", "%u", MAX_INDIRECT_SEGS);
     xs_write_fmt(v->be, "hotplug-status", "connected");
     set_state(v, XenbusStateInitWait);
     snprintf(token, sizeof(token), "fe-%u-%u", domid, devid);

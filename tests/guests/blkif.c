@@ -6,9 +6,10 @@
  * what a hostile frontend sends, each answered with an error and nothing
  * else touched: grants that are free, for another domain, read-only for a
  * read, past the table or of a frame the guest does not have; sectors
- * past the disk or outside the page; 0 or 12 segments; a write to the
- * read-only disk; operations not offered; and last a producer index a
- * long way ahead, for which the backend disconnects (state Closing).
+ * past the disk or outside the page; 0 or 12 segments; indirect requests
+ * (segments in a granted page) valid and not; a write to the read-only
+ * disk; operations not offered; and last a producer index a long way
+ * ahead, for which the backend disconnects (state Closing).
  */
 #include "guest.h"
 #include "grant_table.h"
@@ -28,6 +29,7 @@ const char guest_name[] = "blkif";
 #define REF_DOM5   (REF_RO + 2)
 #define REF_HOLE   (REF_RO + 3) /* a frame the guest does not have */
 #define HOLE_FRAME 0xf0000ull   /* 3.75 GiB: no RAM of a small guest */
+#define REF_IND    (REF_RO + 4) /* the indirect segment page, read-only */
 
 struct dev {
     unsigned devid;
@@ -41,6 +43,7 @@ struct dev {
 static uint8_t gnt_page[4096] __aligned(4096);
 static uint8_t rings[2][4096] __aligned(4096);
 static uint8_t data[NR_DATA][4096] __aligned(4096);
+static struct blkif_request_segment ind_segs[512] __aligned(4096);
 static grant_entry_v1_t *gnt;
 static struct dev xvda = {.devid = XVDA}, xvdb = {.devid = XVDB};
 
@@ -138,9 +141,14 @@ static void connect(struct dev *d, unsigned idx)
     CHECK(wait_backend(d, XenbusStateConnected) == 0, "%s: the backend did not connect", d->be);
 }
 
-/* Put rq on d's ring, notify, and wait for its response: its status. */
+/* Put rq on d's ring, notify, and wait for its response: its status.
+ * The response names the request's operation (an indirect one's read or
+ * write). */
 static int submit(struct dev *d, struct blkif_request *rq)
 {
+    uint8_t op = rq->operation == BLKIF_OP_INDIRECT
+                     ? ((struct blkif_request_indirect *)rq)->indirect_op
+                     : rq->operation;
     struct blkif_sring_header *sh = (struct blkif_sring_header *)d->ring;
     uint8_t *entries = d->ring + BLKIF_RING_HEADER;
     struct blkif_response rsp;
@@ -158,9 +166,8 @@ static int submit(struct dev *d, struct blkif_request *rq)
     __sync_synchronize();
     memcpy(&rsp, entries + (d->rsp_cons % BLKIF_RING_SIZE) * BLKIF_RING_ENTRY, sizeof(rsp));
     d->rsp_cons++;
-    CHECK(rsp.id == rq->id && rsp.operation == rq->operation,
-          "response id %llu op %u for request %llu op %u", (unsigned long long)rsp.id,
-          rsp.operation, (unsigned long long)rq->id, rq->operation);
+    CHECK(rsp.id == rq->id && rsp.operation == op, "response id %llu op %u for request %llu op %u",
+          (unsigned long long)rsp.id, rsp.operation, (unsigned long long)rq->id, op);
     return rsp.status;
 }
 
@@ -171,6 +178,22 @@ static struct blkif_request rw(uint8_t op, uint64_t sector, unsigned nseg, unsig
 
     for (unsigned i = 0; i < nseg && i < BLKIF_MAX_SEGMENTS_PER_REQUEST; i++)
         rq.seg[i] = (struct blkif_request_segment){.gref = ref0 + i, .last_sect = 7};
+    return rq;
+}
+
+/* An indirect request of nseg segments (written into ind_segs by the
+ * caller) whose segment page is ref. */
+static struct blkif_request indirect(uint8_t op, uint64_t sector, unsigned nseg, unsigned ref)
+{
+    struct blkif_request rq;
+    struct blkif_request_indirect ir = {.operation = BLKIF_OP_INDIRECT,
+                                        .indirect_op = op,
+                                        .nr_segments = (uint16_t)nseg,
+                                        .sector_number = sector,
+                                        .indirect_grefs = {ref}};
+
+    memset(&rq, 0, sizeof(rq));
+    memcpy(&rq, &ir, sizeof(ir));
     return rq;
 }
 
@@ -203,6 +226,7 @@ void guest_main(void)
     grant(REF_RO, virt_to_frame(data[0]), 0, GTF_permit_access | GTF_readonly);
     grant(REF_DOM5, virt_to_frame(data[0]), 5, GTF_permit_access);
     grant(REF_HOLE, HOLE_FRAME, 0, GTF_permit_access);
+    grant(REF_IND, virt_to_frame(ind_segs), 0, GTF_permit_access | GTF_readonly);
     connect(&xvda, 0);
     CHECK(xvda.sectors == 128, "xvda: %llu sectors", (unsigned long long)xvda.sectors);
     gprintf("blkif: xvda connected, 128 sectors: ok\n");
@@ -238,6 +262,17 @@ void guest_main(void)
     EXPECT_STATUS(&xvda, rw(BLKIF_OP_WRITE, 120, 1, REF_RO), BLKIF_RSP_OKAY,
                   "write from a read-only grant");
 
+    /* Indirect: the segments in a page of their own (granted read-only),
+     * here two pages' worth of sectors 16-31. */
+    for (unsigned i = 0; i < 2; i++)
+        ind_segs[i] = (struct blkif_request_segment){.gref = REF_DATA + i, .last_sect = 7};
+    memset(data[0], 0, 2 * sizeof(data[0]));
+    EXPECT_STATUS(&xvda, indirect(BLKIF_OP_READ, 16, 2, REF_IND), BLKIF_RSP_OKAY,
+                  "indirect read of sectors 16-31");
+    for (unsigned s = 0; s < 16; s++)
+        CHECK(page_is(data[s / 8], (s % 8) * 512, 512, (uint8_t)(16 + s)), "sector %u read wrong",
+              16 + s);
+
     /* Hostile requests. */
     memset(data[0], 0x77, sizeof(data[0]));
     EXPECT_STATUS(&xvda, rw(BLKIF_OP_READ, 0, 1, REF_RO), BLKIF_RSP_ERROR,
@@ -267,14 +302,23 @@ void guest_main(void)
     rq = rw(BLKIF_OP_READ, 0, BLKIF_MAX_SEGMENTS_PER_REQUEST, REF_DATA);
     rq.nr_segments = BLKIF_MAX_SEGMENTS_PER_REQUEST + 1;
     EXPECT_STATUS(&xvda, rq, BLKIF_RSP_ERROR, "12 segments: refused");
+    EXPECT_STATUS(&xvda, indirect(BLKIF_OP_READ, 16, 2, REF_FREE), BLKIF_RSP_ERROR,
+                  "indirect, its segment page not granted: refused");
+    EXPECT_STATUS(&xvda, indirect(BLKIF_OP_READ, 16, 257, REF_IND), BLKIF_RSP_ERROR,
+                  "indirect, 257 segments (256 offered): refused");
+    EXPECT_STATUS(&xvda, indirect(BLKIF_OP_READ, 16, 0, REF_IND), BLKIF_RSP_ERROR,
+                  "indirect, no segment: refused");
+    EXPECT_STATUS(&xvda, indirect(BLKIF_OP_FLUSH_DISKCACHE, 16, 2, REF_IND), BLKIF_RSP_ERROR,
+                  "indirect flush: refused");
+    ind_segs[1].last_sect = 8;
+    EXPECT_STATUS(&xvda, indirect(BLKIF_OP_READ, 16, 2, REF_IND), BLKIF_RSP_ERROR,
+                  "indirect, a segment past its page: refused");
     EXPECT_STATUS(&xvdb, rw(BLKIF_OP_READ, 8, 1, REF_DATA), BLKIF_RSP_OKAY,
                   "read the read-only disk");
     EXPECT_STATUS(&xvdb, rw(BLKIF_OP_WRITE, 0, 1, REF_DATA), BLKIF_RSP_ERROR,
                   "write the read-only disk: refused");
     EXPECT_STATUS(&xvda, rw(BLKIF_OP_DISCARD, 0, 0, 0), BLKIF_RSP_EOPNOTSUPP,
                   "discard (not offered): not supported");
-    EXPECT_STATUS(&xvda, rw(BLKIF_OP_INDIRECT, 0, 0, 0), BLKIF_RSP_EOPNOTSUPP,
-                  "indirect (not offered): not supported");
     EXPECT_STATUS(&xvda, rw(99, 0, 1, REF_DATA), BLKIF_RSP_EOPNOTSUPP,
                   "operation 99: not supported");
     EXPECT_STATUS(&xvda, rw(BLKIF_OP_READ, 100, 1, REF_DATA + 3), BLKIF_RSP_OKAY,

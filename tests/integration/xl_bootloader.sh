@@ -161,8 +161,9 @@ mkcfg g pvh "$scratch/bl-args.img"
 
 fails h1 'the domain has no disk' 'disk=[]'
 check "no disk: the reason, nothing left behind"
-fails h2 "disk $scratch/nonexistent.img: No such file" "disk=[\"$scratch/nonexistent.img,raw,xvda,r\"]"
-check "a missing disk image: named, nothing left behind"
+fails h2 "Disk vdev=xvda failed to stat: $scratch/nonexistent.img: No such file or directory" \
+    "disk=[\"$scratch/nonexistent.img,raw,xvda,r\"]"
+check "a missing disk image: real libxl's message (before the bootloader runs), nothing left behind"
 mkdir -p adir
 fails h3 "disk $scratch/adir is not a readable file" "disk=[\"$scratch/adir,raw,xvda,r\"]"
 check "a directory as the disk: named, nothing left behind"

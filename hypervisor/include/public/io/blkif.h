@@ -51,6 +51,25 @@ struct blkif_request {
     struct blkif_request_segment seg[BLKIF_MAX_SEGMENTS_PER_REQUEST];
 };
 
+/*
+ * BLKIF_OP_INDIRECT (with feature-max-indirect-segments): the segments
+ * are in up to 8 granted pages, 512 to a page; x86-64 layout.
+ */
+#define BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST 8
+#define BLKIF_SEGS_PER_INDIRECT_FRAME        (4096 / sizeof(struct blkif_request_segment))
+
+struct blkif_request_indirect {
+    uint8_t operation; /* BLKIF_OP_INDIRECT */
+    uint8_t indirect_op;
+    uint16_t nr_segments;
+    uint32_t pad;
+    uint64_t id;
+    uint64_t sector_number;
+    uint16_t handle;
+    uint16_t pad2;
+    grant_ref_t indirect_grefs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+};
+
 struct blkif_response {
     uint64_t id;
     uint8_t operation;

@@ -119,11 +119,12 @@ static void xs_write_fmt(const char *dir, const char *node, const char *fmt, ...
         log_warn("vbd: cannot write %s", path);
 }
 
-/* A watch on our own socket connection; its firings wake the thread. */
-static void xs_watch(const char *path, const char *token)
+/* XS_WATCH or XS_UNWATCH on our own socket connection (the reply is
+ * drained with the firings, which wake the thread). */
+static void xs_watch_op(uint32_t type, const char *path, const char *token)
 {
     char msg[sizeof(struct xsd_sockmsg) + 200];
-    struct xsd_sockmsg h = {.type = XS_WATCH};
+    struct xsd_sockmsg h = {.type = type};
     size_t pl = strlen(path) + 1, tl = strlen(token) + 1;
 
     if (pl + tl > sizeof(msg) - sizeof(h))
@@ -133,22 +134,7 @@ static void xs_watch(const char *path, const char *token)
     memcpy(msg + sizeof(h), path, pl);
     memcpy(msg + sizeof(h) + pl, token, tl);
     if (write(bb_xs_fd, msg, sizeof(h) + h.len) != (ssize_t)(sizeof(h) + h.len))
-        log_warn("vbd: cannot watch %s", path);
-}
-
-static void xs_unwatch(const char *path, const char *token)
-{
-    char msg[sizeof(struct xsd_sockmsg) + 200];
-    struct xsd_sockmsg h = {.type = XS_UNWATCH};
-    size_t pl = strlen(path) + 1, tl = strlen(token) + 1;
-
-    if (pl + tl > sizeof(msg) - sizeof(h))
-        return;
-    h.len = (uint32_t)(pl + tl);
-    memcpy(msg, &h, sizeof(h));
-    memcpy(msg + sizeof(h), path, pl);
-    memcpy(msg + sizeof(h) + pl, token, tl);
-    (void)!write(bb_xs_fd, msg, sizeof(h) + h.len);
+        log_warn("vbd: cannot (un)watch %s", path);
 }
 
 /* Drain the socket: watch firings (1) and the replies to our
@@ -541,7 +527,7 @@ static struct vbd *probe(unsigned domid, unsigned devid)
     snprintf(token, sizeof(token), "fe-%u-%u", domid, devid);
     char path[128];
     snprintf(path, sizeof(path), "%s/state", v->fe);
-    xs_watch(path, token);
+    xs_watch_op(XS_WATCH, path, token);
     log_info("vbd %u/%u: %s, %llu sectors%s", domid, devid, params, (unsigned long long)v->sectors,
              v->readonly ? ", read-only" : "");
     return v;
@@ -555,7 +541,7 @@ static void forget(struct vbd *v)
         disconnect(v);
     snprintf(token, sizeof(token), "fe-%u-%u", v->domid, v->devid);
     snprintf(path, sizeof(path), "%s/state", v->fe);
-    xs_unwatch(path, token);
+    xs_watch_op(XS_UNWATCH, path, token);
     if (v->fd >= 0)
         close(v->fd);
     free(v);
@@ -638,8 +624,8 @@ static void *blkback_main(void *arg)
     };
 
     xs_reader_reset(&rd);
-    xs_watch(BACKEND_DIR, "backends");
-    xs_watch("@releaseDomain", "domains");
+    xs_watch_op(XS_WATCH, BACKEND_DIR, "backends");
+    xs_watch_op(XS_WATCH, "@releaseDomain", "domains");
     for (;;) {
         if (poll(pf, 3, -1) < 0 && errno != EINTR)
             break;

@@ -14,7 +14,6 @@
 #include "guest.h"
 #include "grant_table.h"
 #include "io/blkif.h"
-#include "memory.h"
 
 const char guest_name[] = "blkif";
 
@@ -63,17 +62,8 @@ static void map_grant_table(void)
     set_xen_guest_handle(st.frame_list, &frame);
     CHECK(grant_table_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_okay,
           "setup_table");
-    if (env_is_pv()) {
-        gnt = map_frame(ALIAS_SLOT_TEST, frame, 1);
-        CHECK(gnt != NULL, "cannot map grant frame %lu", (unsigned long)frame);
-    } else {
-        struct xen_add_to_physmap xatp = {.domid = DOMID_SELF,
-                                          .space = XENMAPSPACE_grant_table,
-                                          .idx = 0,
-                                          .gpfn = (xen_pfn_t)virt_to_frame(gnt_page)};
-        CHECK(memory_op(XENMEM_add_to_physmap, &xatp) == 0, "cannot map grant frame 0");
-        gnt = (grant_entry_v1_t *)gnt_page;
-    }
+    gnt = grant_table_map(frame, gnt_page);
+    CHECK(gnt != NULL, "cannot map grant frame %lu", (unsigned long)frame);
 }
 
 static int xs_read_u64(const char *dir, const char *node, uint64_t *v)

@@ -5,7 +5,6 @@
  */
 #include "guest.h"
 #include "grant_table.h"
-#include "memory.h"
 
 const char guest_name[] = "gnttab";
 
@@ -34,17 +33,8 @@ void guest_main(void)
     set_xen_guest_handle(st.frame_list, &frame);
     EXPECT_RC(grant_table_op(GNTTABOP_setup_table, &st, 1), 0, "GNTTABOP_setup_table");
     CHECK(st.status == GNTST_okay, "setup_table status %d", st.status);
-    if (env_is_pv()) {
-        gnt = map_frame(ALIAS_SLOT_TEST, frame, 1);
-        CHECK(gnt != NULL, "cannot map grant frame %lu", (unsigned long)frame);
-    } else {
-        struct xen_add_to_physmap xatp = {.domid = DOMID_SELF,
-                                          .space = XENMAPSPACE_grant_table,
-                                          .idx = 0,
-                                          .gpfn = (xen_pfn_t)virt_to_frame(gnt_page)};
-        CHECK(memory_op(XENMEM_add_to_physmap, &xatp) == 0, "cannot map grant frame 0");
-        gnt = (grant_entry_v1_t *)gnt_page;
-    }
+    gnt = grant_table_map(frame, gnt_page);
+    CHECK(gnt != NULL, "cannot map grant frame %lu", (unsigned long)frame);
     gnt[GNTTAB_NR_RESERVED_ENTRIES].domid = 0;
     gnt[GNTTAB_NR_RESERVED_ENTRIES].frame = (uint32_t)virt_to_frame(granted);
     __sync_synchronize();

@@ -223,9 +223,14 @@ void *map_frame(unsigned int slot, uint64_t frame, int writable);
 /* The guest's own address of a frame it was told about (console, store
  * rings): identity on HVM/PVH, an alias slot on PV. */
 void *frame_to_virt(uint64_t frame, unsigned int pv_slot);
+/* Grant frame 0, writable by the guest: PV maps setup_frame (what
+ * GNTTABOP_setup_table returned), HVM/PVH put it at the page hvm_page;
+ * NULL if it cannot. */
+void *grant_table_map(uint64_t setup_frame, void *hvm_page);
 #define ALIAS_SLOT_CONSOLE 0
 #define ALIAS_SLOT_STORE   1
 #define ALIAS_SLOT_SHINFO  2
+#define ALIAS_SLOT_GNTTAB  3
 #define ALIAS_SLOT_TEST    8 /* 8..15 free for tests */
 
 /* --- low level (lib.c) --- */

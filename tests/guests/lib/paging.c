@@ -7,6 +7,7 @@
  * hvm32 runs without paging: identity only, no aliases.
  */
 #include "guest.h"
+#include "memory.h"
 
 #define PTE_P  0x1ULL
 #define PTE_RW 0x2ULL
@@ -95,3 +96,18 @@ void *frame_to_virt(uint64_t frame, unsigned int pv_slot)
     return (void *)(uintptr_t)(frame << 12);
 }
 #endif
+
+/* Grant frame 0 where the guest writes its entries: on PV the machine
+ * frame GNTTABOP_setup_table gave, in an alias slot; on HVM/PVH placed at
+ * hvm_page's frame with XENMEM_add_to_physmap. */
+void *grant_table_map(uint64_t setup_frame, void *hvm_page)
+{
+    struct xen_add_to_physmap xatp = {.domid = DOMID_SELF,
+                                      .space = XENMAPSPACE_grant_table,
+                                      .idx = 0,
+                                      .gpfn = (xen_pfn_t)virt_to_frame(hvm_page)};
+
+    if (env_is_pv())
+        return map_frame(ALIAS_SLOT_GNTTAB, setup_frame, 1);
+    return memory_op(XENMEM_add_to_physmap, &xatp) == 0 ? hvm_page : NULL;
+}

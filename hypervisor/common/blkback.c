@@ -439,6 +439,8 @@ static void step(struct vbd *v)
 {
     uint64_t fe_state = XenbusStateUnknown;
 
+    if (v->fd < 0) /* its image could not be opened: stays Closed */
+        return;
     xs_read_u64(v->fe, "state", &fe_state);
     switch (fe_state) {
     case XenbusStateInitialised:
@@ -507,10 +509,15 @@ static struct vbd *probe(unsigned domid, unsigned devid)
     if (rc)
         rc = xs_read_str(v->be, "params", params, sizeof(params));
     if (!rc) {
-        v->fd = open(params, (v->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+        /* O_NONBLOCK: a FIFO named by mistake must not hang the thread;
+         * it has no effect on the files and block devices served. */
+        v->fd = open(params, (v->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NONBLOCK);
         rc = v->fd < 0 ? -errno : image_sectors(v->fd, &v->sectors);
     }
     if (rc) {
+        if (v->fd >= 0)
+            close(v->fd);
+        v->fd = -1;
         log_warn("vbd %u/%u: cannot open %s: %s", domid, devid, params, strerror(-rc));
         xs_write_fmt(v->be, "hotplug-error", "cannot open %.40s", params);
         set_state(v, XenbusStateClosed);

@@ -182,6 +182,13 @@ check "a disk image that is not there: the create fails with real libxl's messag
     wait_for 5 sh -c "[ \"\$(xenstore-read /local/domain/0/backend/vbd/$rel/51712/state)\" = 2 ]"
 check "a relative image path: params as given, the backend opens it from where xl ran"
 "$XL" destroy g-rel
+mkfifo fifo
+"$XL" create -p g-dev.cfg 'name="g-fifo"' "disk=['fifo,raw,xvda,r']" 2> /dev/null &&
+    fifo=$("$XL" domid g-fifo) &&
+    wait_for 5 sh -c "[ \"\$(xenstore-read /local/domain/0/backend/vbd/$fifo/51712/state)\" = 6 ]" &&
+    [ -n "$(xsr /local/domain/0/backend/vbd/$fifo/51712/hotplug-error)" ] && "$XL" list > /dev/null
+check "a FIFO as the image: the backend says why and closes the disk, the daemon goes on"
+"$XL" destroy g-fifo
 "$XL" destroy g-dev
 [ -z "$(xsr /local/domain/0/backend/vbd/$dev/51712/params)" ]
 check "xl destroy removes the disk's backend entries"

@@ -327,6 +327,7 @@ static uint8_t response_op(const struct blkif_request *rq)
 }
 
 static void disconnect(struct vbd *v);
+static void set_state(struct vbd *v, enum xenbus_state s);
 
 /* Serve v's ring until it is empty, as RING_FINAL_CHECK_FOR_REQUESTS. */
 static void serve_ring(struct vbd *v)
@@ -341,7 +342,7 @@ static void serve_ring(struct vbd *v)
             log_warn("vbd %u/%u: ring producer %u runs ahead of %u: disconnected", v->domid,
                      v->devid, prod, v->req_cons);
             disconnect(v);
-            xs_write_fmt(v->be, "state", "%d", XenbusStateClosing);
+            set_state(v, XenbusStateClosing);
             return;
         }
         while (v->req_cons != prod) {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "libxl_internal.h"
@@ -106,32 +107,42 @@ bool libxl__disk_served(const libxl_device_disk *disk)
            (disk->format == LIBXL_DISK_FORMAT_UNKNOWN || disk->format == LIBXL_DISK_FORMAT_RAW);
 }
 
+/* One disk as real libxl's disk defaults check it (before any
+ * bootloader): a valid vdev; a dom0 phy image without a script of its own
+ * must be there, relative to where xl runs, as the block script would
+ * take it.  i: its index, for the message. */
+static int disk_defaults_check(libxl_ctx *ctx, const libxl_device_disk *disk, int i)
+{
+    struct stat st;
+    bool phy =
+        disk->backend == LIBXL_DISK_BACKEND_UNKNOWN || disk->backend == LIBXL_DISK_BACKEND_PHY;
+
+    if (libxl__disk_devid(disk->vdev) < 0) {
+        LOG(ctx, ERROR, "Invalid or unsupported virtual disk identifier %s",
+            disk->vdev ? disk->vdev : "(none)");
+        return ERROR_INVAL;
+    }
+    if (phy && disk->format != LIBXL_DISK_FORMAT_EMPTY && disk->backend_domid == 0 &&
+        !disk->script && disk->pdev_path && stat(disk->pdev_path, &st)) {
+        LOGE(ctx, ERROR, errno, "Disk vdev=%s failed to stat: %s", disk->vdev, disk->pdev_path);
+        LOG(ctx, ERROR, "Unable to set disk defaults for disk %d", i);
+        return ERROR_INVAL;
+    }
+    return 0;
+}
+
 int libxl__disk_check(libxl_ctx *ctx, const libxl_domain_config *cfg)
 {
     for (int i = 0; i < cfg->num_disks; i++) {
         const libxl_device_disk *disk = &cfg->disks[i];
-        if (libxl__disk_devid(disk->vdev) < 0) {
-            LOG(ctx, ERROR, "Invalid or unsupported virtual disk identifier %s",
-                disk->vdev ? disk->vdev : "(none)");
-            return ERROR_INVAL;
-        }
+        int rc = disk_defaults_check(ctx, disk, i);
+        if (rc)
+            return rc;
         for (int j = 0; j < i; j++)
             if (libxl__disk_devid(cfg->disks[j].vdev) == libxl__disk_devid(disk->vdev)) {
                 LOG(ctx, ERROR, "disk %s given twice", disk->vdev);
                 return ERROR_INVAL;
             }
-        /* As real libxl's disk defaults (before any bootloader): a
-         * dom0 phy image without a script of its own must be there,
-         * relative to where xl runs, as the block script would take it. */
-        struct stat st;
-        bool phy =
-            disk->backend == LIBXL_DISK_BACKEND_UNKNOWN || disk->backend == LIBXL_DISK_BACKEND_PHY;
-        if (phy && disk->format != LIBXL_DISK_FORMAT_EMPTY && disk->backend_domid == 0 &&
-            !disk->script && disk->pdev_path && stat(disk->pdev_path, &st)) {
-            LOGE(ctx, ERROR, errno, "Disk vdev=%s failed to stat: %s", disk->vdev, disk->pdev_path);
-            LOG(ctx, ERROR, "Unable to set disk defaults for disk %d", i);
-            return ERROR_INVAL;
-        }
         if (!libxl__disk_served(disk))
             LOG(ctx, WARN,
                 "disk %s (%s): xenhv serves raw images from its own block backend only: "
@@ -318,4 +329,206 @@ int libxl_device_disk_getinfo(libxl_ctx *ctx, uint32_t domid, const libxl_device
     info->evtch = read_int(ctx, fe, "event-channel");
     info->rref = read_int(ctx, fe, "ring-ref");
     return 0;
+}
+
+/* --- hot plug: xl block-attach / block-detach ------------------------- */
+
+#define DEVICE_WAIT_MS 10000 /* real libxl's LIBXL_DESTROY_TIMEOUT */
+
+/* Wait until the backend's state is one of want1/want2: the state seen,
+ * -1 when the wait ran out. */
+static int wait_backend_state(libxl_ctx *ctx, const char *be, int want1, int want2)
+{
+    char path[160];
+    int state = -1;
+
+    snprintf(path, sizeof(path), "%s/state", be);
+    for (int waited = 0; waited <= DEVICE_WAIT_MS; waited += 10) {
+        char *v = NULL;
+        state = libxl__xs_read(ctx->xs, 0, path, &v) ? -1 : atoi(v);
+        free(v);
+        if (state == want1 || state == want2)
+            return state;
+        nanosleep(&(struct timespec){.tv_nsec = 10 * 1000000}, NULL);
+    }
+    return -1;
+}
+
+/* The stored configuration with disk added (add) or the disk devid
+ * taken out (add NULL), so that a reboot keeps what was plugged. */
+static int stored_disks_update(libxl_ctx *ctx, uint32_t domid, const libxl_device_disk *add,
+                               int devid)
+{
+    libxl_domain_config cfg;
+    int rc, n = 0;
+
+    libxl_domain_config_init(&cfg);
+    rc = libxl_retrieve_domain_configuration(ctx, domid, &cfg, NULL);
+    if (rc)
+        goto out;
+    for (int i = 0; i < cfg.num_disks; i++) {
+        if (libxl__disk_devid(cfg.disks[i].vdev) == devid)
+            libxl_device_disk_dispose(&cfg.disks[i]);
+        else
+            cfg.disks[n++] = cfg.disks[i];
+    }
+    cfg.num_disks = n;
+    if (add) {
+        libxl_device_disk *more = realloc(cfg.disks, (size_t)(n + 1) * sizeof(*more));
+        if (!more) {
+            rc = ERROR_NOMEM;
+            goto out;
+        }
+        cfg.disks = more;
+        libxl_device_disk_init(&cfg.disks[n]);
+        rc = libxl_device_disk_copy(ctx, &cfg.disks[n], add);
+        if (rc)
+            goto out;
+        cfg.num_disks++;
+    }
+    rc = libxl__userdata_store_config(ctx, domid, &cfg);
+out:
+    libxl_domain_config_dispose(&cfg);
+    return rc;
+}
+
+static void disk_paths(uint32_t domid, int devid, char *fe, char *be, size_t len)
+{
+    snprintf(fe, len, "/local/domain/%u/device/vbd/%d", domid, devid);
+    snprintf(be, len, "/local/domain/0/backend/vbd/%u/%d", domid, devid);
+}
+
+static int disk_add(libxl_ctx *ctx, uint32_t domid, const libxl_device_disk *disk)
+{
+    char fe[128], be[128], path[192], *err = NULL;
+    int devid, rc;
+
+    if ((rc = libxl__ctx_ensure(ctx)))
+        return rc;
+    if (libxl_domain_info(ctx, NULL, domid))
+        return ERROR_DOMAIN_NOTFOUND;
+    if ((rc = disk_defaults_check(ctx, disk, 0)))
+        return rc;
+    if (!libxl__disk_served(disk)) {
+        LOG(ctx, ERROR, "disk %s (%s): xenhv serves raw images from its own block backend only",
+            disk->vdev, disk->pdev_path && *disk->pdev_path ? disk->pdev_path : "empty");
+        return ERROR_INVAL;
+    }
+    devid = libxl__disk_devid(disk->vdev);
+    disk_paths(domid, devid, fe, be, sizeof(fe));
+    snprintf(path, sizeof(path), "%s/backend", fe);
+    if (!libxl__xs_read(ctx->xs, 0, path, &err)) {
+        free(err);
+        LOG(ctx, ERROR, "disk %s: domain %u already has it", disk->vdev, domid);
+        return ERROR_DEVICE_EXISTS;
+    }
+    for (;;) {
+        libxl__xs_tx tx;
+        if ((rc = libxl__xs_transaction_start(ctx->xs, &tx)))
+            break;
+        if ((rc = disk_entries(ctx->xs, tx, domid, disk))) {
+            libxl__xs_transaction_end(ctx->xs, tx, true);
+            break;
+        }
+        if ((rc = libxl__xs_transaction_end(ctx->xs, tx, false)) != -EAGAIN)
+            break;
+    }
+    if (rc) {
+        LOGE(ctx, ERROR, -rc, "disk %s: writing its xenstore entries", disk->vdev);
+        return ERROR_FAIL;
+    }
+    /* As real libxl waits for the hotplug script: the backend took it. */
+    if (wait_backend_state(ctx, be, XenbusStateInitWait, XenbusStateClosed) !=
+        XenbusStateInitWait) {
+        snprintf(path, sizeof(path), "%s/hotplug-error", be);
+        libxl__xs_read(ctx->xs, 0, path, &err);
+        LOG(ctx, ERROR, "disk %s: the block backend did not take %s%s%s", disk->vdev,
+            disk->pdev_path, err ? ": " : "", err ? err : "");
+        free(err);
+        libxl__xs_rm(ctx->xs, 0, fe);
+        libxl__xs_rm(ctx->xs, 0, be);
+        return ERROR_FAIL;
+    }
+    return stored_disks_update(ctx, domid, disk, devid);
+}
+
+int libxl_device_disk_add(libxl_ctx *ctx, uint32_t domid, libxl_device_disk *disk,
+                          const libxl_asyncop_how *ao_how)
+{
+    return libxl__ao_done(ctx, ao_how, domid, disk_add(ctx, domid, disk));
+}
+
+static int disk_remove(libxl_ctx *ctx, uint32_t domid, const libxl_device_disk *disk)
+{
+    int devid = libxl__disk_devid(disk->vdev), rc;
+    char fe[128], be[128], path[192], *v = NULL;
+
+    if (devid < 0)
+        return ERROR_INVAL;
+    if ((rc = libxl__ctx_ensure(ctx)))
+        return rc;
+    disk_paths(domid, devid, fe, be, sizeof(fe));
+    snprintf(path, sizeof(path), "%s/state", be);
+    if (libxl__xs_read(ctx->xs, 0, path, &v))
+        return ERROR_NOTFOUND;
+    free(v);
+    /* As real libxl: offline, Closing; the frontend closes and the backend
+     * follows to Closed; a frontend that does not answer in time is
+     * removed anyway (real libxl's forced removal after its timeout). */
+    snprintf(path, sizeof(path), "%s/online", be);
+    libxl__xs_write(ctx->xs, 0, path, "0");
+    snprintf(path, sizeof(path), "%s/state", be);
+    libxl__xs_printf(ctx->xs, 0, path, "%d", XenbusStateClosing);
+    if (wait_backend_state(ctx, be, XenbusStateClosed, XenbusStateClosed) < 0)
+        LOG(ctx, DEBUG, "disk %s: the frontend did not close in time: removed anyway", disk->vdev);
+    libxl__xs_rm(ctx->xs, 0, fe);
+    libxl__xs_rm(ctx->xs, 0, be);
+    return stored_disks_update(ctx, domid, NULL, devid);
+}
+
+int libxl_device_disk_remove(libxl_ctx *ctx, uint32_t domid, libxl_device_disk *disk,
+                             const libxl_asyncop_how *ao_how)
+{
+    return libxl__ao_done(ctx, ao_how, domid, disk_remove(ctx, domid, disk));
+}
+
+/* Forced: the entries go at once; the backend forgets the disk whatever
+ * the guest still does with it. */
+static int disk_destroy(libxl_ctx *ctx, uint32_t domid, const libxl_device_disk *disk)
+{
+    int devid = libxl__disk_devid(disk->vdev), rc;
+    char fe[128], be[128];
+
+    if (devid < 0)
+        return ERROR_INVAL;
+    if ((rc = libxl__ctx_ensure(ctx)))
+        return rc;
+    disk_paths(domid, devid, fe, be, sizeof(fe));
+    libxl__xs_rm(ctx->xs, 0, fe);
+    libxl__xs_rm(ctx->xs, 0, be);
+    return stored_disks_update(ctx, domid, NULL, devid);
+}
+
+int libxl_device_disk_destroy(libxl_ctx *ctx, uint32_t domid, libxl_device_disk *disk,
+                              const libxl_asyncop_how *ao_how)
+{
+    return libxl__ao_done(ctx, ao_how, domid, disk_destroy(ctx, domid, disk));
+}
+
+int libxl_vdev_to_device_disk(libxl_ctx *ctx, uint32_t domid, const char *vdev,
+                              libxl_device_disk *disk)
+{
+    int devid = libxl__disk_devid(vdev), n, rc = ERROR_NOTFOUND;
+    libxl_device_disk *list;
+
+    if (devid < 0)
+        return ERROR_INVAL;
+    list = libxl_device_disk_list(ctx, domid, &n);
+    for (int i = 0; i < n && rc; i++)
+        if (libxl__disk_devid(list[i].vdev) == devid) {
+            libxl_device_disk_init(disk);
+            rc = libxl_device_disk_copy(ctx, disk, &list[i]);
+        }
+    libxl_device_disk_list_free(list, n);
+    return rc;
 }

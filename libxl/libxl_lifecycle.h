@@ -117,6 +117,21 @@ void libxl_device_disk_list_free(libxl_device_disk *list, int num);
  * reference (-1 when not published), backend path and domain. */
 int libxl_device_disk_getinfo(libxl_ctx *ctx, uint32_t domid, const libxl_device_disk *disk,
                               libxl_diskinfo *info);
+/* Plug a disk into a running domain: its xenstore entries, once xenhv's
+ * block backend took the image (else ERROR_FAIL, nothing left), and the
+ * stored configuration.  ERROR_DEVICE_EXISTS if the vdev is in use. */
+int libxl_device_disk_add(libxl_ctx *ctx, uint32_t domid, libxl_device_disk *disk,
+                          const libxl_asyncop_how *ao_how);
+/* Unplug it: the backend closes, the guest's frontend follows (up to 10 s,
+ * then it is removed anyway); ERROR_NOTFOUND if it is not there. */
+int libxl_device_disk_remove(libxl_ctx *ctx, uint32_t domid, libxl_device_disk *disk,
+                             const libxl_asyncop_how *ao_how);
+/* The same without waiting for the guest (xl block-detach -f). */
+int libxl_device_disk_destroy(libxl_ctx *ctx, uint32_t domid, libxl_device_disk *disk,
+                              const libxl_asyncop_how *ao_how);
+/* The attached disk of that vdev ("xvdb", "51728"), ERROR_NOTFOUND if none. */
+int libxl_vdev_to_device_disk(libxl_ctx *ctx, uint32_t domid, const char *vdev,
+                              libxl_device_disk *disk);
 
 /* Each vCPU's state, CPU time and hard/soft affinity (bitmaps of
  * *nr_cpus_out host CPUs). */

@@ -82,8 +82,13 @@ const struct cmd_spec cmd_table[] = {
     {"debug-keys", main_debug_keys, 0, 1, "Send debug keys to Xen", "<Keys>", ""},
     {"dmesg", main_dmesg, 0, 0, "Read and/or clear dmesg buffer", "[-c]",
      "  -c                        Clear dmesg buffer as well as printing it"},
+    {"block-attach", main_blockattach, 1, 1, "Create a new virtual block device",
+     "<Domain> <disk-spec-component(s)>...", ""},
     {"block-list", main_blocklist, 0, 0, "List virtual block devices for a domain", "<Domain(s)>",
      ""},
+    {"block-detach", main_blockdetach, 0, 1, "Destroy a domain's virtual block device",
+     "[option] <Domain> <DevId>",
+     "-f, --force        do not wait for the domain to release the device"},
     {"uptime", main_uptime, 0, 0, "Print uptime for all/some domains", "[-s] [Domain]", ""},
 };
 

@@ -48,6 +48,8 @@ int main_info(int argc, char **argv);
 int main_uptime(int argc, char **argv);
 int main_vcpulist(int argc, char **argv);
 int main_blocklist(int argc, char **argv);
+int main_blockattach(int argc, char **argv);
+int main_blockdetach(int argc, char **argv);
 int main_vcpuset(int argc, char **argv);
 int main_vcpupin(int argc, char **argv);
 int main_memset(int argc, char **argv);

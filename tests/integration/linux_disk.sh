@@ -7,7 +7,9 @@
 # (cksum of its first MiB, compared with the host's), a write it
 # syncs is in the image file afterwards, a write to the read-only disk
 # fails and leaves it unchanged.  As PVH and as PV (whose grants
-# name machine frames).  Skips without the kernel or the module.
+# name machine frames).  Then hot plug: xl block-attach to a running
+# guest, xl block-list, xl block-detach.  Skips without the kernel or the
+# module.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/xenhv_lib.sh"
 . "$top_srcdir/tests/integration/linux_lib.sh"
@@ -39,6 +41,34 @@ for type in pvh pv; do
     grep -a 'xenhv-init: xv\|blkfront' "$n.log" | sed 's/^/# /'
     linux_how_far "$n"
 done
+# Hot plug: a running PVH Linux with no disk gets one (xl block-attach),
+# sees it, and lets it go (xl block-detach).
+head -c $((4 << 20)) /dev/zero > hot.img
+LINUX_CMDLINE=xenhv.disk=3 linux_cfg hot pvh 1
+"$XLBIN" create -F hot.cfg > hot.xl 2>&1 &
+wait_for 60 sh -c "grep -aq 'waiting for a disk' '$XENHV_RUNDIR/console/guest-hot.log'" ||
+    linux_last_lines hot
+"$XLBIN" block-attach hot "$scratch/hot.img,raw,xvdb,rw"
+check "xl block-attach of a raw image to a running guest"
+wait_for 20 sh -c "grep -aq 'xvdb plugged: 4194304 bytes' '$XENHV_RUNDIR/console/guest-hot.log'"
+check "the guest's blkfront finds the new disk, 4 MiB"
+"$XLBIN" block-list hot | awk 'NR == 2 { print $1, $4 }' | grep -qx '51728 4'
+check "xl block-list: xvdb (51728), connected (state 4)"
+"$XLBIN" list -l hot | grep -q "\"pdev_path\": \"$scratch/hot.img\""
+check "the stored configuration has it (xl list -l)"
+"$XLBIN" block-detach hot xvdc 2> err; [ $? = 1 ] && grep -qx 'Error: Device xvdc not connected.' err
+check "xl block-detach of a disk that is not there: real xl's message"
+"$XLBIN" block-detach hot xvdb
+check "xl block-detach returns once the guest let the disk go"
+wait_for 20 sh -c "grep -aq 'xvdb unplugged' '$XENHV_RUNDIR/console/guest-hot.log'"
+check "the disk is gone from the guest"
+[ "$("$XLBIN" block-list hot | wc -l)" = 1 ] && ! "$XLBIN" list -l hot | grep -q hot.img
+check "and from xl block-list and the stored configuration"
+wait_for 30 sh -c "! '$XLBIN' domid hot > /dev/null 2>&1"
+check "the guest powers off"
+linux_console hot > hot.log
+grep -a 'xenhv-init: \(waiting\|xvdb\)' hot.log | sed 's/^/# /'
+
 XENSTORED_PATH=$XENHV_RUNDIR/xenstored xenstore-ls /local/domain/0/backend/vbd > be.left 2>&1
 [ ! -s be.left ] || grep -q 'not exist\|ENOENT' be.left
 check "the disks' backend entries are gone with their domains"

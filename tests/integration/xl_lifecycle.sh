@@ -189,6 +189,23 @@ mkfifo fifo
     [ -n "$(xsr /local/domain/0/backend/vbd/$fifo/51712/hotplug-error)" ] && "$XL" list > /dev/null
 check "a FIFO as the image: the backend says why and closes the disk, the daemon goes on"
 "$XL" destroy g-fifo
+# Hot plug on the paused guest (its frontend never answers).
+"$XL" block-attach g-dev "$scratch/g-dev.cfg,raw,xvdc,r" && wait_for 5 sh -c \
+    "[ \"\$(xenstore-read /local/domain/0/backend/vbd/$dev/51744/state)\" = 2 ]"
+check "xl block-attach: the backend takes the image (InitWait)"
+"$XL" block-attach g-dev "$scratch/g-dev.cfg,raw,xvdc,r" 2> err
+[ $? = 1 ] && grep -qx 'libxl: error: disk xvdc: domain '"$dev"' already has it' err &&
+    grep -qx 'libxl_device_disk_add failed.' err
+check "xl block-attach of a vdev in use: refused, real xl's last line"
+"$XL" block-attach g-dev "no-such.img,raw,xvdd,r" 2> err
+[ $? = 1 ] && grep -q 'Disk vdev=xvdd failed to stat: no-such.img' err
+check "xl block-attach of a missing image: real libxl's message"
+"$XL" block-attach g-dev "fifo,raw,xvdd,r" 2> err
+[ $? = 1 ] && grep -q 'the block backend did not take fifo: cannot open' err &&
+    [ -z "$(xsr /local/domain/0/backend/vbd/$dev/51760/state)" ]
+check "xl block-attach of an image the backend refuses: the reason, nothing left"
+"$XL" block-detach -f g-dev xvdc && [ -z "$(xsr /local/domain/0/backend/vbd/$dev/51744/state)" ]
+check "xl block-detach -f: gone at once"
 "$XL" destroy g-dev
 [ -z "$(xsr /local/domain/0/backend/vbd/$dev/51712/params)" ]
 check "xl destroy removes the disk's backend entries"

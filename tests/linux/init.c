@@ -189,6 +189,33 @@ static void disk_bench(void)
             (unsigned long long)(t2 - t1));
 }
 
+/* xenhv.disk=3 (hot plug): xvdb must appear while this waits (xl
+ * block-attach), with its size, then go again (xl block-detach). */
+static void disk_hotplug(void)
+{
+    const struct timespec tenth = {0, 100000000};
+    uint64_t bytes = 0;
+    int fd = -1, i;
+
+    if (load_module("/xen-blkfront.ko", ""))
+        return;
+    dprintf(1, "xenhv-init: waiting for a disk\n");
+    for (i = 0; i < 600 && fd < 0; i++) {
+        fd = open("/dev/xvdb", O_RDONLY);
+        if (fd < 0)
+            nanosleep(&tenth, NULL);
+    }
+    if (fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes)) {
+        dprintf(1, "xenhv-init: xvdb: %s\n", strerror(errno));
+        return;
+    }
+    close(fd);
+    dprintf(1, "xenhv-init: xvdb plugged: %llu bytes\n", (unsigned long long)bytes);
+    for (i = 0; i < 600 && access("/sys/block/xvdb", F_OK) == 0; i++)
+        nanosleep(&tenth, NULL);
+    dprintf(1, "xenhv-init: xvdb %s\n", i < 600 ? "unplugged" : "still there");
+}
+
 static void disk_test(void)
 {
     static unsigned char mib[1 << 20];
@@ -261,6 +288,8 @@ int main(void)
         disk_test();
     else if (cmdline_value("xenhv.disk") == 2)
         disk_bench();
+    else if (cmdline_value("xenhv.disk") == 3)
+        disk_hotplug();
     dprintf(1, "xenhv-init: powering off\n");
     sync();
     reboot(RB_POWER_OFF);

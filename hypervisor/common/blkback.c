@@ -11,12 +11,14 @@
  * bound (state Connected); the frontend Closing or Closed, or the backend
  * directory gone (domain destroyed): disconnected and forgotten.
  *
- * The frontend is hostile: requests are copied out of the ring before they
- * are checked; every segment's grant is looked up (it must grant dom0 the
+ * The frontend is hostile: requests are copied out of the ring (an
+ * indirect request's segments out of its granted pages) before they are
+ * checked; every segment's grant is looked up (it must grant dom0 the
  * page, writable when the disk is read into it) and its sectors must lie
- * in the page; a request past the disk's end, a write to a read-only disk
- * or an unknown operation is answered with an error; a ring whose
- * producer runs more than a ring ahead is disconnected.  Data moves
+ * in the page; a request past the disk's end or a write to a read-only
+ * disk is answered with an error, an operation not offered with
+ * EOPNOTSUPP; a ring whose producer runs more than a ring ahead is
+ * disconnected.  Data moves
  * between the image and the guest's memfd with pread/pwrite under
  * hv_lock (the grant checked in the same hold), never while the disk is
  * read or written.

@@ -4,7 +4,9 @@
  * backend (hypervisor/common/blkback.c) and the guest's blkfront find each
  * other: the frontend /local/domain/N/device/vbd/DEVID (owned by the
  * guest, readable by dom0) and the backend
- * /local/domain/0/backend/vbd/N/DEVID (dom0's, readable by the guest).
+ * /local/domain/0/backend/vbd/N/DEVID (dom0's, readable by the guest);
+ * at create, and at run time (hot plug: add, remove, destroy, with the
+ * stored configuration kept in step); what is attached (list, getinfo).
  * Also the virtual device numbers of xvd/hd/sd names (Xen's vbd
  * interface: docs/misc/vbd-interface.txt).
  */

@@ -460,7 +460,12 @@ int libxl_device_disk_add(libxl_ctx *ctx, uint32_t domid, libxl_device_disk *dis
     return libxl__ao_done(ctx, ao_how, domid, disk_add(ctx, domid, disk));
 }
 
-static int disk_remove(libxl_ctx *ctx, uint32_t domid, const libxl_device_disk *disk)
+/* Unplug: with wait, as real libxl (offline, Closing; the frontend closes
+ * and the backend follows to Closed; a frontend that does not answer in
+ * time is removed anyway, real libxl's forced removal after its
+ * timeout); without, the entries go at once and the backend forgets the
+ * disk whatever the guest still does with it. */
+static int disk_unplug(libxl_ctx *ctx, uint32_t domid, const libxl_device_disk *disk, bool wait)
 {
     int devid = libxl__disk_devid(disk->vdev), rc;
     char fe[128], be[128], path[192], *v = NULL;
@@ -474,15 +479,15 @@ static int disk_remove(libxl_ctx *ctx, uint32_t domid, const libxl_device_disk *
     if (libxl__xs_read(ctx->xs, 0, path, &v))
         return ERROR_NOTFOUND;
     free(v);
-    /* As real libxl: offline, Closing; the frontend closes and the backend
-     * follows to Closed; a frontend that does not answer in time is
-     * removed anyway (real libxl's forced removal after its timeout). */
-    snprintf(path, sizeof(path), "%s/online", be);
-    libxl__xs_write(ctx->xs, 0, path, "0");
-    snprintf(path, sizeof(path), "%s/state", be);
-    libxl__xs_printf(ctx->xs, 0, path, "%d", XenbusStateClosing);
-    if (wait_backend_state(ctx, be, XenbusStateClosed, XenbusStateClosed) < 0)
-        LOG(ctx, DEBUG, "disk %s: the frontend did not close in time: removed anyway", disk->vdev);
+    if (wait) {
+        snprintf(path, sizeof(path), "%s/online", be);
+        libxl__xs_write(ctx->xs, 0, path, "0");
+        snprintf(path, sizeof(path), "%s/state", be);
+        libxl__xs_printf(ctx->xs, 0, path, "%d", XenbusStateClosing);
+        if (wait_backend_state(ctx, be, XenbusStateClosed, XenbusStateClosed) < 0)
+            LOG(ctx, DEBUG, "disk %s: the frontend did not close in time: removed anyway",
+                disk->vdev);
+    }
     libxl__xs_rm(ctx->xs, 0, fe);
     libxl__xs_rm(ctx->xs, 0, be);
     return stored_disks_update(ctx, domid, NULL, devid);
@@ -491,30 +496,13 @@ static int disk_remove(libxl_ctx *ctx, uint32_t domid, const libxl_device_disk *
 int libxl_device_disk_remove(libxl_ctx *ctx, uint32_t domid, libxl_device_disk *disk,
                              const libxl_asyncop_how *ao_how)
 {
-    return libxl__ao_done(ctx, ao_how, domid, disk_remove(ctx, domid, disk));
-}
-
-/* Forced: the entries go at once; the backend forgets the disk whatever
- * the guest still does with it. */
-static int disk_destroy(libxl_ctx *ctx, uint32_t domid, const libxl_device_disk *disk)
-{
-    int devid = libxl__disk_devid(disk->vdev), rc;
-    char fe[128], be[128];
-
-    if (devid < 0)
-        return ERROR_INVAL;
-    if ((rc = libxl__ctx_ensure(ctx)))
-        return rc;
-    disk_paths(domid, devid, fe, be, sizeof(fe));
-    libxl__xs_rm(ctx->xs, 0, fe);
-    libxl__xs_rm(ctx->xs, 0, be);
-    return stored_disks_update(ctx, domid, NULL, devid);
+    return libxl__ao_done(ctx, ao_how, domid, disk_unplug(ctx, domid, disk, true));
 }
 
 int libxl_device_disk_destroy(libxl_ctx *ctx, uint32_t domid, libxl_device_disk *disk,
                               const libxl_asyncop_how *ao_how)
 {
-    return libxl__ao_done(ctx, ao_how, domid, disk_destroy(ctx, domid, disk));
+    return libxl__ao_done(ctx, ao_how, domid, disk_unplug(ctx, domid, disk, false));
 }
 
 int libxl_vdev_to_device_disk(libxl_ctx *ctx, uint32_t domid, const char *vdev,

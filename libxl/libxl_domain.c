@@ -111,6 +111,33 @@ libxl_dominfo *libxl_list_domain(libxl_ctx *ctx, int *nb_domain)
     return list;
 }
 
+/* As libxl 4.17's: every domain but stub domains (xenhv has none), by
+ * uuid and id. */
+libxl_vminfo *libxl_list_vm(libxl_ctx *ctx, int *nb_vm)
+{
+    int n;
+    libxl_dominfo *doms = libxl_list_domain(ctx, &n);
+    libxl_vminfo *vms = doms ? calloc((size_t)n + 1, sizeof(*vms)) : NULL;
+
+    *nb_vm = 0;
+    for (int i = 0; vms && i < n; i++) {
+        libxl_vminfo_init(&vms[i]);
+        vms[i].uuid = doms[i].uuid;
+        vms[i].domid = doms[i].domid;
+    }
+    if (vms)
+        *nb_vm = n;
+    libxl_dominfo_list_free(doms, n);
+    return vms;
+}
+
+void libxl_vminfo_list_free(libxl_vminfo *list, int nb_vm)
+{
+    for (int i = 0; list && i < nb_vm; i++)
+        libxl_vminfo_dispose(&list[i]);
+    free(list);
+}
+
 void libxl_dominfo_list_free(libxl_dominfo *list, int nb_domain)
 {
     for (int i = 0; i < nb_domain; i++)

@@ -102,6 +102,9 @@ int libxl_domain_core_dump(libxl_ctx *ctx, uint32_t domid, const char *filename,
  * libxl_dominfo_list_free.  NULL on error. */
 libxl_dominfo *libxl_list_domain(libxl_ctx *ctx, int *nb_domain);
 void libxl_dominfo_list_free(libxl_dominfo *list, int nb_domain);
+/* Every domain but stub domains, by uuid and id (xl vm-list). */
+libxl_vminfo *libxl_list_vm(libxl_ctx *ctx, int *nb_vm);
+void libxl_vminfo_list_free(libxl_vminfo *list, int nb_vm);
 /* info may be NULL (existence test): ERROR_DOMAIN_NOTFOUND when absent. */
 int libxl_domain_info(libxl_ctx *ctx, libxl_dominfo *info, uint32_t domid);
 /* Name <-> id, as xl resolves a domain argument.  Name: malloc'd. */

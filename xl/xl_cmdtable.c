@@ -73,6 +73,7 @@ const struct cmd_spec cmd_table[] = {
     {"vcpu-set", main_vcpuset, 0, 1, "Set the number of active VCPUs allowed for the domain",
      "[option] <Domain> <vCPUs>",
      "-i, --ignore-host  Don't limit the vCPU based on the host CPU count"},
+    {"vm-list", main_vm_list, 0, 0, "List guest domains, excluding dom0, stubdoms, etc.", "", ""},
     {"info", main_info, 0, 0, "Get information about Xen host",
      "-n, --numa         List host NUMA topology information", ""},
     {"domid", main_domid, 0, 0, "Convert a domain name to domain id", "<DomainName>", ""},

@@ -31,6 +31,7 @@ int xl_domain_started(libxl_domain_config *cfg, uint32_t domid, int paused, int 
 int xl_console_attach(uint32_t domid, libxl_console_type type, int num);
 
 int main_list(int argc, char **argv);
+int main_vm_list(int argc, char **argv);
 int main_destroy(int argc, char **argv);
 int main_shutdown(int argc, char **argv);
 int main_reboot(int argc, char **argv);

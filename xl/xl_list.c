@@ -1,7 +1,8 @@
 /*
  * xl_list.c: `xl list [-l] [-v] [-Z] [-c] [-n] [Domain]' with real xl
  * 4.17's columns; -l prints each domain's stored configuration as JSON
- * ([{"domid": N, "config": {...}}, ...], yajl-beautified as xl does).
+ * ([{"domid": N, "config": {...}}, ...], yajl-beautified as xl does);
+ * `xl vm-list' (uuid, id, name).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -159,4 +160,28 @@ int main_list(int argc, char **argv)
                  : (list_domains(verbose, context, cpupool, numa, info, n), EXIT_SUCCESS);
     libxl_dominfo_list_free(info, n);
     return rc;
+}
+
+/* `xl vm-list': real xl 4.17's columns, dom0 included as it lists it. */
+int main_vm_list(int argc, char **argv)
+{
+    libxl_vminfo *info;
+    int status, n;
+
+    if (xl_getopt(argc, argv, "", NULL, "vm-list", 0, &status) != -1)
+        return status;
+    info = libxl_list_vm(xl_ctx(), &n);
+    if (!info) {
+        fprintf(stderr, "libxl_list_vm failed.\n");
+        return EXIT_FAILURE;
+    }
+    printf("UUID                                  ID    name\n");
+    for (int i = 0; i < n; i++) {
+        char *name = libxl_domid_to_name(xl_ctx(), info[i].domid);
+        printf(LIBXL_UUID_FMT "  %d    %-30s\n", LIBXL_UUID_BYTES(info[i].uuid), info[i].domid,
+               name ? name : "(null)");
+        free(name);
+    }
+    libxl_vminfo_list_free(info, n);
+    return 0;
 }

@@ -224,6 +224,13 @@ check "xl shutdown asks the guest through control/shutdown"
 check "xl reboot writes reboot"
 [ "$("$XL" list -l | grep -c '"domid"')" = 1 ]
 check "xl list -l of all domains lists the guest once (not dom0)"
+"$XL" vm-list > vml
+{
+    echo 'UUID                                  ID    name'
+    printf '%s  %d    %-30s\n' 00000000-0000-0000-0000-000000000000 0 Domain-0 \
+        "${vm#/vm/}" "$pvh" g-renamed
+} | cmp -s - vml || sed 's/^/# /' vml
+check "xl vm-list: each domain's uuid, id and name in real xl's columns"
 
 # --- PV ---
 "$XL" create -p g-pv.cfg 2> /dev/null

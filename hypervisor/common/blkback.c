@@ -331,12 +331,17 @@ static uint8_t response_op(const struct blkif_request *rq)
 static void disconnect(struct vbd *v);
 static void set_state(struct vbd *v, enum xenbus_state s);
 
-/* Serve v's ring until it is empty, as RING_FINAL_CHECK_FOR_REQUESTS. */
-static void serve_ring(struct vbd *v)
+/*
+ * Serve v's ring: until it is empty (as RING_FINAL_CHECK_FOR_REQUESTS), or
+ * a ring's worth of requests was served, so that a guest that keeps its
+ * ring full cannot starve the other disks: true when more are waiting.
+ */
+static bool serve_ring(struct vbd *v)
 {
     struct blkif_sring_header *sh = (void *)v->ring;
     uint8_t *entries = v->ring + BLKIF_RING_HEADER;
-    bool notify = false;
+    unsigned budget = BLKIF_RING_SIZE;
+    bool notify = false, more = false;
 
     for (;;) {
         uint32_t prod = __atomic_load_n(&sh->req_prod, __ATOMIC_ACQUIRE);
@@ -345,9 +350,9 @@ static void serve_ring(struct vbd *v)
                      v->devid, prod, v->req_cons);
             disconnect(v);
             set_state(v, XenbusStateClosing);
-            return;
+            return false;
         }
-        while (v->req_cons != prod) {
+        while (v->req_cons != prod && budget) {
             struct blkif_request rq;
             struct blkif_response rsp = {0};
             uint32_t old = v->rsp_prod;
@@ -364,6 +369,11 @@ static void serve_ring(struct vbd *v)
             __atomic_thread_fence(__ATOMIC_SEQ_CST);
             uint32_t ev = __atomic_load_n(&sh->rsp_event, __ATOMIC_RELAXED);
             notify |= (uint32_t)(v->rsp_prod - ev) < (uint32_t)(v->rsp_prod - old);
+            budget--;
+        }
+        if (!budget) {
+            more = true;
+            break;
         }
         __atomic_store_n(&sh->req_event, v->req_cons + 1, __ATOMIC_RELAXED);
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -372,6 +382,7 @@ static void serve_ring(struct vbd *v)
     }
     if (notify)
         notify_frontend(v);
+    return more;
 }
 
 /* --- the xenbus handshake ---------------------------------------------- */
@@ -654,10 +665,15 @@ static void *blkback_main(void *arg)
             uint64_t n;
             (void)!read(bb_wake_fd, &n, sizeof(n));
         }
-        /* A kick names no device: serve every connected ring. */
+        /* A kick names no device: serve every connected ring, a ring's
+         * worth each; rings with more waiting come round again after the
+         * others (and xenstore) had their turn. */
+        bool more = false;
         for (struct vbd *v = vbds; v; v = v->next)
             if (v->ring)
-                serve_ring(v);
+                more |= serve_ring(v);
+        if (more)
+            ring_event(NULL, NULL, 0);
     }
     while (vbds) {
         struct vbd *v = vbds;

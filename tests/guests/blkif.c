@@ -161,6 +161,41 @@ static int submit(struct dev *d, struct blkif_request *rq)
     return rsp.status;
 }
 
+/* A full ring at once: BLKIF_RING_SIZE one-sector reads of sectors
+ * 0..31 into data[0..3], published together; every response must come,
+ * in order, OKAY.  Returns how many did. */
+static unsigned submit_full_ring(struct dev *d)
+{
+    struct blkif_sring_header *sh = (struct blkif_sring_header *)d->ring;
+    uint8_t *entries = d->ring + BLKIF_RING_HEADER;
+    uint32_t first = d->req_prod;
+    unsigned ok = 0;
+
+    for (unsigned i = 0; i < BLKIF_RING_SIZE; i++) {
+        struct blkif_request rq = {
+            .operation = BLKIF_OP_READ, .nr_segments = 1, .id = 0x2000 + i, .sector_number = i};
+        rq.seg[0] = (struct blkif_request_segment){.gref = REF_DATA + i / 8,
+                                                   .first_sect = (uint8_t)(i % 8),
+                                                   .last_sect = (uint8_t)(i % 8)};
+        memcpy(entries + (d->req_prod % BLKIF_RING_SIZE) * BLKIF_RING_ENTRY, &rq, sizeof(rq));
+        d->req_prod++;
+    }
+    __sync_synchronize();
+    sh->req_prod = d->req_prod;
+    __sync_synchronize();
+    evtchn_send(d->port);
+    for (int i = 0; i < 50 && sh->rsp_prod != d->req_prod; i++)
+        evtchn_wait(d->port, 100 * MS);
+    __sync_synchronize();
+    while (d->rsp_cons != sh->rsp_prod) {
+        struct blkif_response rsp;
+        memcpy(&rsp, entries + (d->rsp_cons % BLKIF_RING_SIZE) * BLKIF_RING_ENTRY, sizeof(rsp));
+        ok += rsp.id == 0x2000 + (d->rsp_cons - first) && rsp.status == BLKIF_RSP_OKAY;
+        d->rsp_cons++;
+    }
+    return ok;
+}
+
 static struct blkif_request rw(uint8_t op, uint64_t sector, unsigned nseg, unsigned ref0)
 {
     struct blkif_request rq = {
@@ -251,6 +286,13 @@ void guest_main(void)
     memset(data[0], 0x5a, sizeof(data[0]));
     EXPECT_STATUS(&xvda, rw(BLKIF_OP_WRITE, 120, 1, REF_RO), BLKIF_RSP_OKAY,
                   "write from a read-only grant");
+
+    memset(data[0], 0, NR_DATA * sizeof(data[0]));
+    CHECK(submit_full_ring(&xvda) == BLKIF_RING_SIZE, "a full ring was not answered in full");
+    for (unsigned sct = 0; sct < 32; sct++)
+        CHECK(page_is(data[sct / 8], (sct % 8) * 512, 512, (uint8_t)sct), "sector %u read wrong",
+              sct);
+    gprintf("blkif: a full ring of 32 requests at once, all answered in order: ok\n");
 
     /* Indirect: the segments in a page of their own (granted read-only),
      * here two pages' worth of sectors 16-31. */

@@ -200,6 +200,8 @@ static int seg_copy(struct domain *d, const struct blkif_request_segment *s, boo
 
     if (gnttab_granted_frame(d, s->gref, 0, into_guest, &gfn))
         return -EACCES;
+    if (into_guest && domain_code_written(d, gfn))
+        return -ENOMEM;
     off_t at = (off_t)(gfn * GUEST_PAGE_SIZE + off);
     n = into_guest ? pwrite(d->ram.memfd, bb_buf + *done, len, at)
                    : pread(d->ram.memfd, bb_buf + *done, len, at);

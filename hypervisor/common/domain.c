@@ -228,7 +228,32 @@ void domain_free(struct domain *d)
     guest_ram_unmap(d->shared_info, 1);
     guest_ram_fini(&d->ram);
     free(d->hvm_context);
+    free(d->code_written);
     free(d);
+}
+
+int domain_code_written(struct domain *d, uint64_t gfn)
+{
+    if (d->nr_code_written == d->cap_code_written) {
+        unsigned cap = d->cap_code_written ? d->cap_code_written * 2 : 64;
+        uint64_t *q = realloc(d->code_written, cap * sizeof(*q));
+        if (!q)
+            return -ENOMEM;
+        d->code_written = q;
+        d->cap_code_written = cap;
+    }
+    d->code_written[d->nr_code_written++] = gfn;
+    return 0;
+}
+
+uint64_t *domain_code_written_take(struct domain *d, unsigned *n)
+{
+    uint64_t *q = d->code_written;
+
+    *n = d->nr_code_written;
+    d->code_written = NULL;
+    d->nr_code_written = d->cap_code_written = 0;
+    return q;
 }
 
 struct domain *domain_lookup(domid_t domid)

@@ -84,6 +84,11 @@ struct domain {
     uint32_t tsc_mode;
     uint32_t gtsc_khz;
     uint64_t paging_pool_bytes;
+    /* Guest frames a backend in another thread wrote (blkback's reads
+     * into the guest): the CPU backend drops translated code from them
+     * on the domain's thread (domain_code_written). */
+    uint64_t *code_written;
+    unsigned nr_code_written, cap_code_written;
     /* SCHEDOP_watchdog (watchdog.c): armed timers' bits and deadlines. */
     uint8_t watchdog_armed;
     uint64_t watchdog_deadline[DOMAIN_WATCHDOG_TIMERS];
@@ -180,6 +185,16 @@ int domain_unpause(struct domain *d);
 void domain_fill_info(const struct domain *d, struct xen_domctl_getdomaininfo *info);
 /* XEN_DOMCTL_soft_reset (hv_lock held); see domain.c. */
 int domain_soft_reset(struct domain *d);
+
+/* The host wrote guest frame gfn from another thread than d's (hv_lock
+ * held): queued for d's thread, which has the CPU backend drop code
+ * translated from it before d's vCPUs run again, as a write through the
+ * guest's own TLB would (a page read from disk and then executed must
+ * not run what the frame held before).  -ENOMEM if it cannot be queued:
+ * the caller must not use the frame then. */
+int domain_code_written(struct domain *d, uint64_t gfn);
+/* Take the queue (hv_lock held, on d's thread): *n frames, to be freed. */
+uint64_t *domain_code_written_take(struct domain *d, unsigned *n);
 
 /* For the daemon's shutdown: unlink every domain but dom0, in order. */
 struct domain *domain_unlink_any(void);

@@ -29,6 +29,7 @@ const char guest_name[] = "blkif";
 #define REF_HOLE   (REF_RO + 3) /* a frame the guest does not have */
 #define HOLE_FRAME 0xf0000ull   /* 3.75 GiB: no RAM of a small guest */
 #define REF_IND    (REF_RO + 4) /* the indirect segment page, read-only */
+#define REF_CODE   (REF_RO + 5) /* code_page, which the guest runs */
 
 struct dev {
     unsigned devid;
@@ -43,6 +44,7 @@ static uint8_t gnt_page[4096] __aligned(4096);
 static uint8_t rings[2][4096] __aligned(4096);
 static uint8_t data[NR_DATA][4096] __aligned(4096);
 static struct blkif_request_segment ind_segs[512] __aligned(4096);
+static uint8_t code_page[4096] __aligned(4096);
 static grant_entry_v1_t *gnt;
 static struct dev xvda = {.devid = XVDA}, xvdb = {.devid = XVDB};
 
@@ -150,6 +152,9 @@ static int submit(struct dev *d, struct blkif_request *rq)
     sh->req_prod = d->req_prod;
     __sync_synchronize();
     evtchn_send(d->port);
+    /* RING_FINAL_CHECK_FOR_RESPONSES: ask for an event at the next one. */
+    sh->rsp_event = d->rsp_cons + 1;
+    __sync_synchronize();
     for (int i = 0; i < 50 && sh->rsp_prod == d->rsp_cons; i++)
         evtchn_wait(d->port, 100 * MS);
     CHECK(sh->rsp_prod != d->rsp_cons, "no response to request %llu", (unsigned long long)rq->id);
@@ -182,6 +187,7 @@ static unsigned submit_full_ring(struct dev *d)
     }
     __sync_synchronize();
     sh->req_prod = d->req_prod;
+    sh->rsp_event = d->req_prod; /* an event with the last response */
     __sync_synchronize();
     evtchn_send(d->port);
     for (int i = 0; i < 50 && sh->rsp_prod != d->req_prod; i++)
@@ -252,6 +258,7 @@ void guest_main(void)
     grant(REF_DOM5, virt_to_frame(data[0]), 5, GTF_permit_access);
     grant(REF_HOLE, HOLE_FRAME, 0, GTF_permit_access);
     grant(REF_IND, virt_to_frame(ind_segs), 0, GTF_permit_access | GTF_readonly);
+    grant(REF_CODE, virt_to_frame(code_page), 0, GTF_permit_access);
     connect(&xvda, 0);
     CHECK(xvda.sectors == 128, "xvda: %llu sectors", (unsigned long long)xvda.sectors);
     gprintf("blkif: xvda connected, 128 sectors: ok\n");
@@ -293,6 +300,22 @@ void guest_main(void)
         CHECK(page_is(data[sct / 8], (sct % 8) * 512, 512, (uint8_t)sct), "sector %u read wrong",
               sct);
     gprintf("blkif: a full ring of 32 requests at once, all answered in order: ok\n");
+
+    /* A page that held code the guest ran, then read from the disk, runs
+     * what the disk holds (the backend's write reaches the CPU's
+     * translated code as the guest's own would). */
+    static const uint8_t ret1[] = {0xb8, 1, 0, 0, 0, 0xc3}, ret2[] = {0xb8, 2, 0, 0, 0, 0xc3};
+    int (*fn)(void) = (int (*)(void))(uintptr_t)code_page;
+    memcpy(code_page, ret1, sizeof(ret1));
+    CHECK(fn() == 1, "the code page does not run");
+    memset(data[0], 0xcc, sizeof(data[0]));
+    memcpy(data[0], ret2, sizeof(ret2));
+    EXPECT_STATUS(&xvda, rw(BLKIF_OP_WRITE, 64, 1, REF_DATA), BLKIF_RSP_OKAY,
+                  "write code to sectors 64-71");
+    EXPECT_STATUS(&xvda, rw(BLKIF_OP_READ, 64, 1, REF_CODE), BLKIF_RSP_OKAY,
+                  "read it into a page that ran other code");
+    CHECK(fn() == 2, "the page runs what it held before the read (%d)", fn());
+    gprintf("blkif: the page runs the code read from the disk: ok\n");
 
     /* Indirect: the segments in a page of their own (granted read-only),
      * here two pages' worth of sectors 16-31. */

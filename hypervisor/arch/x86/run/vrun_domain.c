@@ -457,6 +457,24 @@ static uint64_t next_deadline(struct vrun_dom *rd)
     return next;
 }
 
+/* Frames other threads wrote (domain_code_written): the backend drops
+ * code translated from them (one vCPU's call covers the domain's). */
+static void apply_code_written(struct vrun_dom *rd)
+{
+    struct hval_vcpu *hv = NULL;
+    uint64_t *gfns;
+    unsigned n;
+
+    pthread_mutex_lock(&hv_lock);
+    gfns = domain_code_written_take(rd->d, &n);
+    pthread_mutex_unlock(&hv_lock);
+    for (unsigned i = 0; i < rd->nvc && !hv; i++)
+        hv = rd->vc[i].hv;
+    for (unsigned i = 0; hv && i < n; i++)
+        rd->ops->code_written(hv, gfns[i] << 12, 4096);
+    free(gfns);
+}
+
 /*
  * hlt with interrupts off on an HVM or PVH vCPU takes it down, and the
  * domain powers off once no vCPU is left up, as Xen's hvm_hlt and
@@ -579,6 +597,8 @@ static unsigned scan_wakeups(struct vrun_dom *rd)
     pthread_mutex_lock(&rd->lock);
     rd->wake = false;
     pthread_mutex_unlock(&rd->lock);
+    if (rd->d->nr_code_written) /* before the events that tell of them */
+        apply_code_written(rd);
     if (evtchn_has_deferred(rd->d)) { /* events from other threads */
         pthread_mutex_lock(&hv_lock);
         evtchn_apply_deferred(rd->d);

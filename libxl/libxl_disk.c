@@ -337,19 +337,18 @@ int libxl_device_disk_getinfo(libxl_ctx *ctx, uint32_t domid, const libxl_device
 
 #define DEVICE_WAIT_MS 10000 /* real libxl's LIBXL_DESTROY_TIMEOUT */
 
-/* Wait until the backend's state is one of want1/want2: the state seen,
- * -1 when the wait ran out. */
-static int wait_backend_state(libxl_ctx *ctx, const char *be, int want1, int want2)
+/* Wait until the backend's state is at least min: the state seen, -1
+ * when the wait ran out. */
+static int wait_backend_state(libxl_ctx *ctx, const char *be, int min)
 {
     char path[160];
-    int state = -1;
 
     snprintf(path, sizeof(path), "%s/state", be);
     for (int waited = 0; waited <= DEVICE_WAIT_MS; waited += 10) {
         char *v = NULL;
-        state = libxl__xs_read(ctx->xs, 0, path, &v) ? -1 : atoi(v);
+        int state = libxl__xs_read(ctx->xs, 0, path, &v) ? -1 : atoi(v);
         free(v);
-        if (state == want1 || state == want2)
+        if (state >= min)
             return state;
         nanosleep(&(struct timespec){.tv_nsec = 10 * 1000000}, NULL);
     }
@@ -439,9 +438,11 @@ static int disk_add(libxl_ctx *ctx, uint32_t domid, const libxl_device_disk *dis
         LOGE(ctx, ERROR, -rc, "disk %s: writing its xenstore entries", disk->vdev);
         return ERROR_FAIL;
     }
-    /* As real libxl waits for the hotplug script: the backend took it. */
-    if (wait_backend_state(ctx, be, XenbusStateInitWait, XenbusStateClosed) !=
-        XenbusStateInitWait) {
+    /* As real libxl waits for the hotplug script: the backend took it
+     * (InitWait, or already further with a running guest's frontend),
+     * or closed it. */
+    int state = wait_backend_state(ctx, be, XenbusStateInitWait);
+    if (state < 0 || state >= XenbusStateClosing) {
         snprintf(path, sizeof(path), "%s/hotplug-error", be);
         libxl__xs_read(ctx->xs, 0, path, &err);
         LOG(ctx, ERROR, "disk %s: the block backend did not take %s%s%s", disk->vdev,
@@ -484,7 +485,7 @@ static int disk_unplug(libxl_ctx *ctx, uint32_t domid, const libxl_device_disk *
         libxl__xs_write(ctx->xs, 0, path, "0");
         snprintf(path, sizeof(path), "%s/state", be);
         libxl__xs_printf(ctx->xs, 0, path, "%d", XenbusStateClosing);
-        if (wait_backend_state(ctx, be, XenbusStateClosed, XenbusStateClosed) < 0)
+        if (wait_backend_state(ctx, be, XenbusStateClosed) < 0)
             LOG(ctx, DEBUG, "disk %s: the frontend did not close in time: removed anyway",
                 disk->vdev);
     }

@@ -242,7 +242,9 @@ int domain_code_written(struct domain *d, uint64_t gfn)
         d->code_written = q;
         d->cap_code_written = cap;
     }
-    d->code_written[d->nr_code_written++] = gfn;
+    d->code_written[d->nr_code_written] = gfn;
+    /* Seen by the domain's thread without hv_lock (vrun scan_wakeups). */
+    __atomic_store_n(&d->nr_code_written, d->nr_code_written + 1, __ATOMIC_SEQ_CST);
     return 0;
 }
 

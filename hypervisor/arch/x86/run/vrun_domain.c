@@ -597,9 +597,13 @@ static unsigned scan_wakeups(struct vrun_dom *rd)
     pthread_mutex_lock(&rd->lock);
     rd->wake = false;
     pthread_mutex_unlock(&rd->lock);
-    if (rd->d->nr_code_written) /* before the events that tell of them */
+    /* Code written by other threads goes before the events that tell of
+     * it: the event flag is read first, so a write queued before an event
+     * was raised is seen with it. */
+    bool events = evtchn_has_deferred(rd->d);
+    if (__atomic_load_n(&rd->d->nr_code_written, __ATOMIC_SEQ_CST))
         apply_code_written(rd);
-    if (evtchn_has_deferred(rd->d)) { /* events from other threads */
+    if (events) { /* events from other threads */
         pthread_mutex_lock(&hv_lock);
         evtchn_apply_deferred(rd->d);
         pthread_mutex_unlock(&hv_lock);

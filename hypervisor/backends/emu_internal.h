@@ -85,9 +85,11 @@ struct hval_vcpu {
     uint64_t pf_addr;
     uint32_t pf_ec;
 
-    /* rdmsr/wrmsr sites with a hook (emu_msr.c), by virtual address. */
+    /* rdmsr/wrmsr sites with a hook (emu_msr.c), by virtual address, and
+     * the (frame, address) pairs already scanned for them. */
     uint64_t *msr_sites;
     size_t nr_msr_sites, cap_msr_sites;
+    struct emu_msr_scanned *msr_scanned;
 
     /* Self-modifying code (emu_smc.c). */
     struct emu_group *group; /* the domain's vCPUs, sharing frame states */
@@ -141,7 +143,10 @@ int emu_translate(struct hval_vcpu *v, const struct emu_paging *pg, uint64_t la,
                   uint64_t *gpa);
 
 /* emu_msr.c */
-void emu_msr_scan(struct hval_vcpu *v, uint64_t va, uint64_t gpa);
+/* A code page is fetched through va from gpa; unchanged: this vCPU held
+ * code from the frame already, so the frame was not written since it was
+ * last scanned through any address (emu_smc.c). */
+void emu_msr_scan(struct hval_vcpu *v, uint64_t va, uint64_t gpa, bool unchanged);
 void emu_msr_fini(struct hval_vcpu *v);
 
 /* emu_smc.c */

@@ -7,7 +7,11 @@
  * of its own, placed before it is translated.  The hook checks that an
  * rdmsr or wrmsr really starts there, lets the CPU model keep the MSRs it
  * owns (and the #GP at CPL > 0), and otherwise asks the exit handler and
- * skips the instruction.  Code elsewhere carries no hook.
+ * skips the instruction.  Code elsewhere carries no hook.  A frame whose
+ * code the vCPU still holds (not written since) is not scanned again
+ * through an address it was scanned through: after every TLB flush (PV
+ * guests flush at each kernel/user switch) the rescans were a tenth of a
+ * PV Linux boot.
  */
 #include "config.h"
 
@@ -17,7 +21,15 @@
 
 #include "emu_internal.h"
 
-#define EMU_MAX_MSR_SITES 4096
+#define EMU_MAX_MSR_SITES  4096
+#define EMU_MSR_SCAN_SLOTS 1024 /* frames remembered, direct-mapped */
+#define EMU_MSR_SCAN_VAS   4    /* addresses remembered per frame */
+
+struct emu_msr_scanned {
+    uint64_t frame_plus1; /* 0: empty */
+    unsigned nva;
+    uint64_t va[EMU_MSR_SCAN_VAS];
+};
 
 /* MSRs the CPU model owns; every other rdmsr/wrmsr exits. */
 static const uint32_t emu_native_msrs[] = {
@@ -113,13 +125,40 @@ static void emu_msr_add_site(struct hval_vcpu *v, uint64_t va)
     v->msr_sites[v->nr_msr_sites++] = va;
 }
 
+/* Was frame scanned through va since it last changed?  Records it when
+ * not (the caller scans then). */
+static bool emu_msr_scanned_before(struct hval_vcpu *v, uint64_t va, uint64_t gpa, bool unchanged)
+{
+    uint64_t frame = gpa >> 12;
+    struct emu_msr_scanned *s;
+
+    if (!v->msr_scanned)
+        v->msr_scanned = calloc(EMU_MSR_SCAN_SLOTS, sizeof(*v->msr_scanned));
+    if (!v->msr_scanned)
+        return false;
+    s = &v->msr_scanned[frame % EMU_MSR_SCAN_SLOTS];
+    if (!unchanged || s->frame_plus1 != frame + 1) {
+        s->frame_plus1 = frame + 1;
+        s->nva = 0;
+    }
+    for (unsigned i = 0; i < s->nva; i++)
+        if (s->va[i] == va)
+            return true;
+    if (s->nva < EMU_MSR_SCAN_VAS)
+        s->va[s->nva++] = va;
+    return false;
+}
+
 /* A code page is being fetched through va (page-aligned) from gpa. */
-void emu_msr_scan(struct hval_vcpu *v, uint64_t va, uint64_t gpa)
+void emu_msr_scan(struct hval_vcpu *v, uint64_t va, uint64_t gpa, bool unchanged)
 {
     const uint8_t *p = emu_gpa_to_hva(v, gpa, EMU_PAGE_SIZE);
     const uint8_t *q, *end;
 
     if (!p)
+        return;
+    /* A page ending in 0x0f depends on the next one too: always scanned. */
+    if (p[EMU_PAGE_SIZE - 1] != 0x0f && emu_msr_scanned_before(v, va, gpa, unchanged))
         return;
     end = p + EMU_PAGE_SIZE;
     for (q = p; (q = memchr(q, 0x0f, end - q)) != NULL; q++) {
@@ -132,5 +171,6 @@ void emu_msr_scan(struct hval_vcpu *v, uint64_t va, uint64_t gpa)
 
 void emu_msr_fini(struct hval_vcpu *v)
 {
+    free(v->msr_scanned);
     free(v->msr_sites);
 }

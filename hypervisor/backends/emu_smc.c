@@ -146,7 +146,7 @@ int emu_smc_fill(struct hval_vcpu *v, uint64_t va, uint64_t gpa, uc_mem_type typ
         return perms & ~UC_PROT_WRITE;
     switch (type) {
     case UC_MEM_FETCH:
-        emu_msr_scan(v, va, gpa);
+        emu_msr_scan(v, va, gpa, f->code & me);
         if (!(f->code & me)) {
             f->code |= me;
             if (f->wgrant & me)

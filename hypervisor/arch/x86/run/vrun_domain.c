@@ -427,7 +427,7 @@ static void run_vcpu_timers(struct vrun_dom *rd, uint64_t now)
  * as Xen's domain_watchdog_timeout, with its message in xl dmesg. */
 static void run_watchdog(struct vrun_dom *rd, uint64_t now)
 {
-    if (!rd->d->watchdog_armed || !watchdog_take_expired(rd->d, now))
+    if (!watchdog_take_expired(rd->d, now))
         return;
     log_warn("Watchdog timer fired for domain %u", rd->d->domid);
     pthread_mutex_lock(&hv_lock);
@@ -457,21 +457,17 @@ static uint64_t next_deadline(struct vrun_dom *rd)
     return next;
 }
 
-/* Frames other threads wrote (domain_code_written): the backend drops
- * code translated from them (one vCPU's call covers the domain's). */
+/* Frames other threads wrote (domain_code_written). */
 static void apply_code_written(struct vrun_dom *rd)
 {
-    struct hval_vcpu *hv = NULL;
     uint64_t *gfns;
     unsigned n;
 
     pthread_mutex_lock(&hv_lock);
     gfns = domain_code_written_take(rd->d, &n);
     pthread_mutex_unlock(&hv_lock);
-    for (unsigned i = 0; i < rd->nvc && !hv; i++)
-        hv = rd->vc[i].hv;
-    for (unsigned i = 0; hv && i < n; i++)
-        rd->ops->code_written(hv, gfns[i] << 12, 4096);
+    for (unsigned i = 0; i < n; i++)
+        vrun_code_written(rd, gfns[i] << 12, 4096);
     free(gfns);
 }
 

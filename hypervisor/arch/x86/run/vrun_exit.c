@@ -150,9 +150,7 @@ static void install_hypercall_page(struct vrun_vcpu *vc, uint64_t value)
         p[7] = 0xc1;
         p[8] = 0xc3;
     }
-    for (unsigned i = 0; i < rd->nvc; i++)
-        if (rd->vc[i].hv)
-            rd->ops->code_written(rd->vc[i].hv, value, 4096);
+    vrun_code_written(rd, value, 4096);
 }
 
 static enum hval_answer do_cpuid(struct vrun_vcpu *vc, struct hval_exit *e)

@@ -84,6 +84,9 @@ void vrun_mem_fini(struct vrun_dom *rd);
 int vrun_mem_map_vcpu(struct vrun_dom *rd, struct hval_vcpu *hv);
 int vrun_physmap_changed(struct domain *d, uint64_t gfn, uint64_t n, uint64_t special_mfn);
 void *vrun_gfn_hva(struct vrun_dom *rd, uint64_t gfn); /* mapped RAM page, or NULL */
+/* The host wrote [gpa, gpa+len), which may hold code: every vCPU's
+ * backend drops what it translated from it (domain thread). */
+void vrun_code_written(struct vrun_dom *rd, uint64_t gpa, uint64_t len);
 
 /* vrun_exit.c */
 enum hval_answer vrun_exit_handler(struct hval_vcpu *hv, struct hval_exit *e, void *opaque);

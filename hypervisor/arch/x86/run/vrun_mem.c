@@ -236,3 +236,10 @@ void *vrun_gfn_hva(struct vrun_dom *rd, uint64_t gfn)
             return (uint8_t *)rd->reg[i].hva + ((gfn - rd->reg[i].gfn) << GUEST_PAGE_SHIFT);
     return NULL;
 }
+
+void vrun_code_written(struct vrun_dom *rd, uint64_t gpa, uint64_t len)
+{
+    for (unsigned i = 0; i < rd->nvc; i++)
+        if (rd->vc[i].hv)
+            rd->ops->code_written(rd->vc[i].hv, gpa, len);
+}

@@ -100,6 +100,12 @@ xvd:
     return (1 << 28) | (disk << 8) | part;
 }
 
+/* The image, as messages name it. */
+static const char *disk_source(const libxl_device_disk *disk)
+{
+    return disk->pdev_path && *disk->pdev_path ? disk->pdev_path : "empty";
+}
+
 bool libxl__disk_served(const libxl_device_disk *disk)
 {
     return disk->pdev_path && *disk->pdev_path && disk->backend_domid == 0 &&
@@ -149,21 +155,15 @@ int libxl__disk_check(libxl_ctx *ctx, const libxl_domain_config *cfg)
             LOG(ctx, WARN,
                 "disk %s (%s): xenhv serves raw images from its own block backend only: "
                 "left out",
-                disk->vdev, disk->pdev_path && *disk->pdev_path ? disk->pdev_path : "empty");
+                disk->vdev, disk_source(disk));
     }
     return 0;
 }
 
-static int dir_with_perms(libxl__xs *xs, libxl__xs_tx tx, const char *path, unsigned owner,
-                          unsigned reader)
+static void disk_paths(uint32_t domid, int devid, char *fe, char *be, size_t len)
 {
-    char o[16], r[16];
-    const char *perms[2] = {o, r};
-    int rc = libxl__xs_write(xs, tx, path, "");
-
-    snprintf(o, sizeof(o), "n%u", owner);
-    snprintf(r, sizeof(r), "r%u", reader);
-    return rc ? rc : libxl__xs_set_perms(xs, tx, path, perms, 2);
+    snprintf(fe, len, "/local/domain/%u/device/vbd/%d", domid, devid);
+    snprintf(be, len, "/local/domain/0/backend/vbd/%u/%d", domid, devid);
 }
 
 /* One disk's frontend and backend directories (state Initialising). */
@@ -175,9 +175,9 @@ static int disk_entries(libxl__xs *xs, libxl__xs_tx tx, uint32_t domid,
     char fe[128], be[128], p[192];
     int rc;
 
-    snprintf(fe, sizeof(fe), "/local/domain/%u/device/vbd/%d", domid, devid);
-    snprintf(be, sizeof(be), "/local/domain/0/backend/vbd/%u/%d", domid, devid);
-    if ((rc = dir_with_perms(xs, tx, fe, domid, 0)) || (rc = dir_with_perms(xs, tx, be, 0, domid)))
+    disk_paths(domid, devid, fe, be, sizeof(fe));
+    if ((rc = libxl__xs_mknod(xs, tx, fe, domid, 0)) ||
+        (rc = libxl__xs_mknod(xs, tx, be, 0, (int)domid)))
         return rc;
 
 #define WRITE(dir, node, ...)                                                                      \
@@ -393,12 +393,6 @@ out:
     return rc;
 }
 
-static void disk_paths(uint32_t domid, int devid, char *fe, char *be, size_t len)
-{
-    snprintf(fe, len, "/local/domain/%u/device/vbd/%d", domid, devid);
-    snprintf(be, len, "/local/domain/0/backend/vbd/%u/%d", domid, devid);
-}
-
 static int disk_add(libxl_ctx *ctx, uint32_t domid, const libxl_device_disk *disk)
 {
     char fe[128], be[128], path[192], *err = NULL;
@@ -412,7 +406,7 @@ static int disk_add(libxl_ctx *ctx, uint32_t domid, const libxl_device_disk *dis
         return rc;
     if (!libxl__disk_served(disk)) {
         LOG(ctx, ERROR, "disk %s (%s): xenhv serves raw images from its own block backend only",
-            disk->vdev, disk->pdev_path && *disk->pdev_path ? disk->pdev_path : "empty");
+            disk->vdev, disk_source(disk));
         return ERROR_INVAL;
     }
     devid = libxl__disk_devid(disk->vdev);

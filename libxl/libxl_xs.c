@@ -337,6 +337,17 @@ int libxl__xs_mkdir(libxl__xs *xs, libxl__xs_tx tx, const char *path)
     return request_path(xs, XS_MKDIR, tx, path, NULL, NULL);
 }
 
+int libxl__xs_mknod(libxl__xs *xs, libxl__xs_tx tx, const char *path, unsigned owner, int reader)
+{
+    char o[16], r[16];
+    const char *perms[2] = {o, r};
+    int rc = libxl__xs_write(xs, tx, path, "");
+
+    snprintf(o, sizeof(o), "n%u", owner);
+    snprintf(r, sizeof(r), "r%d", reader);
+    return rc ? rc : libxl__xs_set_perms(xs, tx, path, perms, reader < 0 ? 1 : 2);
+}
+
 int libxl__xs_rm(libxl__xs *xs, libxl__xs_tx tx, const char *path)
 {
     return request_path(xs, XS_RM, tx, path, NULL, NULL);

@@ -31,6 +31,9 @@ int libxl__xs_rm(libxl__xs *xs, libxl__xs_tx tx, const char *path);
 int libxl__xs_directory(libxl__xs *xs, libxl__xs_tx tx, const char *path, char ***names,
                         unsigned *n);
 void libxl__xs_free_list(char **names);
+/* An empty node owned by domain owner (no access for others), readable
+ * by domain reader too unless reader is negative. */
+int libxl__xs_mknod(libxl__xs *xs, libxl__xs_tx tx, const char *path, unsigned owner, int reader);
 /* perms: "n0", "r5", ... (owner and default first), count entries. */
 int libxl__xs_set_perms(libxl__xs *xs, libxl__xs_tx tx, const char *path, const char *const *perms,
                         unsigned count);

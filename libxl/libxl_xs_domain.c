@@ -46,28 +46,14 @@ static const struct xs_node domain_nodes[] = {
     {"error", true},
 };
 
+/* A node of the domain's tree: the guest's own, or dom0's and readable
+ * by the guest unless no_guest_access. */
 static int mknod_perms(libxl__xs *xs, libxl__xs_tx tx, const char *path, uint32_t domid,
                        bool guest_owned, bool no_guest_access)
 {
-    char owner[16], reader[16];
-    const char *perms[2];
-    unsigned n = 1;
-    int rc;
-
-    rc = libxl__xs_write(xs, tx, path, "");
-    if (rc)
-        return rc;
-    if (guest_owned) {
-        snprintf(owner, sizeof(owner), "n%u", domid);
-        perms[0] = owner;
-    } else {
-        perms[0] = "n0";
-        if (!no_guest_access) {
-            snprintf(reader, sizeof(reader), "r%u", domid);
-            perms[n++] = reader;
-        }
-    }
-    return libxl__xs_set_perms(xs, tx, path, perms, n);
+    if (guest_owned)
+        return libxl__xs_mknod(xs, tx, path, domid, -1);
+    return libxl__xs_mknod(xs, tx, path, 0, no_guest_access ? -1 : (int)domid);
 }
 
 static int write_entries(libxl_ctx *ctx, libxl__xs_tx tx, uint32_t domid,

@@ -6,7 +6,6 @@
  * <disk-spec>...' (-N prints the disk's JSON) and `xl block-detach [-f]
  * <Domain> <DevId>'.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -16,21 +15,6 @@
 #include "libxlutil.h"
 #include "xl.h"
 #include "xl_lifecycle.h"
-
-/* A domain id or name, without real xl's exit on failure (its
- * libxl_domain_qualifier_to_domid). */
-static int qualifier_to_domid(const char *arg, uint32_t *domid)
-{
-    const char *p = arg;
-
-    while (*p && isdigit((unsigned char)*p))
-        p++;
-    if (*arg && !*p) {
-        *domid = (uint32_t)strtoul(arg, NULL, 10);
-        return 0;
-    }
-    return libxl_name_to_domid(xl_ctx(), arg, domid);
-}
 
 int main_blocklist(int argc, char **argv)
 {
@@ -45,7 +29,7 @@ int main_blocklist(int argc, char **argv)
         uint32_t domid;
         int n;
 
-        if (qualifier_to_domid(argv[a], &domid) < 0) {
+        if (xl_domain_qualifier_to_domid(argv[a], &domid) < 0) {
             fprintf(stderr, "%s is an invalid domain identifier\n", argv[a]);
             continue;
         }
@@ -72,7 +56,7 @@ int main_blockattach(int argc, char **argv)
 
     if (xl_getopt(argc, argv, "", NULL, "block-attach", 2, &status) != -1)
         return status;
-    if (qualifier_to_domid(argv[optind], &domid) < 0) {
+    if (xl_domain_qualifier_to_domid(argv[optind], &domid) < 0) {
         fprintf(stderr, "%s is an invalid domain identifier\n", argv[optind]);
         return 1;
     }

@@ -14,6 +14,9 @@
 libxl_ctx *xl_ctx(void);
 /* In a forked child: forget the parent's connections. */
 void xl_ctx_postfork(void);
+/* A domain id (digits, not checked) or name, as libxl's
+ * libxl_domain_qualifier_to_domid: 0, or the lookup's error. */
+int xl_domain_qualifier_to_domid(const char *arg, uint32_t *domid);
 /* A domain name or id; exits with real xl's message when unknown.
  * *name (may be NULL) gets the malloc'd name. */
 uint32_t xl_find_domain(const char *arg, char **name);

@@ -37,18 +37,24 @@ libxl_ctx *xl_ctx(void)
     return ctx;
 }
 
-uint32_t xl_find_domain(const char *arg, char **name)
+int xl_domain_qualifier_to_domid(const char *arg, uint32_t *domid)
 {
-    uint32_t domid;
     const char *p = arg;
-    int rc = 0;
 
     while (*p && isdigit((unsigned char)*p))
         p++;
-    if (*arg && !*p)
-        domid = (uint32_t)strtoul(arg, NULL, 10);
-    else
-        rc = libxl_name_to_domid(xl_ctx(), arg, &domid);
+    if (*arg && !*p) {
+        *domid = (uint32_t)strtoul(arg, NULL, 10);
+        return 0;
+    }
+    return libxl_name_to_domid(xl_ctx(), arg, domid);
+}
+
+uint32_t xl_find_domain(const char *arg, char **name)
+{
+    uint32_t domid;
+    int rc = xl_domain_qualifier_to_domid(arg, &domid);
+
     if (rc) {
         fprintf(stderr, "%s is an invalid domain identifier (rc=%d)\n", arg, rc);
         exit(EXIT_FAILURE);

@@ -108,13 +108,14 @@ static void watchdog_hang(int timeout)
         pause();
 }
 
-/* The block device at path once its driver made it (up to 10 s). */
-static int open_disk(const char *path, int flags)
+static const struct timespec tenth = {0, 100000000};
+
+/* The block device at path once its driver made it (up to seconds s). */
+static int open_disk(const char *path, int flags, int seconds)
 {
-    const struct timespec tenth = {0, 100000000};
     int fd = -1;
 
-    for (int i = 0; i < 100 && fd < 0; i++) {
+    for (int i = 0; i < 10 * seconds && fd < 0; i++) {
         fd = open(path, flags);
         if (fd < 0 && (errno == ENOENT || errno == ENXIO))
             nanosleep(&tenth, NULL);
@@ -162,9 +163,9 @@ static void disk_bench(void)
     uint64_t bytes = 0, t0, t1, t2;
     int fd;
 
-    if (!buf || load_module("/xen-blkfront.ko", ""))
+    if (!buf)
         return;
-    fd = open_disk("/dev/xvda", O_RDWR | O_DIRECT);
+    fd = open_disk("/dev/xvda", O_RDWR | O_DIRECT, 10);
     if (fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes)) {
         dprintf(1, "xenhv-init: xvda: %s\n", strerror(errno));
         return;
@@ -193,18 +194,11 @@ static void disk_bench(void)
  * block-attach), with its size, then go again (xl block-detach). */
 static void disk_hotplug(void)
 {
-    const struct timespec tenth = {0, 100000000};
     uint64_t bytes = 0;
-    int fd = -1, i;
+    int fd, i;
 
-    if (load_module("/xen-blkfront.ko", ""))
-        return;
     dprintf(1, "xenhv-init: waiting for a disk\n");
-    for (i = 0; i < 600 && fd < 0; i++) {
-        fd = open("/dev/xvdb", O_RDONLY);
-        if (fd < 0)
-            nanosleep(&tenth, NULL);
-    }
+    fd = open_disk("/dev/xvdb", O_RDONLY, 60);
     if (fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes)) {
         dprintf(1, "xenhv-init: xvdb: %s\n", strerror(errno));
         return;
@@ -221,11 +215,8 @@ static void disk_test(void)
     static unsigned char mib[1 << 20];
     const char marker[] = "xenhv-init wrote this through blkfront";
     uint64_t bytes = 0;
-    int fd;
+    int fd = open_disk("/dev/xvda", O_RDWR, 10);
 
-    if (load_module("/xen-blkfront.ko", ""))
-        return;
-    fd = open_disk("/dev/xvda", O_RDWR);
     if (fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes) ||
         read(fd, mib, sizeof(mib)) != (ssize_t)sizeof(mib)) {
         dprintf(1, "xenhv-init: xvda: %s\n", strerror(errno));
@@ -240,7 +231,7 @@ static void disk_test(void)
     close(fd);
     /* Opened for writing, but the write itself is refused, by Linux
      * (the backend said read-only) or else by the backend. */
-    fd = open_disk("/dev/xvdb", O_RDWR);
+    fd = open_disk("/dev/xvdb", O_RDWR, 10);
     if (fd < 0)
         dprintf(1, "xenhv-init: xvdb: %s\n", strerror(errno));
     else if (pwrite(fd, marker, sizeof(marker), 0) != (ssize_t)sizeof(marker) || fsync(fd))
@@ -255,7 +246,7 @@ int main(void)
 {
     struct utsname u;
     char model[256] = "?";
-    int watchdog;
+    int watchdog, disk;
 
     /* /dev for the console when the kernel gave none, and for
      * /dev/watchdog. */
@@ -284,12 +275,15 @@ int main(void)
     watchdog = cmdline_value("xenhv.watchdog");
     if (watchdog > 0)
         watchdog_hang(watchdog); /* returns only when it went wrong */
-    if (cmdline_value("xenhv.disk") == 1)
-        disk_test();
-    else if (cmdline_value("xenhv.disk") == 2)
-        disk_bench();
-    else if (cmdline_value("xenhv.disk") == 3)
-        disk_hotplug();
+    disk = cmdline_value("xenhv.disk");
+    if (disk > 0 && !load_module("/xen-blkfront.ko", "")) {
+        if (disk == 1)
+            disk_test();
+        else if (disk == 2)
+            disk_bench();
+        else if (disk == 3)
+            disk_hotplug();
+    }
     dprintf(1, "xenhv-init: powering off\n");
     sync();
     reboot(RB_POWER_OFF);
